@@ -1,0 +1,1 @@
+"""OpenTelemetry adapter for RoomKit."""

@@ -1,0 +1,1 @@
+"""RoomKit: rooms, channels, hooks and AI over one inbound pipeline."""

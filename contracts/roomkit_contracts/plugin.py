@@ -1,0 +1,1 @@
+"""pytest plugin entry: makes the contract suites available to adapter test suites."""

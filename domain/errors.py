@@ -1,0 +1,147 @@
+"""The error hierarchy. Every error names the thing that was wrong."""
+
+from __future__ import annotations
+
+
+class RoomKitError(Exception):
+    """Base class of every error RoomKit raises on purpose."""
+
+
+class RoomNotFoundError(RoomKitError):
+    def __init__(self, room_id: str) -> None:
+        super().__init__(f"room {room_id!r} does not exist")
+        self.room_id = room_id
+
+
+class RoomClosedError(RoomKitError):
+    """A closed or archived room refuses new messages."""
+
+    def __init__(self, room_id: str, status: str) -> None:
+        super().__init__(f"room {room_id!r} is {status} and accepts no new messages")
+        self.room_id = room_id
+        self.status = status
+
+
+class InvalidRoomTransitionError(RoomKitError):
+    def __init__(self, room_id: str, current: str, target: str) -> None:
+        super().__init__(f"room {room_id!r} cannot go from {current} to {target}")
+        self.room_id = room_id
+        self.current = current
+        self.target = target
+
+
+class ChannelNotFoundError(RoomKitError):
+    def __init__(self, channel_id: str, room_id: str | None = None) -> None:
+        where = f" in room {room_id!r}" if room_id else ""
+        super().__init__(f"channel {channel_id!r} is not attached{where}")
+        self.channel_id = channel_id
+        self.room_id = room_id
+
+
+class ChannelNotRegisteredError(RoomKitError):
+    def __init__(self, channel_id: str) -> None:
+        super().__init__(
+            f"channel {channel_id!r} is not registered; call kit.register_channel(...) first"
+        )
+        self.channel_id = channel_id
+
+
+class ChannelAlreadyRegisteredError(RoomKitError):
+    def __init__(self, channel_id: str) -> None:
+        super().__init__(f"a channel with id {channel_id!r} is already registered")
+        self.channel_id = channel_id
+
+
+class ParticipantNotFoundError(RoomKitError):
+    def __init__(self, participant_id: str, room_id: str | None = None) -> None:
+        where = f" in room {room_id!r}" if room_id else ""
+        super().__init__(f"participant {participant_id!r} not found{where}")
+        self.participant_id = participant_id
+
+
+class IdentityNotFoundError(RoomKitError):
+    def __init__(self, identity_id: str) -> None:
+        super().__init__(f"identity {identity_id!r} not found")
+        self.identity_id = identity_id
+
+
+class SourceAlreadyAttachedError(RoomKitError):
+    def __init__(self, channel_id: str) -> None:
+        super().__init__(f"a source is already attached to channel {channel_id!r}")
+
+
+class SourceNotFoundError(RoomKitError):
+    def __init__(self, channel_id: str) -> None:
+        super().__init__(f"no source is attached to channel {channel_id!r}")
+
+
+class VoiceBackendNotConfiguredError(RoomKitError):
+    """Raised when a voice operation needs a backend that was not given."""
+
+
+class VoiceNotConfiguredError(RoomKitError):
+    """Raised when STT or TTS is needed but not configured."""
+
+
+class NotAvailableError(RoomKitError):
+    """A documented subsystem that this installation does not provide yet."""
+
+    def __init__(self, name: str, hint: str) -> None:
+        super().__init__(f"{name} is not available in this installation: {hint}")
+        self.name = name
+
+
+class InboundRateLimitedError(RoomKitError):
+    def __init__(self, channel_id: str) -> None:
+        super().__init__(f"inbound rate limit exceeded (message from channel {channel_id!r})")
+
+
+class HookNotFoundError(RoomKitError):
+    def __init__(self, name: str, room_id: str) -> None:
+        super().__init__(f"no hook named {name!r} in room {room_id!r}")
+
+
+class ProcessTimeoutError(RoomKitError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"inbound processing exceeded process_timeout={seconds}s")
+
+
+class DeliveryError(RoomKitError):
+    """A channel could not deliver an event."""
+
+
+class CircuitOpenError(RoomKitError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"circuit for {key!r} is open; request rejected")
+
+
+class ContentTooDeepError(RoomKitError, ValueError):
+    """CompositeContent nested deeper than the allowed maximum."""
+
+
+class AdapterNotFoundError(RoomKitError, LookupError):
+    """No adapter of that name is registered for the port."""
+
+    def __init__(self, port: str, name: str, known: list[str]) -> None:
+        listing = ", ".join(sorted(known)) or "none"
+        super().__init__(f"no {port} adapter named {name!r}; installed: {listing}")
+        self.port = port
+        self.name = name
+        self.known = known
+
+
+class AdapterConfigError(RoomKitError, ValueError):
+    """The settings given for an adapter do not validate."""
+
+    def __init__(self, port: str, name: str, problems: list[str]) -> None:
+        super().__init__(f"invalid settings for {port} adapter {name!r}: " + "; ".join(problems))
+        self.port = port
+        self.name = name
+        self.problems = problems
+
+
+class DuplicateAdapterError(RoomKitError):
+    def __init__(self, port: str, name: str, first: str, second: str) -> None:
+        super().__init__(
+            f"{port} adapter {name!r} is registered twice: by {first} and by {second}"
+        )

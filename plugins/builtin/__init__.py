@@ -1,0 +1,29 @@
+"""Built-in adapters: zero-dependency, in the core wheel, registered like any plugin."""
+
+from types import ModuleType
+
+from roomkit.plugins.builtin import (
+    cli,
+    clock,
+    inbound_router,
+    memory_locks,
+    memory_realtime,
+    memory_store,
+    mock_ai,
+    mock_identity,
+    noop_telemetry,
+    websocket,
+)
+
+PLUGINS: tuple[ModuleType, ...] = (
+    memory_store,
+    memory_locks,
+    memory_realtime,
+    inbound_router,
+    mock_ai,
+    mock_identity,
+    websocket,
+    cli,
+    clock,
+    noop_telemetry,
+)
