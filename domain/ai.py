@@ -95,3 +95,14 @@ class AITextDelta(Model):
 
 
 AIStreamItem = AITextDelta | AIResponse
+
+
+class ToolCallEvent(Model):
+    """One round of tool calls made by an AI channel (given to ON_TOOL_CALL hooks)."""
+
+    room_id: str
+    channel_id: str
+    round: int
+    tool_calls: list[AIToolCall]
+    results: list[AIToolResult] = Field(default_factory=list)
+    duration_ms: float | None = None

@@ -145,3 +145,9 @@ class DuplicateAdapterError(RoomKitError):
         super().__init__(
             f"{port} adapter {name!r} is registered twice: by {first} and by {second}"
         )
+
+
+class RoomAlreadyExistsError(RoomKitError):
+    def __init__(self, room_id: str) -> None:
+        super().__init__(f"room {room_id!r} already exists")
+        self.room_id = room_id

@@ -11,7 +11,9 @@ from roomkit.plugins.builtin import (
     memory_store,
     mock_ai,
     mock_identity,
+    mock_messaging,
     noop_telemetry,
+    transport,
     websocket,
 )
 
@@ -24,6 +26,8 @@ PLUGINS: tuple[ModuleType, ...] = (
     mock_identity,
     websocket,
     cli,
+    transport,
+    mock_messaging,
     clock,
     noop_telemetry,
 )

@@ -29,6 +29,7 @@ class InMemoryStore(ConversationStore):
         self._events: dict[str, RoomEvent] = {}
         self._by_provider_id: dict[tuple[str, str], str] = {}
         self._participants: dict[str, dict[str, Participant]] = defaultdict(dict)
+        self._participant_by_address: dict[tuple[str, str, str], str] = {}
         self._bindings: dict[str, dict[str, ChannelBinding]] = defaultdict(dict)
         self._bindings_by_channel: dict[str, dict[str, ChannelBinding]] = defaultdict(dict)
         self._identities: dict[str, Identity] = {}
@@ -62,6 +63,9 @@ class InMemoryStore(ConversationStore):
             self._events.pop(event.id, None)
         self._by_provider_id = {k: v for k, v in self._by_provider_id.items() if k[0] != room_id}
         self._participants.pop(room_id, None)
+        self._participant_by_address = {
+            k: v for k, v in self._participant_by_address.items() if k[0] != room_id
+        }
         for channel_id in self._bindings.pop(room_id, {}):
             self._bindings_by_channel[channel_id].pop(room_id, None)
         return True
@@ -126,6 +130,9 @@ class InMemoryStore(ConversationStore):
     # participants --------------------------------------------------------------------------
     async def add_participant(self, participant: Participant) -> Participant:
         self._participants[participant.room_id][participant.id] = participant
+        if participant.channel_id and participant.external_id:
+            key = (participant.room_id, participant.channel_id, participant.external_id)
+            self._participant_by_address[key] = participant.id
         return participant
 
     async def get_participant(self, room_id: str, participant_id: str) -> Participant | None:
@@ -134,8 +141,7 @@ class InMemoryStore(ConversationStore):
     async def update_participant(self, participant: Participant) -> Participant:
         if participant.id not in self._participants.get(participant.room_id, {}):
             raise KeyError(f"participant {participant.id!r} does not exist")
-        self._participants[participant.room_id][participant.id] = participant
-        return participant
+        return await self.add_participant(participant)
 
     async def list_participants(self, room_id: str) -> list[Participant]:
         return list(self._participants.get(room_id, {}).values())
@@ -143,10 +149,10 @@ class InMemoryStore(ConversationStore):
     async def find_participant(
         self, room_id: str, channel_id: str, external_id: str
     ) -> Participant | None:
-        for p in self._participants.get(room_id, {}).values():
-            if p.channel_id == channel_id and p.external_id == external_id:
-                return p
-        return None
+        participant_id = self._participant_by_address.get((room_id, channel_id, external_id))
+        if participant_id is None:
+            return None
+        return self._participants.get(room_id, {}).get(participant_id)
 
     # bindings ------------------------------------------------------------------------------
     async def add_binding(self, binding: ChannelBinding) -> ChannelBinding:

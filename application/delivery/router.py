@@ -1,0 +1,182 @@
+"""EventRouter: broadcast one stored event to every binding that may read it.
+
+Per target: access check, transcoding, rate limit, circuit breaker, retry with backoff. A failed
+delivery is recorded and reported to ON_ERROR; it never stops delivery to the other targets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+
+from roomkit.application.policies.retry import RetryExhaustedError, attempt_with_backoff
+from roomkit.application.runtime import Runtime
+from roomkit.domain.base import utcnow
+from roomkit.domain.channel import ChannelBinding, RetryPolicy
+from roomkit.domain.context import RoomContext
+from roomkit.domain.delivery import ChannelOutput, DeliveryResult
+from roomkit.domain.enums import ChannelCategory, DeliveryState
+from roomkit.domain.event import RoomEvent
+from roomkit.domain.tasks import Observation, Task
+
+log = logging.getLogger("roomkit.delivery")
+
+NO_RETRY = RetryPolicy(max_retries=0, base_delay_seconds=0)
+
+
+@dataclass(slots=True)
+class Broadcast:
+    """What a broadcast produced: per-target results and intelligence responses."""
+
+    results: list[DeliveryResult] = field(default_factory=list)
+    responses: list[tuple[ChannelBinding, RoomEvent]] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+
+
+class EventRouter:
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    def targets(self, event: RoomEvent, context: RoomContext) -> list[ChannelBinding]:
+        channels = self._rt.channels
+        return [
+            b
+            for b in context.bindings
+            if b.access.can_read
+            and b.channel_id in channels
+            and not (b.category is ChannelCategory.INTELLIGENCE and b.channel_id == event.source.channel_id)
+        ]
+
+    async def broadcast(
+        self,
+        event: RoomEvent,
+        context: RoomContext,
+        targets: list[ChannelBinding] | None = None,
+    ) -> Broadcast:
+        if targets is None:
+            targets = self.targets(event, context)
+        outcome = Broadcast()
+        if not targets:
+            return outcome
+        source = context.get_binding(event.source.channel_id) or _system_binding(event)
+        if len(targets) == 1:
+            pairs = [await self._deliver_one(event, source, targets[0], context)]
+        else:
+            pairs = await asyncio.gather(
+                *(self._deliver_one(event, source, target, context) for target in targets)
+            )
+        for binding, (result, output) in zip(targets, pairs, strict=True):
+            outcome.results.append(result)
+            if output is None:
+                continue
+            if output.response_events:
+                outcome.responses.extend((binding, e) for e in output.response_events)
+            if output.tasks:
+                outcome.tasks.extend(output.tasks)
+            if output.observations:
+                outcome.observations.extend(output.observations)
+        return outcome
+
+    async def _deliver_one(
+        self, event: RoomEvent, source: ChannelBinding, target: ChannelBinding, context: RoomContext
+    ) -> tuple[DeliveryResult, ChannelOutput | None]:
+        rt = self._rt
+        channel = rt.channels[target.channel_id]
+        started = time.perf_counter()
+        content = await rt.transcoder.transcode(event.content, source, target)
+        if content is None:
+            return self._result(event, target, DeliveryState.SKIPPED, 0, started), None
+        delivered = event if content is event.content else event.model_copy(update={"content": content})
+        intelligence = target.category is ChannelCategory.INTELLIGENCE
+
+        if target.rate_limit is not None:
+            await rt.limiter(context.room.id, target.channel_id, target.rate_limit).acquire()
+
+        breaker = rt.breaker(target.channel_id)
+        if not breaker.allow_request():
+            result = self._result(
+                event, target, DeliveryState.CIRCUIT_OPEN, 0, started,
+                error=f"circuit for channel {target.channel_id!r} is open",
+            )
+            await self._record_failure(result, context, None)
+            return result, None
+
+        async def attempt() -> ChannelOutput:
+            if intelligence:
+                return await channel.on_event(delivered, target, context)
+            return await channel.deliver(delivered, target, context)
+
+        try:
+            output, attempts = await attempt_with_backoff(
+                attempt, target.retry_policy or NO_RETRY, rt.clock
+            )
+        except RetryExhaustedError as exc:
+            breaker.record_failure()
+            result = self._result(
+                event, target, DeliveryState.FAILED, exc.attempts, started, error=repr(exc.last)
+            )
+            await self._record_failure(result, context, exc.last)
+            return result, None
+        breaker.record_success()
+        provider_id = output.provider_result.provider_message_id if output.provider_result else None
+        result = self._result(
+            event, target, DeliveryState.DELIVERED, attempts, started, provider_message_id=provider_id
+        )
+        return result, output
+
+    @staticmethod
+    def _result(
+        event: RoomEvent,
+        target: ChannelBinding,
+        state: DeliveryState,
+        attempts: int,
+        started: float,
+        *,
+        error: str | None = None,
+        provider_message_id: str | None = None,
+    ) -> DeliveryResult:
+        return DeliveryResult.model_construct(
+            room_id=event.room_id,
+            event_id=event.id,
+            channel_id=target.channel_id,
+            state=state,
+            attempts=attempts,
+            error=error,
+            provider_message_id=provider_message_id,
+            duration_ms=(time.perf_counter() - started) * 1000,
+            at=utcnow(),
+        )
+
+    async def _record_failure(
+        self, result: DeliveryResult, context: RoomContext, exc: BaseException | None
+    ) -> None:
+        log.warning(
+            "delivery of %s to %s failed: %s", result.event_id, result.channel_id, result.error
+        )
+        try:
+            await self._rt.store.add_delivery_result(result)
+        except Exception:
+            log.exception("could not record the failed delivery of %s", result.event_id)
+        await self._rt.hooks.report_error(
+            context,
+            f"delivery to channel {result.channel_id!r} failed",
+            exc,
+            data={
+                "event_id": result.event_id,
+                "channel_id": result.channel_id,
+                "state": str(result.state),
+                "attempts": result.attempts,
+                "error": result.error,
+            },
+        )
+
+
+def _system_binding(event: RoomEvent) -> ChannelBinding:
+    return ChannelBinding(
+        room_id=event.room_id, channel_id=event.source.channel_id, channel_type=event.source.channel_type
+    )
+
+

@@ -1,0 +1,201 @@
+"""The inbound pipeline: the SPEC's 11 steps in their fixed order, then the reentry loop.
+
+1 route  2 parse  3 identify  4 identity hooks  5 lock  6 idempotency  7 BEFORE_BROADCAST
+8 store  9 broadcast  10 AFTER_BROADCAST  11 unlock; then responses of intelligence channels
+re-enter at step 5 with chain_depth + 1, up to ``max_chain_depth``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from roomkit.application.delivery.router import EventRouter
+from roomkit.application.inbound.state import InboundState
+from roomkit.application.inbound.steps.after_broadcast import AfterBroadcastStep
+from roomkit.application.inbound.steps.before_broadcast import BeforeBroadcastStep
+from roomkit.application.inbound.steps.broadcast import BroadcastStep
+from roomkit.application.inbound.steps.identify import IdentifyStep
+from roomkit.application.inbound.steps.identity_hooks import IdentityHooksStep
+from roomkit.application.inbound.steps.idempotency import IdempotencyStep
+from roomkit.application.inbound.steps.lock import LockStep
+from roomkit.application.inbound.steps.parse import ParseStep
+from roomkit.application.inbound.steps.route import RouteStep
+from roomkit.application.inbound.steps.store import StoreStep
+from roomkit.application.log_context import event_id_var, room_id_var
+from roomkit.application.policies.rate_limit import TokenBucketRateLimiter
+from roomkit.application.runtime import Runtime
+from roomkit.domain.channel import ChannelBinding
+from roomkit.domain.enums import ChannelDirection, EventStatus
+from roomkit.domain.errors import ProcessTimeoutError
+from roomkit.domain.event import RoomEvent
+from roomkit.domain.inbound import InboundMessage, InboundResult
+from roomkit.ports.telemetry import Span
+
+log = logging.getLogger("roomkit.inbound")
+
+Step = Callable[[InboundState], Awaitable[None]]
+
+CHAIN_LIMIT_REASON = "max_chain_depth ({limit}) reached; response not broadcast"
+
+
+class InboundPipeline:
+    def __init__(self, runtime: Runtime, router: EventRouter) -> None:
+        self._rt = runtime
+        self.route = RouteStep(runtime)
+        self.parse = ParseStep()
+        self.identify = IdentifyStep(runtime)
+        self.identity_hooks = IdentityHooksStep(runtime, router)
+        self.lock = LockStep(runtime)
+        self.idempotency = IdempotencyStep(runtime)
+        self.before_broadcast = BeforeBroadcastStep(runtime)
+        self.store = StoreStep(runtime)
+        self.broadcast = BroadcastStep(runtime, router)
+        self.after_broadcast = AfterBroadcastStep(runtime)
+        limit = runtime.settings.inbound_rate_limit
+        self._inbound_limiter = TokenBucketRateLimiter(limit, runtime.clock) if limit else None
+
+    # entry points --------------------------------------------------------------------------
+    async def process(self, message: InboundMessage, room_id: str | None = None) -> InboundResult:
+        if self._inbound_limiter is not None and not self._inbound_limiter.try_acquire():
+            return InboundResult(blocked=True, reason="inbound rate limit exceeded", room_id=room_id)
+        timeout = self._rt.settings.process_timeout
+        if timeout is None:
+            return await self._process(message, room_id)
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._process(message, room_id)
+        except TimeoutError as exc:
+            raise ProcessTimeoutError(timeout) from exc
+
+    async def process_event(self, event: RoomEvent) -> InboundResult:
+        """Run an already-built event (a reply, a direct send) through steps 5-11 and reentry."""
+        state = InboundState(message=None, room_id=event.room_id, event=event)
+        state.chain_depth = event.chain_depth
+        state.context = await self._rt.context(event.room_id)
+        result = await self._locked_steps(state, "roomkit.event")
+        await self._reenter(state)
+        return result
+
+    # the order -----------------------------------------------------------------------------
+    async def _process(self, message: InboundMessage, room_id: str | None) -> InboundResult:
+        state = InboundState(message=message, room_id=room_id)
+        tele = self._rt.telemetry
+        with _span(tele, "roomkit.inbound", state) as root:
+            for step in (self.route, self.parse, self.identify, self.identity_hooks):
+                await self._run(step.name, step, state)
+                if state.done:
+                    return state.finish()
+            room_id_var.set(state.room_id)
+            event_id_var.set(state.ev().id)
+            if state.blocked:
+                return await self._store_blocked(state)
+            result = await self._locked_steps(state, None)
+            if root is not None and state.event is not None:
+                root.set_attribute("roomkit.room_id", state.event.room_id)
+                root.set_attribute("roomkit.event_id", state.event.id)
+        await self._reenter(state)
+        return result
+
+    async def _locked_steps(self, state: InboundState, span_name: str | None) -> InboundResult:
+        tele = self._rt.telemetry
+        with _span(tele, span_name, state) if span_name else nullcontext():
+            with _span(tele, "roomkit.inbound.lock", state):
+                held = self.lock(state)
+                await held.__aenter__()
+            try:
+                for step in (
+                    self.idempotency,
+                    self.before_broadcast,
+                    self.store,
+                    self.broadcast,
+                    self.after_broadcast,
+                ):
+                    await self._run(step.name, step, state)
+                    if state.done:
+                        break
+            finally:
+                await held.__aexit__(None, None, None)
+        return state.finish()
+
+    async def _store_blocked(self, state: InboundState) -> InboundResult:
+        async with self.lock(state):
+            await self.idempotency(state)
+            if not state.done:
+                await self.store(state)
+        return state.finish()
+
+    async def _run(self, name: str, step: Step, state: InboundState) -> None:
+        tele = self._rt.telemetry
+        if not tele.enabled:
+            await step(state)
+            return
+        with _span(tele, f"roomkit.inbound.{name}", state) as span:
+            await step(state)
+            if span is not None:
+                if state.room_id:
+                    span.set_attribute("roomkit.room_id", state.room_id)
+                if state.event is not None:
+                    span.set_attribute("roomkit.event_id", state.event.id)
+
+    # reentry -------------------------------------------------------------------------------
+    async def _reenter(self, state: InboundState) -> None:
+        pending = list(_responses(state))
+        limit = self._rt.settings.max_chain_depth
+        while pending:
+            binding, parent, response = pending.pop(0)
+            if binding.muted or binding.output_muted:
+                log.debug("dropping reply of muted channel %s", binding.channel_id)
+                continue
+            event = _as_reply(response, parent, binding)
+            if event.chain_depth > limit:
+                await self._stop_chain(event, limit)
+                continue
+            child = InboundState(message=None, room_id=event.room_id, event=event)
+            child.chain_depth = event.chain_depth
+            child.context = await self._rt.context(event.room_id)
+            await self._locked_steps(child, "roomkit.reentry")
+            pending.extend(_responses(child))
+
+    async def _stop_chain(self, event: RoomEvent, limit: int) -> None:
+        reason = CHAIN_LIMIT_REASON.format(limit=limit)
+        log.warning("room %s: %s", event.room_id, reason)
+        async with self._rt.locks.locked(event.room_id):
+            await self._rt.store.add_event(
+                event.model_copy(update={"status": EventStatus.BLOCKED, "blocked_by": reason})
+            )
+
+
+def _responses(state: InboundState) -> list[tuple[ChannelBinding, RoomEvent, RoomEvent]]:
+    if state.broadcast is None or state.event is None:
+        return []
+    return [(b, state.event, e) for b, e in state.broadcast.responses]
+
+
+def _as_reply(response: RoomEvent, parent: RoomEvent, binding: ChannelBinding) -> RoomEvent:
+    source = response.source
+    update: dict[str, Any] = {
+        "room_id": parent.room_id,
+        "chain_depth": parent.chain_depth + 1,
+        "parent_event_id": parent.id,
+    }
+    if source.channel_id != binding.channel_id or source.direction is not ChannelDirection.OUTBOUND:
+        update["source"] = source.model_copy(
+            update={"channel_id": binding.channel_id, "channel_type": binding.channel_type,
+                    "direction": ChannelDirection.OUTBOUND}
+        )
+    return response.model_copy(update=update)
+
+
+def _span(tele: Any, name: str | None, state: InboundState) -> AbstractContextManager[Span | None]:
+    if not tele.enabled or name is None:
+        return nullcontext()
+    attributes: dict[str, str] = {}
+    if state.room_id:
+        attributes["roomkit.room_id"] = state.room_id
+    if state.event is not None:
+        attributes["roomkit.event_id"] = state.event.id
+    return tele.span(name, attributes)  # type: ignore[no-any-return]

@@ -1,0 +1,86 @@
+"""Step 3: map the sender to a participant, asking the IdentityResolver when one is set."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from roomkit.application.inbound.state import InboundState
+from roomkit.application.runtime import Runtime
+from roomkit.domain.enums import IdentificationStatus
+from roomkit.domain.identity import IdentityResult
+from roomkit.domain.participant import Participant
+
+log = logging.getLogger("roomkit.identity")
+
+
+class IdentifyStep:
+    name = "identify"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    async def __call__(self, state: InboundState) -> None:
+        rt = self._rt
+        message, channel, context = state.message, state.channel, state.ctx()
+        assert message is not None and channel is not None
+        room_id = context.room.id
+        participant = await rt.store.find_participant(room_id, message.channel_id, message.sender_id)
+        resolver = rt.identity_resolver
+        types = rt.settings.identity_channel_types
+        wants_resolution = resolver is not None and (types is None or channel.channel_type in types)
+        if not wants_resolution or (
+            participant is not None and participant.identification is IdentificationStatus.IDENTIFIED
+        ):
+            if participant is None:
+                participant = await rt.store.add_participant(
+                    Participant(
+                        room_id=room_id,
+                        channel_id=message.channel_id,
+                        external_id=message.sender_id,
+                    )
+                )
+            _stamp(state, participant)
+            return
+        assert resolver is not None
+        try:
+            async with asyncio.timeout(rt.settings.identity_timeout):
+                result = await resolver.resolve(message, context)
+        except Exception as exc:
+            log.warning("identity resolution for %r failed: %r", message.sender_id, exc)
+            await rt.hooks.report_error(context, "identity resolution failed", exc, state.event)
+            result = IdentityResult(
+                status=IdentificationStatus.UNKNOWN, address=message.sender_id,
+                metadata={"error": repr(exc)},
+            )
+        state.identity = result
+        if result.status is IdentificationStatus.IDENTIFIED and result.identity is not None:
+            identity = result.identity
+            fields = {
+                "identification": IdentificationStatus.IDENTIFIED,
+                "identity_id": identity.id,
+                "display_name": identity.display_name,
+            }
+            if participant is None:
+                participant = await rt.store.add_participant(
+                    Participant(
+                        room_id=room_id,
+                        channel_id=message.channel_id,
+                        external_id=message.sender_id,
+                        **fields,  # type: ignore[arg-type]
+                    )
+                )
+            else:
+                participant = await rt.store.update_participant(participant.model_copy(update=fields))
+            state.newly_identified = True
+            _stamp(state, participant)
+        elif participant is not None:
+            state.participant = participant
+
+
+def _stamp(state: InboundState, participant: Participant) -> None:
+    state.participant = participant
+    event = state.ev()
+    if event.source.participant_id != participant.id:
+        source = event.source.model_copy(update={"participant_id": participant.id})
+        state.event = event.model_copy(update={"source": source})

@@ -1,0 +1,24 @@
+"""Step 8: persist the event (blocked ones too, marked BLOCKED) and the room's counters."""
+
+from __future__ import annotations
+
+from roomkit.application.inbound.state import InboundState
+from roomkit.application.runtime import Runtime
+from roomkit.domain.enums import EventStatus
+
+
+class StoreStep:
+    name = "store"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    async def __call__(self, state: InboundState) -> None:
+        event = state.ev()
+        if state.blocked:
+            event = event.model_copy(
+                update={"status": EventStatus.BLOCKED, "blocked_by": state.reason or state.blocked_by}
+            )
+        elif event.status is not EventStatus.DELIVERED:
+            event = event.model_copy(update={"status": EventStatus.DELIVERED})
+        state.event = await self._rt.store.add_event(event)

@@ -1,0 +1,96 @@
+"""The services one RoomKit instance runs on, shared by its use cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from roomkit.application.framework_events import FrameworkEventBus
+from roomkit.application.hooks.engine import HookEngine
+from roomkit.application.policies.circuit_breaker import CircuitBreaker
+from roomkit.application.policies.rate_limit import TokenBucketRateLimiter
+from roomkit.domain.channel import RateLimit
+from roomkit.domain.context import RoomContext
+from roomkit.domain.enums import ChannelType
+from roomkit.domain.errors import ChannelNotRegisteredError, RoomNotFoundError
+from roomkit.domain.room import Room
+from roomkit.ports.channel import Channel
+from roomkit.ports.clock import Clock
+from roomkit.ports.identity import IdentityResolver
+from roomkit.ports.locks import RoomLockManager
+from roomkit.ports.realtime import RealtimeBackend
+from roomkit.ports.routing import InboundRoomRouter
+from roomkit.ports.store import ConversationStore
+from roomkit.ports.telemetry import TelemetryProvider
+from roomkit.ports.transcoder import ContentTranscoder
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    max_chain_depth: int = 5
+    identity_timeout: float = 10.0
+    process_timeout: float | None = 30.0
+    identity_channel_types: frozenset[ChannelType] | None = None
+    inbound_rate_limit: RateLimit | None = None
+    context_event_limit: int = 10
+    circuit_failure_threshold: int = 5
+    circuit_recovery_timeout: float = 60.0
+
+
+@dataclass
+class Runtime:
+    store: ConversationStore
+    locks: RoomLockManager
+    realtime: RealtimeBackend
+    router: InboundRoomRouter
+    transcoder: ContentTranscoder
+    clock: Clock
+    telemetry: TelemetryProvider
+    identity_resolver: IdentityResolver | None = None
+    settings: Settings = field(default_factory=Settings)
+    hooks: HookEngine = field(default_factory=HookEngine)
+    events: FrameworkEventBus = field(default_factory=FrameworkEventBus)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
+    limiters: dict[tuple[str, str], TokenBucketRateLimiter] = field(default_factory=dict)
+
+    def channel(self, channel_id: str) -> Channel:
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            raise ChannelNotRegisteredError(channel_id)
+        return channel
+
+    async def require_room(self, room_id: str) -> Room:
+        room = await self.store.get_room(room_id)
+        if room is None:
+            raise RoomNotFoundError(room_id)
+        return room
+
+    async def context(self, room: Room | str) -> RoomContext:
+        """Load a room's context once: room, bindings, participants, the newest events."""
+        if isinstance(room, str):
+            room = await self.require_room(room)
+        store = self.store
+        limit = self.settings.context_event_limit
+        return RoomContext(
+            room=room,
+            bindings=await store.list_bindings(room.id),
+            participants=await store.list_participants(room.id),
+            recent_events=await store.list_recent_events(room.id, limit) if limit else [],
+        )
+
+    def breaker(self, channel_id: str) -> CircuitBreaker:
+        breaker = self.breakers.get(channel_id)
+        if breaker is None:
+            breaker = self.breakers[channel_id] = CircuitBreaker(
+                self.settings.circuit_failure_threshold,
+                self.settings.circuit_recovery_timeout,
+                clock=self.clock.monotonic,
+            )
+        return breaker
+
+    def limiter(self, room_id: str, channel_id: str, limit: RateLimit) -> TokenBucketRateLimiter:
+        key = (room_id, channel_id)
+        limiter = self.limiters.get(key)
+        if limiter is None or limiter.limit != limit:
+            limiter = self.limiters[key] = TokenBucketRateLimiter(limit, self.clock)
+        return limiter

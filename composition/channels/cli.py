@@ -1,0 +1,5 @@
+"""The terminal channel."""
+
+from roomkit.plugins.builtin.cli import CLIChannel
+
+__all__ = ["CLIChannel"]

@@ -1,0 +1,1 @@
+"""Core building blocks: routing, locks, resilience policies."""

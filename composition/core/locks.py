@@ -1,0 +1,6 @@
+"""Room locks."""
+
+from roomkit.plugins.builtin.memory_locks import InMemoryLockManager
+from roomkit.ports.locks import RoomLockManager
+
+__all__ = ["InMemoryLockManager", "RoomLockManager"]

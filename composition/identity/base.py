@@ -1,0 +1,5 @@
+"""The IdentityResolver port."""
+
+from roomkit.ports.identity import IdentityResolver
+
+__all__ = ["IdentityResolver"]

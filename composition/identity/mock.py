@@ -1,0 +1,5 @@
+"""A scripted identity resolver for tests."""
+
+from roomkit.plugins.builtin.mock_identity import MockIdentityResolver
+
+__all__ = ["MockIdentityResolver"]

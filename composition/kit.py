@@ -1,0 +1,625 @@
+"""RoomKit: the facade users hold. It composes the adapters and delegates to the use cases."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from roomkit.application.ai.agent import Agent
+from roomkit.application.bindings import ChannelBindings
+from roomkit.application.delivery.router import EventRouter
+from roomkit.application.delivery.transcoder import DefaultContentTranscoder
+from roomkit.application.hooks.engine import frozen_or_none
+from roomkit.application.hooks.registration import DEFAULT_HOOK_TIMEOUT, HookRegistration
+from roomkit.application.inbound.pipeline import InboundPipeline
+from roomkit.application.inbound.steps.identity_hooks import identified_event
+from roomkit.application.lifecycle import RoomLifecycle
+from roomkit.application.realtime import RealtimeEvents
+from roomkit.application.runtime import Runtime, Settings
+from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
+from roomkit.domain.content import EventContent
+from roomkit.domain.context import RoomContext
+from roomkit.domain.delivery import DeliveryStatus
+from roomkit.domain.enums import (
+    Access,
+    ChannelCategory,
+    ChannelDirection,
+    ChannelType,
+    EphemeralEventType,
+    EventStatus,
+    EventType,
+    HookExecution,
+    HookTrigger,
+    IdentificationStatus,
+)
+from roomkit.domain.errors import (
+    ChannelNotFoundError,
+    IdentityNotFoundError,
+    NotAvailableError,
+    ParticipantNotFoundError,
+    RoomKitError,
+    VoiceBackendNotConfiguredError,
+    VoiceNotConfiguredError,
+)
+from roomkit.domain.event import EventSource, RoomEvent
+from roomkit.domain.inbound import InboundMessage, InboundResult
+from roomkit.domain.participant import Participant
+from roomkit.domain.realtime import EphemeralEvent
+from roomkit.domain.room import Room, RoomTimers
+from roomkit.logging import configure_logging
+from roomkit.container import build_container
+from roomkit.plugins.registry import Registry, default_registry
+from roomkit.ports.channel import Channel
+from roomkit.ports.realtime import EphemeralCallback
+from roomkit.ports.store import ConversationStore
+from roomkit.ports.transcoder import ContentTranscoder
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+IDENTITY_TRIGGERS = frozenset({HookTrigger.ON_IDENTITY_AMBIGUOUS, HookTrigger.ON_IDENTITY_UNKNOWN})
+
+
+class RoomKit:
+    """The central hub: rooms, channels, hooks, storage, realtime and the inbound pipeline.
+
+    Every port takes an instance, a registered adapter name (``store="memory"``) or
+    ``{"name": ..., "settings": {...}}``; ``None`` means the in-memory default.
+    """
+
+    def __init__(
+        self,
+        store: Any = None,
+        identity_resolver: Any = None,
+        identity_channel_types: Iterable[ChannelType] | None = None,
+        inbound_router: Any = None,
+        lock_manager: Any = None,
+        realtime: Any = None,
+        max_chain_depth: int = 5,
+        identity_timeout: float = 10.0,
+        process_timeout: float | None = 30.0,
+        stt: Any = None,
+        tts: Any = None,
+        voice: Any = None,
+        task_runner: Any = None,
+        delivery_strategy: Any = None,
+        status_bus: Any = None,
+        telemetry: Any = None,
+        inbound_rate_limit: RateLimit | None = None,
+        orchestration: Any = None,
+        *,
+        clock: Any = None,
+        transcoder: ContentTranscoder | None = None,
+        registry: Registry | None = None,
+    ) -> None:
+        if max_chain_depth < 0:
+            raise ValueError("max_chain_depth must be >= 0")
+        configure_logging()
+        self._registry = registry or default_registry()
+        container = build_container(
+            self._registry,
+            {
+                "store": store,
+                "identity_resolver": identity_resolver,
+                "inbound_router": inbound_router,
+                "lock_manager": lock_manager,
+                "realtime": realtime,
+                "telemetry": telemetry,
+                "clock": clock,
+            },
+        )
+        self._container = container
+        self._runtime = Runtime(
+            store=container.store(),
+            locks=container.lock_manager(),
+            realtime=container.realtime(),
+            router=container.inbound_router(),
+            transcoder=transcoder or DefaultContentTranscoder(),
+            clock=container.clock(),
+            telemetry=container.telemetry(),
+            identity_resolver=container.identity_resolver(),
+            settings=Settings(
+                max_chain_depth=max_chain_depth,
+                identity_timeout=identity_timeout,
+                process_timeout=process_timeout,
+                identity_channel_types=frozen_or_none(identity_channel_types),
+                inbound_rate_limit=inbound_rate_limit,
+            ),
+        )
+        self._router = EventRouter(self._runtime)
+        self._pipeline = InboundPipeline(self._runtime, self._router)
+        self._rooms = RoomLifecycle(self._runtime)
+        self._bindings = ChannelBindings(self._runtime)
+        self._realtime = RealtimeEvents(self._runtime)
+        self.stt = stt
+        self.tts = tts
+        self.voice = voice
+        self.task_runner = task_runner
+        self.delivery_strategy = delivery_strategy
+        self.status_bus = status_bus
+        if orchestration is not None:
+            raise NotAvailableError("orchestration", "multi-agent orchestration is not built yet")
+        self.orchestration = orchestration
+        self._closed = False
+
+    # construction from configuration -------------------------------------------------------
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any] | str | Path) -> RoomKit:
+        """Compose a kit from a mapping or a TOML file (see docs/configuration.md)."""
+        from roomkit.settings import KitConfig
+
+        if isinstance(config, str | Path):
+            with open(config, "rb") as handle:
+                data: Mapping[str, Any] = tomllib.load(handle)
+        else:
+            data = config
+        parsed = KitConfig.model_validate(dict(data))
+        kit = cls(**parsed.kit_kwargs())
+        for channel in parsed.build_channels(kit._registry):
+            kit.register_channel(channel)
+        return kit
+
+    # ports and internals -------------------------------------------------------------------
+    @property
+    def store(self) -> ConversationStore:
+        return self._runtime.store
+
+    @property
+    def registry(self) -> Registry:
+        return self._registry
+
+    @property
+    def channels(self) -> dict[str, Channel]:
+        return dict(self._runtime.channels)
+
+    @property
+    def _transcoder(self) -> ContentTranscoder:
+        return self._runtime.transcoder
+
+    @_transcoder.setter
+    def _transcoder(self, transcoder: ContentTranscoder) -> None:
+        self._runtime.transcoder = transcoder
+
+    @property
+    def runtime(self) -> Runtime:
+        return self._runtime
+
+    # rooms ---------------------------------------------------------------------------------
+    async def create_room(
+        self,
+        room_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        orchestration: Any = None,
+        *,
+        timers: RoomTimers | None = None,
+        organization_id: str | None = None,
+    ) -> Room:
+        if orchestration is not None:
+            raise NotAvailableError("orchestration", "multi-agent orchestration is not built yet")
+        return await self._rooms.create(room_id, metadata, timers, organization_id)
+
+    async def get_room(self, room_id: str) -> Room:
+        return await self._runtime.require_room(room_id)
+
+    async def close_room(self, room_id: str) -> Room:
+        room = await self._rooms.close(room_id)
+        self._runtime.hooks.forget_room(room_id)
+        return room
+
+    async def archive_room(self, room_id: str) -> Room:
+        return await self._rooms.archive(room_id)
+
+    async def update_room_metadata(self, room_id: str, metadata: dict[str, Any]) -> Room:
+        return await self._rooms.update_metadata(room_id, metadata)
+
+    async def set_room_timers(self, room_id: str, timers: RoomTimers) -> Room:
+        return await self._rooms.set_timers(room_id, timers)
+
+    async def check_room_timers(self, room_id: str) -> Room:
+        return await self._rooms.check_timers(room_id)
+
+    async def check_all_timers(self) -> list[Room]:
+        return await self._rooms.check_all()
+
+    async def get_room_context(self, room_id: str) -> RoomContext:
+        return await self._runtime.context(room_id)
+
+    # channels ------------------------------------------------------------------------------
+    def register_channel(self, channel: Channel) -> None:
+        self._bindings.register(channel)
+
+    def get_channel(self, channel_id: str) -> Channel:
+        return self._runtime.channel(channel_id)
+
+    async def attach_channel(
+        self,
+        room_id: str,
+        channel_id: str,
+        category: ChannelCategory | None = None,
+        access: Access = Access.READ_WRITE,
+        metadata: dict[str, Any] | None = None,
+        rate_limit: RateLimit | None = None,
+        retry_policy: RetryPolicy | None = None,
+        capabilities: ChannelCapabilities | None = None,
+        *,
+        direction: ChannelDirection | None = None,
+        muted: bool = False,
+    ) -> ChannelBinding:
+        return await self._bindings.attach(
+            room_id, channel_id, category=category, access=access, metadata=metadata,
+            rate_limit=rate_limit, retry_policy=retry_policy, capabilities=capabilities,
+            direction=direction, muted=muted,
+        )
+
+    async def detach_channel(self, room_id: str, channel_id: str) -> None:
+        await self._bindings.detach(room_id, channel_id)
+
+    async def get_binding(self, room_id: str, channel_id: str) -> ChannelBinding:
+        return await self._bindings.get(room_id, channel_id)
+
+    async def mute(self, room_id: str, channel_id: str) -> ChannelBinding:
+        return await self._bindings.set_muted(room_id, channel_id, True)
+
+    async def unmute(self, room_id: str, channel_id: str) -> ChannelBinding:
+        return await self._bindings.set_muted(room_id, channel_id, False)
+
+    async def mute_output(self, room_id: str, channel_id: str) -> ChannelBinding:
+        return await self._bindings.update(room_id, channel_id, output_muted=True)
+
+    async def unmute_output(self, room_id: str, channel_id: str) -> ChannelBinding:
+        return await self._bindings.update(room_id, channel_id, output_muted=False)
+
+    async def set_access(self, room_id: str, channel_id: str, access: Access) -> ChannelBinding:
+        return await self._bindings.update(room_id, channel_id, access=Access(access))
+
+    async def update_binding_metadata(
+        self, room_id: str, channel_id: str, metadata: dict[str, Any]
+    ) -> ChannelBinding:
+        return await self._bindings.update_metadata(room_id, channel_id, metadata)
+
+    # messages ------------------------------------------------------------------------------
+    async def process_inbound(
+        self, message: InboundMessage, room_id: str | None = None
+    ) -> InboundResult:
+        """Run the 11-step inbound pipeline, then the reentry loop of AI replies."""
+        return await self._pipeline.process(message, room_id)
+
+    async def send_event(
+        self,
+        room_id: str,
+        channel_id: str,
+        content: EventContent,
+        *,
+        event_type: EventType = EventType.MESSAGE,
+        metadata: dict[str, Any] | None = None,
+        participant_id: str | None = None,
+        chain_depth: int = 0,
+    ) -> RoomEvent:
+        """Send content into a room as ``channel_id`` (hooks, store, broadcast, reentry)."""
+        binding = await self._bindings.get(room_id, channel_id)
+        event = RoomEvent(
+            room_id=room_id,
+            type=event_type,
+            source=EventSource(
+                channel_id=channel_id,
+                channel_type=binding.channel_type,
+                direction=ChannelDirection.OUTBOUND,
+                participant_id=participant_id,
+            ),
+            content=content,
+            metadata=dict(metadata or {}),
+            chain_depth=chain_depth,
+        )
+        result = await self._pipeline.process_event(event)
+        assert result.event is not None
+        return result.event
+
+    async def send_greeting(
+        self, room_id: str, channel_id: str | None = None, greeting: str | None = None
+    ) -> RoomEvent:
+        """Send an Agent's greeting (or ``greeting``) into the room from that agent."""
+        from roomkit.domain.content import TextContent
+
+        bindings = await self.store.list_bindings(room_id)
+        agents = [
+            self._runtime.channels[b.channel_id]
+            for b in bindings
+            if b.channel_id in self._runtime.channels
+            and (channel_id is None or b.channel_id == channel_id)
+        ]
+        for channel in agents:
+            text = greeting or (channel.greeting if isinstance(channel, Agent) else None)
+            if text:
+                return await self.send_event(room_id, channel.channel_id, TextContent(body=text))
+        raise ChannelNotFoundError(channel_id or "<agent with a greeting>", room_id)
+
+    async def get_timeline(self, room_id: str, offset: int = 0, limit: int = 50) -> list[RoomEvent]:
+        await self._runtime.require_room(room_id)
+        return await self.store.list_events(room_id, offset=offset, limit=limit)
+
+    async def mark_read(self, room_id: str, channel_id: str, event_id: str) -> None:
+        await self._bindings.get(room_id, channel_id)
+        await self.store.mark_read(room_id, channel_id, event_id)
+
+    async def mark_all_read(self, room_id: str, channel_id: str) -> None:
+        await self._bindings.get(room_id, channel_id)
+        await self.store.mark_all_read(room_id, channel_id)
+
+    async def get_unread_count(self, room_id: str, channel_id: str) -> int:
+        return await self.store.get_unread_count(room_id, channel_id)
+
+    # hooks ---------------------------------------------------------------------------------
+    def hook(
+        self,
+        trigger: HookTrigger,
+        execution: HookExecution | None = None,
+        priority: int = 0,
+        name: str | None = None,
+        channel_types: Iterable[ChannelType] | None = None,
+        channel_ids: Iterable[str] | None = None,
+        directions: Iterable[ChannelDirection] | None = None,
+        timeout: float | None = DEFAULT_HOOK_TIMEOUT,
+    ) -> Callable[[F], F]:
+        """Register a global hook. ``execution`` defaults to the trigger's documented mode."""
+
+        def decorator(fn: F) -> F:
+            self._runtime.hooks.add(
+                _registration(trigger, fn, execution, priority, name, channel_types,
+                              channel_ids, directions, timeout, None)
+            )
+            return fn
+
+        return decorator
+
+    def identity_hook(
+        self,
+        trigger: HookTrigger,
+        priority: int = 0,
+        name: str | None = None,
+        channel_types: Iterable[ChannelType] | None = None,
+        channel_ids: Iterable[str] | None = None,
+        timeout: float | None = DEFAULT_HOOK_TIMEOUT,
+    ) -> Callable[[F], F]:
+        """Register an identity hook: ``(event, ctx) -> IdentityHookResult | None``."""
+        if HookTrigger(trigger) not in IDENTITY_TRIGGERS:
+            raise ValueError(
+                f"identity hooks use ON_IDENTITY_AMBIGUOUS or ON_IDENTITY_UNKNOWN, not {trigger}"
+            )
+        return self.hook(trigger, HookExecution.SYNC, priority, name, channel_types, channel_ids,
+                         None, timeout)
+
+    def on(self, event_type: str) -> Callable[[F], F]:
+        """Listen to a framework event (``room_created``, ``channel_connected``, ...)."""
+
+        def decorator(fn: F) -> F:
+            self._runtime.events.on(event_type, fn)
+            return fn
+
+        return decorator
+
+    def on_delivery_status(self, fn: F) -> F:
+        """Register ``fn(status)`` for provider delivery reports."""
+        self._runtime.hooks.add(
+            _registration(HookTrigger.ON_DELIVERY_STATUS, fn, HookExecution.ASYNC, 0, None,
+                          None, None, None, DEFAULT_HOOK_TIMEOUT, None)
+        )
+        return fn
+
+    async def process_delivery_status(self, status: DeliveryStatus) -> None:
+        """Record a provider's delivery report and hand it to delivery-status hooks."""
+        await self.store.add_delivery_status(status)
+        await self._runtime.hooks.run_async(HookTrigger.ON_DELIVERY_STATUS, status, None)
+
+    async def add_room_hook(
+        self,
+        room_id: str,
+        trigger: HookTrigger,
+        execution: HookExecution,
+        fn: Callable[..., Awaitable[Any]],
+        name: str | None = None,
+        priority: int = 0,
+        channel_types: Iterable[ChannelType] | None = None,
+        channel_ids: Iterable[str] | None = None,
+        directions: Iterable[ChannelDirection] | None = None,
+        timeout: float | None = DEFAULT_HOOK_TIMEOUT,
+    ) -> None:
+        await self._runtime.require_room(room_id)
+        self._runtime.hooks.add(
+            _registration(trigger, fn, execution, priority, name, channel_types, channel_ids,
+                          directions, timeout, room_id)
+        )
+
+    async def remove_room_hook(self, room_id: str, name: str) -> None:
+        self._runtime.hooks.remove_room_hook(room_id, name)
+
+    # identity ------------------------------------------------------------------------------
+    async def resolve_participant(
+        self, room_id: str, participant_id: str, identity_id: str
+    ) -> Participant:
+        """Identify a pending participant as a known identity (fires ON_PARTICIPANT_IDENTIFIED)."""
+        store = self.store
+        room = await self._runtime.require_room(room_id)
+        participant = await store.get_participant(room_id, participant_id)
+        if participant is None:
+            raise ParticipantNotFoundError(participant_id, room_id)
+        identity = await store.get_identity(identity_id)
+        if identity is None:
+            raise IdentityNotFoundError(identity_id)
+        participant = await store.update_participant(
+            participant.model_copy(
+                update={
+                    "identification": IdentificationStatus.IDENTIFIED,
+                    "identity_id": identity.id,
+                    "display_name": identity.display_name or participant.display_name,
+                    "candidates": [],
+                }
+            )
+        )
+        context = await self._runtime.context(room)
+        await self._runtime.hooks.run_async(
+            HookTrigger.ON_PARTICIPANT_IDENTIFIED, identified_event(room_id, participant), context
+        )
+        return participant
+
+    # realtime ------------------------------------------------------------------------------
+    async def publish_typing(self, room_id: str, user_id: str, is_typing: bool = True) -> None:
+        await self._realtime.typing(room_id, user_id, is_typing)
+
+    async def publish_presence(self, room_id: str, user_id: str, status: str) -> None:
+        await self._realtime.presence(room_id, user_id, status)
+
+    async def publish_reaction(
+        self, room_id: str, user_id: str, target_event_id: str, emoji: str
+    ) -> None:
+        await self._realtime.publish(
+            room_id, EphemeralEventType.REACTION, user_id,
+            {"target_event_id": target_event_id, "emoji": emoji},
+        )
+
+    async def publish_read_receipt(self, room_id: str, user_id: str, event_id: str) -> None:
+        await self._realtime.publish(
+            room_id, EphemeralEventType.READ_RECEIPT, user_id, {"event_id": event_id}
+        )
+
+    async def publish_tool_call(
+        self,
+        room_id: str,
+        channel_id: str,
+        tool_calls: list[dict[str, Any]],
+        event_type: EphemeralEventType = EphemeralEventType.TOOL_CALL_START,
+        **data: Any,
+    ) -> None:
+        if event_type not in (EphemeralEventType.TOOL_CALL_START, EphemeralEventType.TOOL_CALL_END):
+            raise ValueError(f"publish_tool_call takes TOOL_CALL_START or TOOL_CALL_END, not {event_type}")
+        await self._realtime.publish(
+            room_id, event_type, channel_id,
+            {"tool_calls": tool_calls, "channel_id": channel_id, **data}, channel_id=channel_id,
+        )
+
+    async def publish_event(
+        self, room_id: str, user_id: str, data: dict[str, Any] | None = None
+    ) -> EphemeralEvent:
+        """Publish a CUSTOM ephemeral event."""
+        return await self._realtime.publish(room_id, EphemeralEventType.CUSTOM, user_id, data)
+
+    async def subscribe_room(self, room_id: str, callback: EphemeralCallback) -> str:
+        return await self._realtime.subscribe(room_id, callback)
+
+    async def unsubscribe_room(self, subscription_id: str) -> bool:
+        return await self._realtime.unsubscribe(subscription_id)
+
+    # websocket -----------------------------------------------------------------------------
+    async def connect_websocket(
+        self,
+        channel_id: str,
+        connection_id: str,
+        send_fn: Callable[[str, RoomEvent], Awaitable[None]],
+        stream_send_fn: Callable[[str, Any], Awaitable[None]] | None = None,
+    ) -> None:
+        channel = self._runtime.channel(channel_id)
+        register = getattr(channel, "register_connection", None)
+        if register is None:
+            raise RoomKitError(f"channel {channel_id!r} is not a WebSocket channel")
+        register(connection_id, send_fn, stream_send_fn)
+        await self._runtime.events.emit(
+            "channel_connected", channel_id=channel_id, connection_id=connection_id
+        )
+
+    async def disconnect_websocket(self, channel_id: str, connection_id: str) -> None:
+        channel = self._runtime.channel(channel_id)
+        unregister = getattr(channel, "unregister_connection", None)
+        if unregister is None:
+            raise RoomKitError(f"channel {channel_id!r} is not a WebSocket channel")
+        unregister(connection_id)
+        await self._runtime.events.emit(
+            "channel_disconnected", channel_id=channel_id, connection_id=connection_id
+        )
+
+    # subsystems that are not part of this installation yet --------------------------------
+    async def join(self, room_id: str, channel_id: str, participant_id: str | None = None,
+                   **kwargs: Any) -> Any:
+        raise VoiceBackendNotConfiguredError(
+            f"cannot join {channel_id!r} in {room_id!r}: voice sessions are not built yet"
+        )
+
+    async def leave(self, session: Any) -> None:
+        raise VoiceBackendNotConfiguredError("voice sessions are not built yet")
+
+    async def transcribe(self, audio: Any) -> Any:
+        if self.stt is None:
+            raise VoiceNotConfiguredError("no STT provider: pass RoomKit(stt=...)")
+        return await self.stt.transcribe(audio)
+
+    async def synthesize(self, text: str, voice: str | None = None) -> Any:
+        if self.tts is None:
+            raise VoiceNotConfiguredError("no TTS provider: pass RoomKit(tts=...)")
+        return await self.tts.synthesize(text, voice=voice) if voice else await self.tts.synthesize(text)
+
+    async def attach_source(self, channel_id: str, source: Any, **kwargs: Any) -> None:
+        raise NotAvailableError("event sources", "attach_source is not built yet")
+
+    async def detach_source(self, channel_id: str) -> None:
+        raise NotAvailableError("event sources", "detach_source is not built yet")
+
+    def source_health(self, channel_id: str) -> Any:
+        raise NotAvailableError("event sources", "source_health is not built yet")
+
+    async def delegate(self, room_id: str, agent_id: str, task: str, **kwargs: Any) -> Any:
+        raise NotAvailableError("delegation", "multi-agent delegation is not built yet")
+
+    async def process_webhook(self, meta: Any, channel_id: str) -> Any:
+        raise NotAvailableError("webhook parsing", "transport providers are not built yet")
+
+    # shutdown ------------------------------------------------------------------------------
+    async def close(self) -> None:
+        """Close channels and adapters; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        rt = self._runtime
+        for channel in list(rt.channels.values()):
+            await channel.close()
+            provider = getattr(channel, "provider", None)
+            if provider is not None and hasattr(provider, "close"):
+                await provider.close()
+        await rt.realtime.close()
+        await rt.locks.close()
+        await rt.store.close()
+        rt.telemetry.shutdown()
+
+    async def __aenter__(self) -> RoomKit:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+def _registration(
+    trigger: HookTrigger,
+    fn: Callable[..., Awaitable[Any]],
+    execution: HookExecution | None,
+    priority: int,
+    name: str | None,
+    channel_types: Iterable[ChannelType] | None,
+    channel_ids: Iterable[str] | None,
+    directions: Iterable[ChannelDirection] | None,
+    timeout: float | None,
+    room_id: str | None,
+) -> HookRegistration:
+    trigger = HookTrigger(trigger)
+    return HookRegistration(
+        trigger=trigger,
+        fn=fn,
+        name=name or getattr(fn, "__name__", "hook"),
+        execution=HookExecution(execution) if execution else trigger.default_execution,
+        priority=priority,
+        channel_types=frozen_or_none(channel_types),
+        channel_ids=frozen_or_none(channel_ids),
+        directions=frozen_or_none(directions),
+        timeout=timeout,
+        room_id=room_id,
+    )
+
+
+__all__ = ["RoomKit"]

@@ -1,0 +1,5 @@
+"""Memory providers for AI channels."""
+
+from roomkit.ports.memory import MemoryProvider
+
+__all__ = ["MemoryProvider"]

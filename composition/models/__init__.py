@@ -1,0 +1,1 @@
+"""Documented model import paths: ``roomkit.models.event``, ``.channel``, ``.enums``, ..."""

@@ -1,0 +1,5 @@
+"""The context handed to hooks."""
+
+from roomkit.domain.context import RoomContext
+
+__all__ = ["RoomContext"]

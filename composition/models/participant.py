@@ -1,0 +1,5 @@
+"""Participants."""
+
+from roomkit.domain.participant import Participant
+
+__all__ = ["Participant"]

@@ -1,0 +1,5 @@
+"""Rooms and their timers."""
+
+from roomkit.domain.room import Room, RoomTimers
+
+__all__ = ["Room", "RoomTimers"]

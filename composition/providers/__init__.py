@@ -1,0 +1,1 @@
+"""Provider import paths; vendor providers come from adapter packages."""

@@ -1,0 +1,1 @@
+"""Import path for the anthropic adapter package (pip install roomkit[anthropic])."""

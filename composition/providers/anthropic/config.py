@@ -1,0 +1,10 @@
+"""roomkit.providers.anthropic.config: provided by the adapter package behind ``roomkit[anthropic]``."""
+
+try:
+    from roomkit_anthropic import AnthropicConfig
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.anthropic.config", "anthropic") from exc
+
+__all__ = ['AnthropicConfig']

@@ -1,0 +1,1 @@
+"""Import path for the gemini adapter package (pip install roomkit[gemini])."""

@@ -1,0 +1,1 @@
+"""Import path for the mistral adapter package (pip install roomkit[mistral])."""

@@ -1,0 +1,10 @@
+"""roomkit.providers.mistral.ai: provided by the adapter package behind ``roomkit[mistral]``."""
+
+try:
+    from roomkit_mistral import MistralAIProvider
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.mistral.ai", "mistral") from exc
+
+__all__ = ['MistralAIProvider']

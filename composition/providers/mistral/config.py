@@ -1,0 +1,10 @@
+"""roomkit.providers.mistral.config: provided by the adapter package behind ``roomkit[mistral]``."""
+
+try:
+    from roomkit_mistral import MistralConfig
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.mistral.config", "mistral") from exc
+
+__all__ = ['MistralConfig']

@@ -1,0 +1,1 @@
+"""Import path for the openai adapter package (pip install roomkit[openai])."""

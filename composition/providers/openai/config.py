@@ -1,0 +1,10 @@
+"""roomkit.providers.openai.config: provided by the adapter package behind ``roomkit[openai]``."""
+
+try:
+    from roomkit_openai import OpenAIConfig
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.openai.config", "openai") from exc
+
+__all__ = ['OpenAIConfig']

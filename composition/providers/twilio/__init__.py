@@ -1,0 +1,1 @@
+"""Import path for the twilio adapter package (pip install roomkit[twilio])."""

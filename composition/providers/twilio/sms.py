@@ -1,0 +1,10 @@
+"""roomkit.providers.twilio.sms: provided by the adapter package behind ``roomkit[twilio]``."""
+
+try:
+    from roomkit_twilio import TwilioSMSProvider, parse_twilio_webhook
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.twilio.sms", "twilio") from exc
+
+__all__ = ['TwilioSMSProvider', 'parse_twilio_webhook']

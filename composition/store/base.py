@@ -1,0 +1,5 @@
+"""The ConversationStore port."""
+
+from roomkit.ports.store import ConversationStore
+
+__all__ = ["ConversationStore"]

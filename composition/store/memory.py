@@ -1,0 +1,5 @@
+"""The in-memory store (the default)."""
+
+from roomkit.plugins.builtin.memory_store import InMemoryStore
+
+__all__ = ["InMemoryStore"]

@@ -1,0 +1,10 @@
+"""roomkit.store.postgres: provided by the adapter package behind ``roomkit[postgres]``."""
+
+try:
+    from roomkit_sql import PostgresStore
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.store.postgres", "postgres") from exc
+
+__all__ = ['PostgresStore']

@@ -1,0 +1,10 @@
+"""roomkit.tools.mcp: provided by the adapter package behind ``roomkit[mcp]``."""
+
+try:
+    from roomkit_mcp import MCPToolProvider
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.tools.mcp", "mcp") from exc
+
+__all__ = ['MCPToolProvider']

@@ -1,0 +1,104 @@
+"""TransportChannel: a channel that sends through a MessageProvider to each recipient.
+
+Recipients are the binding's ``metadata["to"]`` (a string or a list), else every participant
+who spoke through this channel in the room, except the sender of the event.
+"""
+
+from __future__ import annotations
+
+from roomkit.domain.channel import ChannelBinding, ChannelCapabilities
+from roomkit.domain.context import RoomContext
+from roomkit.domain.delivery import ChannelOutput, ProviderResult
+from roomkit.domain.enums import ChannelMediaType, ChannelType
+from roomkit.domain.errors import DeliveryError
+from roomkit.domain.event import RoomEvent
+from roomkit.plugins.hookspecs import Register
+from roomkit.plugins.markers import hookimpl
+from roomkit.ports.channel import Channel
+from roomkit.ports.messaging import MessageProvider
+
+M = ChannelMediaType
+
+DEFAULT_CAPABILITIES: dict[ChannelType, ChannelCapabilities] = {
+    ChannelType.SMS: ChannelCapabilities(media_types=[M.TEXT], max_length=1600),
+    ChannelType.RCS: ChannelCapabilities(
+        media_types=[M.TEXT, M.RICH, M.MEDIA], supports_buttons=True, supports_read_receipts=True
+    ),
+    ChannelType.EMAIL: ChannelCapabilities(media_types=[M.TEXT, M.RICH, M.MEDIA]),
+    ChannelType.WHATSAPP: ChannelCapabilities(
+        media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION, M.TEMPLATE],
+        max_length=4096, supports_reactions=True, supports_read_receipts=True,
+    ),
+    ChannelType.WHATSAPP_PERSONAL: ChannelCapabilities(
+        media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION], supports_reactions=True
+    ),
+    ChannelType.MESSENGER: ChannelCapabilities(
+        media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO], max_length=2000, supports_buttons=True
+    ),
+    ChannelType.TELEGRAM: ChannelCapabilities(
+        media_types=[M.TEXT, M.RICH, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION],
+        max_length=4096, supports_edit=True, supports_delete=True, supports_buttons=True,
+    ),
+    ChannelType.TEAMS: ChannelCapabilities(
+        media_types=[M.TEXT, M.RICH, M.MEDIA], supports_edit=True, supports_delete=True
+    ),
+    ChannelType.HTTP: ChannelCapabilities(
+        media_types=[M.TEXT, M.RICH, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION, M.TEMPLATE]
+    ),
+}
+
+
+class TransportChannel(Channel):
+    def __init__(
+        self,
+        channel_id: str,
+        provider: MessageProvider,
+        *,
+        channel_type: ChannelType = ChannelType.HTTP,
+        capabilities: ChannelCapabilities | None = None,
+    ) -> None:
+        super().__init__(channel_id)
+        self.provider = provider
+        self.channel_type = channel_type
+        self._capabilities = capabilities or DEFAULT_CAPABILITIES.get(
+            channel_type, ChannelCapabilities()
+        )
+
+    def capabilities(self) -> ChannelCapabilities:
+        return self._capabilities
+
+    def recipients(self, event: RoomEvent, binding: ChannelBinding, context: RoomContext) -> list[str]:
+        configured = binding.metadata.get("to")
+        if configured:
+            return [configured] if isinstance(configured, str) else list(configured)
+        sender = event.source.external_id if event.source.channel_id == self.channel_id else None
+        return [
+            p.external_id
+            for p in context.participants
+            if p.channel_id == self.channel_id and p.external_id and p.external_id != sender
+        ]
+
+    async def deliver(
+        self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
+    ) -> ChannelOutput:
+        """Send to each recipient; raise DeliveryError naming those the provider refused."""
+        results: list[ProviderResult] = []
+        refused: list[str] = []
+        for to in self.recipients(event, binding, context):
+            result = await self.provider.send(event, to=to)
+            results.append(result)
+            if not result.success:
+                refused.append(f"{to}: {result.error or 'refused'}")
+        if refused:
+            raise DeliveryError(f"{self.provider.name} refused: " + "; ".join(refused))
+        first = results[0] if results else None
+        return ChannelOutput(provider_result=first)
+
+    async def close(self) -> None:
+        await self.provider.close()
+
+
+@hookimpl
+def roomkit_register_channels(register: Register) -> None:
+    register(name="transport", factory=lambda settings, channel_id, provider: TransportChannel(
+        channel_id, provider))

@@ -1,0 +1,19 @@
+"""MessageProvider: sends one event to one address over an external service (SMS, email...)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from roomkit.domain.delivery import ProviderResult
+from roomkit.domain.event import RoomEvent
+
+
+class MessageProvider(ABC):
+    name: str = "provider"
+
+    @abstractmethod
+    async def send(self, event: RoomEvent, to: str) -> ProviderResult:
+        """Send ``event`` to ``to``; a ProviderResult with success=False reports a refusal."""
+
+    async def close(self) -> None:
+        """Release HTTP clients, if any."""
