@@ -17,10 +17,14 @@ class FrameworkEventBus:
     def __init__(self) -> None:
         self._listeners: dict[str, list[Listener]] = {}
 
-    def on(self, event_type: str, listener: Listener) -> None:
+    @staticmethod
+    def check(event_type: str) -> None:
         if event_type not in FRAMEWORK_EVENT_TYPES:
             known = ", ".join(sorted(FRAMEWORK_EVENT_TYPES))
             raise ValueError(f"unknown framework event {event_type!r}; known: {known}")
+
+    def on(self, event_type: str, listener: Listener) -> None:
+        self.check(event_type)
         self._listeners.setdefault(event_type, []).append(listener)
 
     def has_listeners(self, event_type: str) -> bool:

@@ -391,6 +391,7 @@ class RoomKit:
 
     def on(self, event_type: str) -> Callable[[F], F]:
         """Listen to a framework event (``room_created``, ``channel_connected``, ...)."""
+        self._runtime.events.check(event_type)
 
         def decorator(fn: F) -> F:
             self._runtime.events.on(event_type, fn)

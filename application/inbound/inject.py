@@ -34,7 +34,9 @@ async def store_and_send(
     sent: list[RoomEvent] = []
     for event in events:
         if event.metadata.get("store", True):
-            event = await runtime.store.add_event(event)
+            event = await runtime.store.add_event(
+                event.model_copy(update={"created_at": runtime.clock.now()})
+            )
         targets = [
             b for b in context.bindings if b.channel_id in event.metadata.get("targets", ())
         ]

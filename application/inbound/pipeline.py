@@ -165,7 +165,8 @@ class InboundPipeline:
         log.warning("room %s: %s", event.room_id, reason)
         async with self._rt.locks.locked(event.room_id):
             await self._rt.store.add_event(
-                event.model_copy(update={"status": EventStatus.BLOCKED, "blocked_by": reason})
+                event.model_copy(update={"status": EventStatus.BLOCKED, "blocked_by": reason,
+                                         "created_at": self._rt.clock.now()})
             )
 
 

@@ -92,7 +92,7 @@ class InMemoryStore(ConversationStore):
             update={
                 "event_count": len(timeline),
                 "latest_index": stored.index,
-                "last_activity_at": now,
+                "last_activity_at": max(room.last_activity_at, stored.created_at),
             }
         )
         return stored

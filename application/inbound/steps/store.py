@@ -14,11 +14,10 @@ class StoreStep:
         self._rt = runtime
 
     async def __call__(self, state: InboundState) -> None:
-        event = state.ev()
+        update: dict[str, object] = {"created_at": self._rt.clock.now()}
         if state.blocked:
-            event = event.model_copy(
-                update={"status": EventStatus.BLOCKED, "blocked_by": state.reason or state.blocked_by}
-            )
-        elif event.status is not EventStatus.DELIVERED:
-            event = event.model_copy(update={"status": EventStatus.DELIVERED})
-        state.event = await self._rt.store.add_event(event)
+            update["status"] = EventStatus.BLOCKED
+            update["blocked_by"] = state.reason or state.blocked_by
+        else:
+            update["status"] = EventStatus.DELIVERED
+        state.event = await self._rt.store.add_event(state.ev().model_copy(update=update))
