@@ -60,16 +60,24 @@ class ChannelBindings:
             attached_at=rt.clock.now(),
         )
         binding = await rt.store.add_binding(binding)
-        await self._notify(binding, HookTrigger.ON_CHANNEL_ATTACHED, EventType.CHANNEL_ATTACHED,
-                           "room_channel_attached")
+        await self._notify(
+            binding,
+            HookTrigger.ON_CHANNEL_ATTACHED,
+            EventType.CHANNEL_ATTACHED,
+            "room_channel_attached",
+        )
         return binding
 
     async def detach(self, room_id: str, channel_id: str) -> None:
         binding = await self.get(room_id, channel_id)
         await self._rt.store.remove_binding(room_id, channel_id)
         self._rt.limiters.pop((room_id, channel_id), None)
-        await self._notify(binding, HookTrigger.ON_CHANNEL_DETACHED, EventType.CHANNEL_DETACHED,
-                           "room_channel_detached")
+        await self._notify(
+            binding,
+            HookTrigger.ON_CHANNEL_DETACHED,
+            EventType.CHANNEL_DETACHED,
+            "room_channel_detached",
+        )
 
     async def get(self, room_id: str, channel_id: str) -> ChannelBinding:
         await self._rt.require_room(room_id)

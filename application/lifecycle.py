@@ -55,7 +55,9 @@ class RoomLifecycle:
             last_activity_at=now,
         )
         room = await rt.store.create_room(room)
-        await self._notify(room, HookTrigger.ON_ROOM_CREATED, EventType.ROOM_CREATED, "room_created")
+        await self._notify(
+            room, HookTrigger.ON_ROOM_CREATED, EventType.ROOM_CREATED, "room_created"
+        )
         return room
 
     async def close(self, room_id: str) -> Room:
@@ -111,6 +113,8 @@ class RoomLifecycle:
         if rt.hooks.has_hooks(trigger, room.id):
             context = RoomContext(room=room, bindings=await rt.store.list_bindings(room.id))
             await rt.hooks.run_async(
-                trigger, lifecycle_event(room.id, kind, f"{name.replace('_', ' ')}: {room.id}"), context
+                trigger,
+                lifecycle_event(room.id, kind, f"{name.replace('_', ' ')}: {room.id}"),
+                context,
             )
         await rt.events.emit(name, room_id=room.id, status=str(room.status))

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from dependency_injector import containers, providers
-
 from roomkit.plugins.registry import Registry
 from roomkit.ports.clock import Clock
 from roomkit.ports.identity import IdentityResolver
@@ -33,13 +32,13 @@ PORTS: dict[str, tuple[type, str | None]] = {
 
 
 class Container(containers.DeclarativeContainer):
-    clock = providers.Dependency(instance_of=Clock)
-    store = providers.Dependency(instance_of=ConversationStore)
-    lock_manager = providers.Dependency(instance_of=RoomLockManager)
-    realtime = providers.Dependency(instance_of=RealtimeBackend)
-    inbound_router = providers.Dependency(instance_of=InboundRoomRouter)
+    clock = providers.Dependency(instance_of=Clock)  # type: ignore[type-abstract]
+    store = providers.Dependency(instance_of=ConversationStore)  # type: ignore[type-abstract]
+    lock_manager = providers.Dependency(instance_of=RoomLockManager)  # type: ignore[type-abstract]
+    realtime = providers.Dependency(instance_of=RealtimeBackend)  # type: ignore[type-abstract]
+    inbound_router = providers.Dependency(instance_of=InboundRoomRouter)  # type: ignore[type-abstract]
     identity_resolver = providers.Dependency(instance_of=object)  # an IdentityResolver or None
-    telemetry = providers.Dependency(instance_of=TelemetryProvider)
+    telemetry = providers.Dependency(instance_of=TelemetryProvider)  # type: ignore[type-abstract]
 
 
 def _choice(value: Any) -> tuple[str, Mapping[str, Any] | None] | None:
@@ -73,8 +72,6 @@ def build_container(registry: Registry, choices: Mapping[str, Any]) -> Container
             deps["clock"] = container.clock
         if port not in ("clock", "store"):
             deps["store"] = container.store
-        provider.override(
-            providers.Singleton(registry.create, port, name, settings, **deps)
-        )
+        provider.override(providers.Singleton(registry.create, port, name, settings, **deps))
     container.check_dependencies()
     return container

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from roomkit.application.ai.agent import Agent
 from roomkit.application.bindings import ChannelBindings
@@ -18,6 +18,7 @@ from roomkit.application.inbound.steps.identity_hooks import identified_event
 from roomkit.application.lifecycle import RoomLifecycle
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
+from roomkit.container import build_container
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
 from roomkit.domain.context import RoomContext
@@ -28,7 +29,6 @@ from roomkit.domain.enums import (
     ChannelDirection,
     ChannelType,
     EphemeralEventType,
-    EventStatus,
     EventType,
     HookExecution,
     HookTrigger,
@@ -49,9 +49,9 @@ from roomkit.domain.participant import Participant
 from roomkit.domain.realtime import EphemeralEvent
 from roomkit.domain.room import Room, RoomTimers
 from roomkit.logging import configure_logging
-from roomkit.container import build_container
 from roomkit.plugins.registry import Registry, default_registry
 from roomkit.ports.channel import Channel
+from roomkit.ports.identity import IdentityResolver
 from roomkit.ports.realtime import EphemeralCallback
 from roomkit.ports.store import ConversationStore
 from roomkit.ports.transcoder import ContentTranscoder
@@ -118,7 +118,7 @@ class RoomKit:
             transcoder=transcoder or DefaultContentTranscoder(),
             clock=container.clock(),
             telemetry=container.telemetry(),
-            identity_resolver=container.identity_resolver(),
+            identity_resolver=cast("IdentityResolver | None", container.identity_resolver()),
             settings=Settings(
                 max_chain_depth=max_chain_depth,
                 identity_timeout=identity_timeout,
@@ -247,9 +247,16 @@ class RoomKit:
         muted: bool = False,
     ) -> ChannelBinding:
         return await self._bindings.attach(
-            room_id, channel_id, category=category, access=access, metadata=metadata,
-            rate_limit=rate_limit, retry_policy=retry_policy, capabilities=capabilities,
-            direction=direction, muted=muted,
+            room_id,
+            channel_id,
+            category=category,
+            access=access,
+            metadata=metadata,
+            rate_limit=rate_limit,
+            retry_policy=retry_policy,
+            capabilities=capabilities,
+            direction=direction,
+            muted=muted,
         )
 
     async def detach_channel(self, room_id: str, channel_id: str) -> None:
@@ -365,8 +372,18 @@ class RoomKit:
 
         def decorator(fn: F) -> F:
             self._runtime.hooks.add(
-                _registration(trigger, fn, execution, priority, name, channel_types,
-                              channel_ids, directions, timeout, None)
+                _registration(
+                    trigger,
+                    fn,
+                    execution,
+                    priority,
+                    name,
+                    channel_types,
+                    channel_ids,
+                    directions,
+                    timeout,
+                    None,
+                )
             )
             return fn
 
@@ -386,8 +403,9 @@ class RoomKit:
             raise ValueError(
                 f"identity hooks use ON_IDENTITY_AMBIGUOUS or ON_IDENTITY_UNKNOWN, not {trigger}"
             )
-        return self.hook(trigger, HookExecution.SYNC, priority, name, channel_types, channel_ids,
-                         None, timeout)
+        return self.hook(
+            trigger, HookExecution.SYNC, priority, name, channel_types, channel_ids, None, timeout
+        )
 
     def on(self, event_type: str) -> Callable[[F], F]:
         """Listen to a framework event (``room_created``, ``channel_connected``, ...)."""
@@ -402,8 +420,18 @@ class RoomKit:
     def on_delivery_status(self, fn: F) -> F:
         """Register ``fn(status)`` for provider delivery reports."""
         self._runtime.hooks.add(
-            _registration(HookTrigger.ON_DELIVERY_STATUS, fn, HookExecution.ASYNC, 0, None,
-                          None, None, None, DEFAULT_HOOK_TIMEOUT, None)
+            _registration(
+                HookTrigger.ON_DELIVERY_STATUS,
+                fn,
+                HookExecution.ASYNC,
+                0,
+                None,
+                None,
+                None,
+                None,
+                DEFAULT_HOOK_TIMEOUT,
+                None,
+            )
         )
         return fn
 
@@ -423,12 +451,22 @@ class RoomKit:
         channel_types: Iterable[ChannelType] | None = None,
         channel_ids: Iterable[str] | None = None,
         directions: Iterable[ChannelDirection] | None = None,
-        timeout: float | None = DEFAULT_HOOK_TIMEOUT,
+        timeout: float | None = DEFAULT_HOOK_TIMEOUT,  # noqa: ASYNC109 - the hook's timeout
     ) -> None:
         await self._runtime.require_room(room_id)
         self._runtime.hooks.add(
-            _registration(trigger, fn, execution, priority, name, channel_types, channel_ids,
-                          directions, timeout, room_id)
+            _registration(
+                trigger,
+                fn,
+                execution,
+                priority,
+                name,
+                channel_types,
+                channel_ids,
+                directions,
+                timeout,
+                room_id,
+            )
         )
 
     async def remove_room_hook(self, room_id: str, name: str) -> None:
@@ -474,7 +512,9 @@ class RoomKit:
         self, room_id: str, user_id: str, target_event_id: str, emoji: str
     ) -> None:
         await self._realtime.publish(
-            room_id, EphemeralEventType.REACTION, user_id,
+            room_id,
+            EphemeralEventType.REACTION,
+            user_id,
             {"target_event_id": target_event_id, "emoji": emoji},
         )
 
@@ -492,10 +532,15 @@ class RoomKit:
         **data: Any,
     ) -> None:
         if event_type not in (EphemeralEventType.TOOL_CALL_START, EphemeralEventType.TOOL_CALL_END):
-            raise ValueError(f"publish_tool_call takes TOOL_CALL_START or TOOL_CALL_END, not {event_type}")
+            raise ValueError(
+                f"publish_tool_call takes TOOL_CALL_START or TOOL_CALL_END, not {event_type}"
+            )
         await self._realtime.publish(
-            room_id, event_type, channel_id,
-            {"tool_calls": tool_calls, "channel_id": channel_id, **data}, channel_id=channel_id,
+            room_id,
+            event_type,
+            channel_id,
+            {"tool_calls": tool_calls, "channel_id": channel_id, **data},
+            channel_id=channel_id,
         )
 
     async def publish_event(
@@ -538,8 +583,9 @@ class RoomKit:
         )
 
     # subsystems that are not part of this installation yet --------------------------------
-    async def join(self, room_id: str, channel_id: str, participant_id: str | None = None,
-                   **kwargs: Any) -> Any:
+    async def join(
+        self, room_id: str, channel_id: str, participant_id: str | None = None, **kwargs: Any
+    ) -> Any:
         raise VoiceBackendNotConfiguredError(
             f"cannot join {channel_id!r} in {room_id!r}: voice sessions are not built yet"
         )
@@ -555,7 +601,11 @@ class RoomKit:
     async def synthesize(self, text: str, voice: str | None = None) -> Any:
         if self.tts is None:
             raise VoiceNotConfiguredError("no TTS provider: pass RoomKit(tts=...)")
-        return await self.tts.synthesize(text, voice=voice) if voice else await self.tts.synthesize(text)
+        return (
+            await self.tts.synthesize(text, voice=voice)
+            if voice
+            else await self.tts.synthesize(text)
+        )
 
     async def attach_source(self, channel_id: str, source: Any, **kwargs: Any) -> None:
         raise NotAvailableError("event sources", "attach_source is not built yet")
@@ -612,7 +662,7 @@ def _registration(
     return HookRegistration(
         trigger=trigger,
         fn=fn,
-        name=name or getattr(fn, "__name__", "hook"),
+        name=name or str(getattr(fn, "__name__", "hook")),
         execution=HookExecution(execution) if execution else trigger.default_execution,
         priority=priority,
         channel_types=frozen_or_none(channel_types),

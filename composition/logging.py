@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 import structlog
-
 from roomkit.application.log_context import current
 
 _configured = False

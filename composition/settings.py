@@ -24,7 +24,6 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
 from roomkit.application.ai.agent import Agent
 from roomkit.application.ai.channel import AIChannel
 from roomkit.domain.channel import RateLimit
@@ -96,8 +95,14 @@ def _build_channel(config: ChannelConfig, registry: Registry) -> Channel:
             "tools": config.tools,
         }
         if config.type == "agent":
-            return Agent(config.id, provider, role=config.role, description=config.description,
-                         greeting=config.greeting, **common)
+            return Agent(
+                config.id,
+                provider,
+                role=config.role,
+                description=config.description,
+                greeting=config.greeting,
+                **common,
+            )
         return AIChannel(config.id, provider, **common)
     channel = registry.create("channel", config.type, config.settings, channel_id=config.id)
     if not isinstance(channel, Channel):

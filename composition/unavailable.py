@@ -15,7 +15,9 @@ def placeholder(name: str, subsystem: str) -> type:
     def __init__(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
         raise NotAvailableError(name, f"the {subsystem} subsystem is not built yet")
 
-    return type(name, (), {"__init__": __init__, "__doc__": f"{name} ({subsystem}); not available yet."})
+    return type(
+        name, (), {"__init__": __init__, "__doc__": f"{name} ({subsystem}); not available yet."}
+    )
 
 
 def placeholder_module_error(module: str, extra: str) -> ImportError:

@@ -96,8 +96,9 @@ class AIChannel(Channel):
         response = await self._turn(ai_context, toolbox, context, stream, stream_id)
         output_events: list[RoomEvent] = []
         if response.content:
-            output_events.append(self.reply(context.room.id, TextContent(body=response.content),
-                                            response, stream_id))
+            output_events.append(
+                self.reply(context.room.id, TextContent(body=response.content), response, stream_id)
+            )
         return ChannelOutput(
             response_events=output_events,
             tasks=response.tasks,
@@ -147,8 +148,11 @@ class AIChannel(Channel):
     ) -> AIResponse:
         chunks = 0
         if stream is not None and stream_id is not None:
-            await stream.send(StreamStart(stream_id=stream_id, room_id=context.room.id,
-                                          channel_id=self.channel_id))
+            await stream.send(
+                StreamStart(
+                    stream_id=stream_id, room_id=context.room.id, channel_id=self.channel_id
+                )
+            )
         for round_no in range(self.max_tool_rounds + 1):
             if stream is not None and stream_id is not None:
                 response, chunks = await self._streamed(ai_context, stream, stream_id, chunks)
@@ -183,40 +187,68 @@ class AIChannel(Channel):
     ) -> AIContext:
         room_id = context.room.id
         calls = response.tool_calls
-        await self._publish(room_id, EphemeralEventType.TOOL_CALL_START, {
-            "tool_calls": [c.model_dump() for c in calls], "round": round_no,
-            "channel_id": self.channel_id,
-        })
+        await self._publish(
+            room_id,
+            EphemeralEventType.TOOL_CALL_START,
+            {
+                "tool_calls": [c.model_dump() for c in calls],
+                "round": round_no,
+                "channel_id": self.channel_id,
+            },
+        )
         started = time.perf_counter()
         results = [await toolbox.run(call) for call in calls]
         duration_ms = (time.perf_counter() - started) * 1000
-        await self._publish(room_id, EphemeralEventType.TOOL_CALL_END, {
-            "tool_calls": [{"id": r.tool_call_id, "name": r.name, "result": r.result} for r in results],
-            "round": round_no, "channel_id": self.channel_id, "duration_ms": duration_ms,
-        })
+        await self._publish(
+            room_id,
+            EphemeralEventType.TOOL_CALL_END,
+            {
+                "tool_calls": [
+                    {"id": r.tool_call_id, "name": r.name, "result": r.result} for r in results
+                ],
+                "round": round_no,
+                "channel_id": self.channel_id,
+                "duration_ms": duration_ms,
+            },
+        )
         if self.runtime is not None:
             await self.runtime.fire_hook(
                 HookTrigger.ON_TOOL_CALL,
-                ToolCallEvent(room_id=room_id, channel_id=self.channel_id, round=round_no,
-                              tool_calls=list(calls), results=results, duration_ms=duration_ms),
+                ToolCallEvent(
+                    room_id=room_id,
+                    channel_id=self.channel_id,
+                    round=round_no,
+                    tool_calls=list(calls),
+                    results=results,
+                    duration_ms=duration_ms,
+                ),
                 context,
             )
-        return ai_context.model_copy(update={"messages": [
-            *ai_context.messages,
-            AIMessage(role="assistant", content=response.content, tool_calls=list(calls)),
-            AIMessage(role="tool", tool_results=results),
-        ]})
+        return ai_context.model_copy(
+            update={
+                "messages": [
+                    *ai_context.messages,
+                    AIMessage(role="assistant", content=response.content, tool_calls=list(calls)),
+                    AIMessage(role="tool", tool_results=results),
+                ]
+            }
+        )
 
     # helpers -------------------------------------------------------------------------------
     def reply(
-        self, room_id: str, content: EventContent, response: AIResponse | None = None,
+        self,
+        room_id: str,
+        content: EventContent,
+        response: AIResponse | None = None,
         stream_id: str | None = None,
     ) -> RoomEvent:
         metadata: dict[str, Any] = {}
         if response is not None:
-            metadata["ai"] = {"model": self.provider.model_name,
-                              "usage": response.usage.model_dump(),
-                              "finish_reason": response.finish_reason}
+            metadata["ai"] = {
+                "model": self.provider.model_name,
+                "usage": response.usage.model_dump(),
+                "finish_reason": response.finish_reason,
+            }
             if response.thinking:
                 metadata["thinking"] = response.thinking
         if stream_id is not None:
@@ -224,8 +256,11 @@ class AIChannel(Channel):
         return RoomEvent(
             room_id=room_id,
             status=EventStatus.PENDING,
-            source=EventSource(channel_id=self.channel_id, channel_type=self.channel_type,
-                               direction=ChannelDirection.OUTBOUND),
+            source=EventSource(
+                channel_id=self.channel_id,
+                channel_type=self.channel_type,
+                direction=ChannelDirection.OUTBOUND,
+            ),
             content=content,
             metadata=metadata,
         )
@@ -238,6 +273,11 @@ class AIChannel(Channel):
     async def _publish(self, room_id: str, kind: EphemeralEventType, data: dict[str, Any]) -> None:
         if self.runtime is not None:
             await self.runtime.publish_ephemeral(
-                EphemeralEvent(room_id=room_id, type=kind, user_id=self.channel_id,
-                               channel_id=self.channel_id, data=data)
+                EphemeralEvent(
+                    room_id=room_id,
+                    type=kind,
+                    user_id=self.channel_id,
+                    channel_id=self.channel_id,
+                    data=data,
+                )
             )

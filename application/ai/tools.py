@@ -15,12 +15,12 @@ ToolHandler = Callable[[str, dict[str, Any]], Awaitable[str]]
 class Tool(ABC):
     """A tool with its own definition and implementation::
 
-        class GetWeather(Tool):
-            name = "get_weather"
-            description = "..."
-            parameters = {"type": "object", "properties": {...}}
+    class GetWeather(Tool):
+        name = "get_weather"
+        description = "..."
+        parameters = {"type": "object", "properties": {...}}
 
-            async def execute(self, arguments: dict) -> str: ...
+        async def execute(self, arguments: dict) -> str: ...
     """
 
     name: ClassVar[str]
@@ -53,9 +53,13 @@ def to_ai_tool(spec: ToolSpec) -> AITool:
         return AITool(
             name=spec["name"],
             description=spec.get("description", ""),
-            parameters=spec.get("parameters") or spec.get("input_schema") or {"type": "object", "properties": {}},
+            parameters=spec.get("parameters")
+            or spec.get("input_schema")
+            or {"type": "object", "properties": {}},
         )
-    raise TypeError(f"unsupported tool definition {type(spec).__name__}; use a dict, AITool or Tool")
+    raise TypeError(
+        f"unsupported tool definition {type(spec).__name__}; use a dict, AITool or Tool"
+    )
 
 
 class Toolbox:

@@ -47,7 +47,10 @@ class EventRouter:
             for b in context.bindings
             if b.access.can_read
             and b.channel_id in channels
-            and not (b.category is ChannelCategory.INTELLIGENCE and b.channel_id == event.source.channel_id)
+            and not (
+                b.category is ChannelCategory.INTELLIGENCE
+                and b.channel_id == event.source.channel_id
+            )
         ]
 
     async def broadcast(
@@ -89,7 +92,9 @@ class EventRouter:
         content = await rt.transcoder.transcode(event.content, source, target)
         if content is None:
             return self._result(event, target, DeliveryState.SKIPPED, 0, started), None
-        delivered = event if content is event.content else event.model_copy(update={"content": content})
+        delivered = (
+            event if content is event.content else event.model_copy(update={"content": content})
+        )
         intelligence = target.category is ChannelCategory.INTELLIGENCE
 
         if target.rate_limit is not None:
@@ -98,7 +103,11 @@ class EventRouter:
         breaker = rt.breaker(target.channel_id)
         if not breaker.allow_request():
             result = self._result(
-                event, target, DeliveryState.CIRCUIT_OPEN, 0, started,
+                event,
+                target,
+                DeliveryState.CIRCUIT_OPEN,
+                0,
+                started,
                 error=f"circuit for channel {target.channel_id!r} is open",
             )
             await self._record_failure(result, context, None)
@@ -123,7 +132,12 @@ class EventRouter:
         breaker.record_success()
         provider_id = output.provider_result.provider_message_id if output.provider_result else None
         result = self._result(
-            event, target, DeliveryState.DELIVERED, attempts, started, provider_message_id=provider_id
+            event,
+            target,
+            DeliveryState.DELIVERED,
+            attempts,
+            started,
+            provider_message_id=provider_id,
         )
         return result, output
 
@@ -176,7 +190,7 @@ class EventRouter:
 
 def _system_binding(event: RoomEvent) -> ChannelBinding:
     return ChannelBinding(
-        room_id=event.room_id, channel_id=event.source.channel_id, channel_type=event.source.channel_type
+        room_id=event.room_id,
+        channel_id=event.source.channel_id,
+        channel_type=event.source.channel_type,
     )
-
-

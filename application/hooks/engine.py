@@ -106,7 +106,9 @@ class HookEngine:
             if not isinstance(result, HookResult):
                 await self._failed(
                     reg,
-                    TypeError(f"hook {reg.name!r} returned {type(result).__name__}, not HookResult"),
+                    TypeError(
+                        f"hook {reg.name!r} returned {type(result).__name__}, not HookResult"
+                    ),
                     outcome.event,
                     context,
                 )
@@ -122,7 +124,9 @@ class HookEngine:
                 outcome.event = result.event
         return outcome
 
-    async def run_async(self, trigger: HookTrigger, payload: Any, context: RoomContext | None) -> None:
+    async def run_async(
+        self, trigger: HookTrigger, payload: Any, context: RoomContext | None
+    ) -> None:
         """Run every matching ASYNC hook concurrently and wait for them; failures are isolated."""
         room_id = context.room.id if context is not None else None
         hooks = [
@@ -153,7 +157,9 @@ class HookEngine:
                 return result
         return None
 
-    async def _guarded(self, reg: HookRegistration, payload: Any, context: RoomContext | None) -> None:
+    async def _guarded(
+        self, reg: HookRegistration, payload: Any, context: RoomContext | None
+    ) -> None:
         try:
             await self._call(reg, payload, context)
         except Exception as exc:
@@ -186,7 +192,11 @@ class HookEngine:
                 log.exception("ON_ERROR hook %r failed", handler.name)
 
     async def report_error(
-        self, context: RoomContext, message: str, exc: BaseException | None, payload: Any = None,
+        self,
+        context: RoomContext,
+        message: str,
+        exc: BaseException | None,
+        payload: Any = None,
         data: dict[str, Any] | None = None,
     ) -> None:
         """Fire ON_ERROR hooks for a failure outside a hook (delivery, AI provider, ...)."""
@@ -198,7 +208,10 @@ class HookEngine:
 
 
 def error_event_for(
-    room_id: str, message: str, exc: BaseException | None, payload: Any,
+    room_id: str,
+    message: str,
+    exc: BaseException | None,
+    payload: Any,
     data: dict[str, Any] | None = None,
 ) -> RoomEvent:
     details: dict[str, Any] = dict(data or {})

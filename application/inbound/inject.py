@@ -23,7 +23,12 @@ def injected_event(room_id: str, injected: InjectedEvent, default_target: str) -
             direction=ChannelDirection.OUTBOUND,
         ),
         content=injected.content,
-        metadata={**injected.metadata, "injected": True, "targets": targets, "store": injected.store},
+        metadata={
+            **injected.metadata,
+            "injected": True,
+            "targets": targets,
+            "store": injected.store,
+        },
     )
 
 
@@ -37,9 +42,9 @@ async def store_and_send(
             event = await runtime.store.add_event(
                 event.model_copy(update={"created_at": runtime.clock.now()})
             )
-        targets = [
-            b for b in context.bindings if b.channel_id in event.metadata.get("targets", ())
-        ]
-        await router.broadcast(event, context, targets=[b for b in targets if b.channel_id in runtime.channels])
+        targets = [b for b in context.bindings if b.channel_id in event.metadata.get("targets", ())]
+        await router.broadcast(
+            event, context, targets=[b for b in targets if b.channel_id in runtime.channels]
+        )
         sent.append(event)
     return sent

@@ -18,9 +18,9 @@ from roomkit.application.inbound.state import InboundState
 from roomkit.application.inbound.steps.after_broadcast import AfterBroadcastStep
 from roomkit.application.inbound.steps.before_broadcast import BeforeBroadcastStep
 from roomkit.application.inbound.steps.broadcast import BroadcastStep
+from roomkit.application.inbound.steps.idempotency import IdempotencyStep
 from roomkit.application.inbound.steps.identify import IdentifyStep
 from roomkit.application.inbound.steps.identity_hooks import IdentityHooksStep
-from roomkit.application.inbound.steps.idempotency import IdempotencyStep
 from roomkit.application.inbound.steps.lock import LockStep
 from roomkit.application.inbound.steps.parse import ParseStep
 from roomkit.application.inbound.steps.route import RouteStep
@@ -61,7 +61,9 @@ class InboundPipeline:
     # entry points --------------------------------------------------------------------------
     async def process(self, message: InboundMessage, room_id: str | None = None) -> InboundResult:
         if self._inbound_limiter is not None and not self._inbound_limiter.try_acquire():
-            return InboundResult(blocked=True, reason="inbound rate limit exceeded", room_id=room_id)
+            return InboundResult(
+                blocked=True, reason="inbound rate limit exceeded", room_id=room_id
+            )
         timeout = self._rt.settings.process_timeout
         if timeout is None:
             return await self._process(message, room_id)
@@ -165,8 +167,13 @@ class InboundPipeline:
         log.warning("room %s: %s", event.room_id, reason)
         async with self._rt.locks.locked(event.room_id):
             await self._rt.store.add_event(
-                event.model_copy(update={"status": EventStatus.BLOCKED, "blocked_by": reason,
-                                         "created_at": self._rt.clock.now()})
+                event.model_copy(
+                    update={
+                        "status": EventStatus.BLOCKED,
+                        "blocked_by": reason,
+                        "created_at": self._rt.clock.now(),
+                    }
+                )
             )
 
 
@@ -185,8 +192,11 @@ def _as_reply(response: RoomEvent, parent: RoomEvent, binding: ChannelBinding) -
     }
     if source.channel_id != binding.channel_id or source.direction is not ChannelDirection.OUTBOUND:
         update["source"] = source.model_copy(
-            update={"channel_id": binding.channel_id, "channel_type": binding.channel_type,
-                    "direction": ChannelDirection.OUTBOUND}
+            update={
+                "channel_id": binding.channel_id,
+                "channel_type": binding.channel_type,
+                "direction": ChannelDirection.OUTBOUND,
+            }
         )
     return response.model_copy(update=update)
 

@@ -32,7 +32,10 @@ class CircuitBreaker:
 
     @property
     def state(self) -> CircuitState:
-        if self._state is CircuitState.OPEN and self._clock() - self._opened_at >= self.recovery_timeout:
+        if (
+            self._state is CircuitState.OPEN
+            and self._clock() - self._opened_at >= self.recovery_timeout
+        ):
             self._state = CircuitState.HALF_OPEN
             self._trial_in_flight = False
         return self._state

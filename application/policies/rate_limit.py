@@ -36,8 +36,14 @@ class TokenBucketRateLimiter:
             _Bucket(per_second, max(1.0, capacity), now)
             for per_second, capacity in (
                 (limit.max_per_second, limit.max_per_second),
-                (None if limit.max_per_minute is None else limit.max_per_minute / 60, limit.max_per_minute),
-                (None if limit.max_per_hour is None else limit.max_per_hour / 3600, limit.max_per_hour),
+                (
+                    None if limit.max_per_minute is None else limit.max_per_minute / 60,
+                    limit.max_per_minute,
+                ),
+                (
+                    None if limit.max_per_hour is None else limit.max_per_hour / 3600,
+                    limit.max_per_hour,
+                ),
             )
             if per_second is not None and capacity is not None
         ]

@@ -1,4 +1,4 @@
-"""roomkit.store.postgres: provided by the adapter package behind ``roomkit[postgres]``."""
+"""roomkit.store.postgres: from the adapter package behind ``roomkit[postgres]``."""
 
 try:
     from roomkit_sql import PostgresStore
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.store.postgres", "postgres") from exc
 
-__all__ = ['PostgresStore']
+__all__ = ["PostgresStore"]

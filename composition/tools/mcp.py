@@ -1,4 +1,4 @@
-"""roomkit.tools.mcp: provided by the adapter package behind ``roomkit[mcp]``."""
+"""roomkit.tools.mcp: from the adapter package behind ``roomkit[mcp]``."""
 
 try:
     from roomkit_mcp import MCPToolProvider
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.tools.mcp", "mcp") from exc
 
-__all__ = ['MCPToolProvider']
+__all__ = ["MCPToolProvider"]

@@ -18,7 +18,9 @@ class IdempotencyStep:
         provider_id = state.ev().provider_message_id
         if not provider_id:
             return
-        first = await self._rt.store.find_event_by_provider_message_id(state.ctx().room.id, provider_id)
+        first = await self._rt.store.find_event_by_provider_message_id(
+            state.ctx().room.id, provider_id
+        )
         if first is None:
             return
         blocked = first.status is EventStatus.BLOCKED

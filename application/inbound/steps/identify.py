@@ -25,12 +25,15 @@ class IdentifyStep:
         message, channel, context = state.message, state.channel, state.ctx()
         assert message is not None and channel is not None
         room_id = context.room.id
-        participant = await rt.store.find_participant(room_id, message.channel_id, message.sender_id)
+        participant = await rt.store.find_participant(
+            room_id, message.channel_id, message.sender_id
+        )
         resolver = rt.identity_resolver
         types = rt.settings.identity_channel_types
         wants_resolution = resolver is not None and (types is None or channel.channel_type in types)
         if not wants_resolution or (
-            participant is not None and participant.identification is IdentificationStatus.IDENTIFIED
+            participant is not None
+            and participant.identification is IdentificationStatus.IDENTIFIED
         ):
             if participant is None:
                 participant = await rt.store.add_participant(
@@ -50,7 +53,8 @@ class IdentifyStep:
             log.warning("identity resolution for %r failed: %r", message.sender_id, exc)
             await rt.hooks.report_error(context, "identity resolution failed", exc, state.event)
             result = IdentityResult(
-                status=IdentificationStatus.UNKNOWN, address=message.sender_id,
+                status=IdentificationStatus.UNKNOWN,
+                address=message.sender_id,
                 metadata={"error": repr(exc)},
             )
         state.identity = result
@@ -67,11 +71,13 @@ class IdentifyStep:
                         room_id=room_id,
                         channel_id=message.channel_id,
                         external_id=message.sender_id,
-                        **fields,  # type: ignore[arg-type]
+                        **fields,
                     )
                 )
             else:
-                participant = await rt.store.update_participant(participant.model_copy(update=fields))
+                participant = await rt.store.update_participant(
+                    participant.model_copy(update=fields)
+                )
             state.newly_identified = True
             _stamp(state, participant)
         elif participant is not None:

@@ -54,7 +54,9 @@ class IdentityHooksStep:
             if result.status in AMBIGUOUS
             else IdentificationStatus.UNKNOWN
         )
-        await self._upsert(state, identification=status, candidates=[c.id for c in result.candidates])
+        await self._upsert(
+            state, identification=status, candidates=[c.id for c in result.candidates]
+        )
 
     async def _apply(self, state: InboundState, decision: IdentityHookResult) -> None:
         if decision.outcome == "resolved" and decision.identity is not None:
@@ -77,7 +79,9 @@ class IdentityHooksStep:
             await self._upsert(state, identification=IdentificationStatus.CHALLENGE_SENT)
             if decision.inject is not None:
                 assert state.message is not None
-                challenge = injected_event(state.ctx().room.id, decision.inject, state.message.channel_id)
+                challenge = injected_event(
+                    state.ctx().room.id, decision.inject, state.message.channel_id
+                )
                 await store_and_send(self._rt, self._router, [challenge], state.ctx())
             self._block(state, decision.reason or "identity challenge sent")
         else:
@@ -129,7 +133,9 @@ def identified_event(room_id: str, participant: Participant) -> RoomEvent:
     return RoomEvent(
         room_id=room_id,
         type=EventType.IDENTITY_RESOLVED,
-        source=EventSource(channel_id=participant.channel_id or "roomkit", participant_id=participant.id),
+        source=EventSource(
+            channel_id=participant.channel_id or "roomkit", participant_id=participant.id
+        ),
         content=SystemContent(
             body=f"participant {participant.id} identified",
             code="participant_identified",

@@ -40,7 +40,9 @@ class RouteStep:
         state.source_binding = binding
         if not binding.access.can_write:
             state.blocked = True
-            state.reason = f"channel {binding.channel_id!r} has {binding.access} access in room {room.id!r}"
+            state.reason = (
+                f"channel {binding.channel_id!r} has {binding.access} access in room {room.id!r}"
+            )
             state.finish()
         elif binding.muted:
             state.blocked = True

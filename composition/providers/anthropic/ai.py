@@ -1,4 +1,4 @@
-"""roomkit.providers.anthropic.ai: provided by the adapter package behind ``roomkit[anthropic]``."""
+"""roomkit.providers.anthropic.ai: from the adapter package behind ``roomkit[anthropic]``."""
 
 try:
     from roomkit_anthropic import AnthropicAIProvider
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.providers.anthropic.ai", "anthropic") from exc
 
-__all__ = ['AnthropicAIProvider']
+__all__ = ["AnthropicAIProvider"]

@@ -1,4 +1,4 @@
-"""roomkit.providers.anthropic.config: provided by the adapter package behind ``roomkit[anthropic]``."""
+"""roomkit.providers.anthropic.config: from the adapter package behind ``roomkit[anthropic]``."""
 
 try:
     from roomkit_anthropic import AnthropicConfig
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.providers.anthropic.config", "anthropic") from exc
 
-__all__ = ['AnthropicConfig']
+__all__ = ["AnthropicConfig"]

@@ -1,4 +1,4 @@
-"""roomkit.providers.gemini.ai: provided by the adapter package behind ``roomkit[gemini]``."""
+"""roomkit.providers.gemini.ai: from the adapter package behind ``roomkit[gemini]``."""
 
 try:
     from roomkit_gemini import GeminiAIProvider
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.providers.gemini.ai", "gemini") from exc
 
-__all__ = ['GeminiAIProvider']
+__all__ = ["GeminiAIProvider"]

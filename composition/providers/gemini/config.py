@@ -1,4 +1,4 @@
-"""roomkit.providers.gemini.config: provided by the adapter package behind ``roomkit[gemini]``."""
+"""roomkit.providers.gemini.config: from the adapter package behind ``roomkit[gemini]``."""
 
 try:
     from roomkit_gemini import GeminiConfig
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.providers.gemini.config", "gemini") from exc
 
-__all__ = ['GeminiConfig']
+__all__ = ["GeminiConfig"]

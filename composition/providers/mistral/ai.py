@@ -1,4 +1,4 @@
-"""roomkit.providers.mistral.ai: provided by the adapter package behind ``roomkit[mistral]``."""
+"""roomkit.providers.mistral.ai: from the adapter package behind ``roomkit[mistral]``."""
 
 try:
     from roomkit_mistral import MistralAIProvider
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.providers.mistral.ai", "mistral") from exc
 
-__all__ = ['MistralAIProvider']
+__all__ = ["MistralAIProvider"]

@@ -1,4 +1,4 @@
-"""roomkit.providers.mistral.config: provided by the adapter package behind ``roomkit[mistral]``."""
+"""roomkit.providers.mistral.config: from the adapter package behind ``roomkit[mistral]``."""
 
 try:
     from roomkit_mistral import MistralConfig
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.providers.mistral.config", "mistral") from exc
 
-__all__ = ['MistralConfig']
+__all__ = ["MistralConfig"]

@@ -1,4 +1,4 @@
-"""roomkit.providers.openai.ai: provided by the adapter package behind ``roomkit[openai]``."""
+"""roomkit.providers.openai.ai: from the adapter package behind ``roomkit[openai]``."""
 
 try:
     from roomkit_openai import OpenAIAIProvider
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.providers.openai.ai", "openai") from exc
 
-__all__ = ['OpenAIAIProvider']
+__all__ = ["OpenAIAIProvider"]

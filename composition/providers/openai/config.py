@@ -1,4 +1,4 @@
-"""roomkit.providers.openai.config: provided by the adapter package behind ``roomkit[openai]``."""
+"""roomkit.providers.openai.config: from the adapter package behind ``roomkit[openai]``."""
 
 try:
     from roomkit_openai import OpenAIConfig
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.providers.openai.config", "openai") from exc
 
-__all__ = ['OpenAIConfig']
+__all__ = ["OpenAIConfig"]

@@ -1,4 +1,4 @@
-"""roomkit.providers.twilio.config: provided by the adapter package behind ``roomkit[twilio]``."""
+"""roomkit.providers.twilio.config: from the adapter package behind ``roomkit[twilio]``."""
 
 try:
     from roomkit_twilio import TwilioConfig
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.providers.twilio.config", "twilio") from exc
 
-__all__ = ['TwilioConfig']
+__all__ = ["TwilioConfig"]

@@ -1,4 +1,4 @@
-"""roomkit.providers.twilio.sms: provided by the adapter package behind ``roomkit[twilio]``."""
+"""roomkit.providers.twilio.sms: from the adapter package behind ``roomkit[twilio]``."""
 
 try:
     from roomkit_twilio import TwilioSMSProvider, parse_twilio_webhook
@@ -7,4 +7,4 @@ except ImportError as exc:  # the adapter distribution is not installed
 
     raise placeholder_module_error("roomkit.providers.twilio.sms", "twilio") from exc
 
-__all__ = ['TwilioSMSProvider', 'parse_twilio_webhook']
+__all__ = ["TwilioSMSProvider", "parse_twilio_webhook"]
