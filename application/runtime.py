@@ -8,6 +8,7 @@ from roomkit.application.framework_events import FrameworkEventBus
 from roomkit.application.hooks.engine import HookEngine
 from roomkit.application.policies.circuit_breaker import CircuitBreaker
 from roomkit.application.policies.rate_limit import TokenBucketRateLimiter
+from roomkit.domain.base import assemble
 from roomkit.domain.channel import RateLimit
 from roomkit.domain.context import RoomContext
 from roomkit.domain.enums import ChannelType
@@ -71,7 +72,8 @@ class Runtime:
             room = await self.require_room(room)
         store = self.store
         limit = self.settings.context_event_limit
-        return RoomContext(
+        return assemble(
+            RoomContext,
             room=room,
             bindings=await store.list_bindings(room.id),
             participants=await store.list_participants(room.id),

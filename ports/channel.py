@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC
 from typing import Any, Protocol, runtime_checkable
 
+from roomkit.domain.base import assemble
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities
 from roomkit.domain.context import RoomContext
 from roomkit.domain.delivery import ChannelOutput
@@ -82,16 +83,18 @@ class Channel(ABC):
     # inbound -------------------------------------------------------------------------------
     async def handle_inbound(self, message: InboundMessage, context: RoomContext) -> RoomEvent:
         """Parse a provider message into a RoomEvent (index assigned later by the store)."""
-        return RoomEvent(
+        return assemble(
+            RoomEvent,
             room_id=context.room.id,
-            source=EventSource(
+            source=assemble(
+                EventSource,
                 channel_id=self.channel_id,
                 channel_type=self.channel_type,
                 direction=ChannelDirection.INBOUND,
                 external_id=message.sender_id,
             ),
             content=message.content,
-            metadata=message.metadata,
+            metadata=dict(message.metadata),
             provider_message_id=message.provider_message_id,
         )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from roomkit.application.policies.retry import RetryExhaustedError, attempt_with_backoff
 from roomkit.application.runtime import Runtime
-from roomkit.domain.base import utcnow
+from roomkit.domain.base import evolve, utcnow
 from roomkit.domain.channel import ChannelBinding, RetryPolicy
 from roomkit.domain.context import RoomContext
 from roomkit.domain.delivery import ChannelOutput, DeliveryResult
@@ -30,7 +30,7 @@ NO_RETRY = RetryPolicy(max_retries=0, base_delay_seconds=0)
 class Broadcast:
     """What a broadcast produced: per-target results and intelligence responses."""
 
-    results: list[DeliveryResult] = field(default_factory=list)
+    results: list[DeliveryResult] = field(default_factory=list)  # failures and skips only
     responses: list[tuple[ChannelBinding, RoomEvent]] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
@@ -72,7 +72,8 @@ class EventRouter:
                 *(self._deliver_one(event, source, target, context) for target in targets)
             )
         for binding, (result, output) in zip(targets, pairs, strict=True):
-            outcome.results.append(result)
+            if result is not None:
+                outcome.results.append(result)
             if output is None:
                 continue
             if output.response_events:
@@ -85,7 +86,7 @@ class EventRouter:
 
     async def _deliver_one(
         self, event: RoomEvent, source: ChannelBinding, target: ChannelBinding, context: RoomContext
-    ) -> tuple[DeliveryResult, ChannelOutput | None]:
+    ) -> tuple[DeliveryResult | None, ChannelOutput | None]:
         rt = self._rt
         channel = rt.channels[target.channel_id]
         started = time.perf_counter()
@@ -93,7 +94,7 @@ class EventRouter:
         if content is None:
             return self._result(event, target, DeliveryState.SKIPPED, 0, started), None
         delivered = (
-            event if content is event.content else event.model_copy(update={"content": content})
+            event if content is event.content else evolve(event, content=content)
         )
         intelligence = target.category is ChannelCategory.INTELLIGENCE
 
@@ -119,9 +120,15 @@ class EventRouter:
             return await channel.deliver(delivered, target, context)
 
         try:
-            output, attempts = await attempt_with_backoff(
-                attempt, target.retry_policy or NO_RETRY, rt.clock
-            )
+            if target.retry_policy is None or target.retry_policy.max_retries == 0:
+                try:
+                    output = await attempt()
+                except Exception as exc:
+                    raise RetryExhaustedError(1, exc) from exc
+            else:
+                output, _attempts = await attempt_with_backoff(
+                    attempt, target.retry_policy, rt.clock
+                )
         except RetryExhaustedError as exc:
             breaker.record_failure()
             result = self._result(
@@ -130,16 +137,7 @@ class EventRouter:
             await self._record_failure(result, context, exc.last)
             return result, None
         breaker.record_success()
-        provider_id = output.provider_result.provider_message_id if output.provider_result else None
-        result = self._result(
-            event,
-            target,
-            DeliveryState.DELIVERED,
-            attempts,
-            started,
-            provider_message_id=provider_id,
-        )
-        return result, output
+        return None, output
 
     @staticmethod
     def _result(

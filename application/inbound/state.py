@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from roomkit.application.delivery.router import Broadcast
+from roomkit.domain.base import assemble
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.context import RoomContext
 from roomkit.domain.event import RoomEvent
@@ -48,7 +49,8 @@ class InboundState:
 
     def finish(self) -> InboundResult:
         if self.result is None:
-            self.result = InboundResult(
+            self.result = assemble(
+                InboundResult,
                 event=self.event,
                 blocked=self.blocked,
                 reason=self.reason,

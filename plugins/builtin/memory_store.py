@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from roomkit.domain.base import utcnow
+from roomkit.domain.base import evolve, utcnow
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
 from roomkit.domain.enums import RoomStatus
@@ -17,8 +17,8 @@ from roomkit.domain.identity import Identity
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
-from roomkit.plugins.markers import hookimpl
 from roomkit.plugins.hookspecs import Register
+from roomkit.plugins.markers import hookimpl
 from roomkit.ports.store import ConversationStore
 
 
@@ -83,17 +83,16 @@ class InMemoryStore(ConversationStore):
             raise KeyError(f"room {event.room_id!r} does not exist")
         timeline = self._timelines[event.room_id]
         now = utcnow()
-        stored = event.model_copy(update={"index": len(timeline), "stored_at": now})
+        stored = evolve(event, index=len(timeline), stored_at=now)
         timeline.append(stored)
         self._events[stored.id] = stored
         if stored.provider_message_id:
             self._by_provider_id[(stored.room_id, stored.provider_message_id)] = stored.id
-        self._rooms[room.id] = room.model_copy(
-            update={
-                "event_count": len(timeline),
-                "latest_index": stored.index,
-                "last_activity_at": max(room.last_activity_at, stored.created_at),
-            }
+        self._rooms[room.id] = evolve(
+            room,
+            event_count=len(timeline),
+            latest_index=stored.index,
+            last_activity_at=max(room.last_activity_at, stored.created_at),
         )
         return stored
 

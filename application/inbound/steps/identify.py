@@ -7,6 +7,7 @@ import logging
 
 from roomkit.application.inbound.state import InboundState
 from roomkit.application.runtime import Runtime
+from roomkit.domain.base import evolve
 from roomkit.domain.enums import IdentificationStatus
 from roomkit.domain.identity import IdentityResult
 from roomkit.domain.participant import Participant
@@ -88,5 +89,4 @@ def _stamp(state: InboundState, participant: Participant) -> None:
     state.participant = participant
     event = state.ev()
     if event.source.participant_id != participant.id:
-        source = event.source.model_copy(update={"participant_id": participant.id})
-        state.event = event.model_copy(update={"source": source})
+        state.event = evolve(event, source=evolve(event.source, participant_id=participant.id))

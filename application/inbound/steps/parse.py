@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from roomkit.application.inbound.state import InboundState
+from roomkit.domain.base import evolve
 
 
 class ParseStep:
@@ -19,4 +20,4 @@ class ParseStep:
             update["chain_depth"] = state.chain_depth
         if state.message.provider_message_id and not event.provider_message_id:
             update["provider_message_id"] = state.message.provider_message_id
-        state.event = event.model_copy(update=update) if update else event
+        state.event = evolve(event, **update) if update else event

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from roomkit.application.inbound.state import InboundState
 from roomkit.application.runtime import Runtime
+from roomkit.domain.base import evolve
 from roomkit.domain.enums import EventStatus
 
 
@@ -20,4 +21,4 @@ class StoreStep:
             update["blocked_by"] = state.reason or state.blocked_by
         else:
             update["status"] = EventStatus.DELIVERED
-        state.event = await self._rt.store.add_event(state.ev().model_copy(update=update))
+        state.event = await self._rt.store.add_event(evolve(state.ev(), **update))
