@@ -48,6 +48,7 @@ from roomkit.domain.inbound import InboundMessage, InboundResult
 from roomkit.domain.participant import Participant
 from roomkit.domain.realtime import EphemeralEvent
 from roomkit.domain.room import Room, RoomTimers
+from roomkit.domain.tasks import Observation
 from roomkit.logging import configure_logging
 from roomkit.plugins.registry import Registry, default_registry
 from roomkit.ports.channel import Channel
@@ -500,6 +501,41 @@ class RoomKit:
             HookTrigger.ON_PARTICIPANT_IDENTIFIED, identified_event(room_id, participant), context
         )
         return participant
+
+    # feedback ------------------------------------------------------------------------------
+    async def submit_feedback(
+        self,
+        room_id: str,
+        *,
+        rating: float | None = None,
+        comment: str | None = None,
+        event_id: str | None = None,
+        participant_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Observation:
+        """Record quality feedback as an Observation and fire ON_FEEDBACK ``(observation, ctx)``.
+
+        ``rating`` is between 0 and 1; ``event_id`` names the event the feedback is about.
+        """
+        context = await self._runtime.context(room_id)
+        if event_id is not None and await self.store.get_event(event_id) is None:
+            raise RoomKitError(f"event {event_id!r} does not exist")
+        observation = Observation(
+            room_id=room_id,
+            category="feedback",
+            content=comment or "",
+            confidence=rating,
+            metadata={
+                **(metadata or {}),
+                "event_id": event_id,
+                "participant_id": participant_id,
+                "rating": rating,
+            },
+            created_at=self._runtime.clock.now(),
+        )
+        await self.store.add_observation(observation)
+        await self._runtime.hooks.run_async(HookTrigger.ON_FEEDBACK, observation, context)
+        return observation
 
     # realtime ------------------------------------------------------------------------------
     async def publish_typing(self, room_id: str, user_id: str, is_typing: bool = True) -> None:
