@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from roomkit.domain.enums import RoomStatus
 from roomkit.domain.errors import InvalidRoomTransitionError
 from roomkit.domain.room import Room, RoomTimers, due_transition, transition
@@ -40,8 +39,11 @@ def test_illegal_transitions_raise(start: RoomStatus, target: RoomStatus) -> Non
 
 
 def test_timers() -> None:
-    room = Room(id="r", timers=RoomTimers(inactive_after_seconds=60, closed_after_seconds=300),
-                last_activity_at=T0)
+    room = Room(
+        id="r",
+        timers=RoomTimers(inactive_after_seconds=60, closed_after_seconds=300),
+        last_activity_at=T0,
+    )
     assert due_transition(room, T0 + timedelta(seconds=59)) is None
     assert due_transition(room, T0 + timedelta(seconds=60)) is RoomStatus.PAUSED
     paused = room.model_copy(update={"status": RoomStatus.PAUSED})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
-
 from roomkit.domain.channel import ChannelCapabilities
 from roomkit.domain.content import (
     AudioContent,
@@ -23,9 +22,7 @@ from roomkit.domain.enums import ChannelMediaType as M
 from roomkit.domain.transcoding import transcode
 
 TEXT_ONLY = ChannelCapabilities(media_types=[M.TEXT])
-EVERYTHING = ChannelCapabilities(
-    media_types=list(M), supports_edit=True, supports_delete=True
-)
+EVERYTHING = ChannelCapabilities(media_types=list(M), supports_edit=True, supports_delete=True)
 
 
 def text(body: str) -> TextContent:
@@ -36,26 +33,62 @@ ROWS = [
     ("text passes", TextContent(body="hi"), TEXT_ONLY, TextContent(body="hi")),
     ("rich -> plain_text", RichContent(body="**b**", plain_text="b"), TEXT_ONLY, text("b")),
     ("rich -> body", RichContent(body="**b**"), TEXT_ONLY, text("**b**")),
-    ("media -> caption", MediaContent(url="u", mime_type="image/png", caption="c"), TEXT_ONLY,
-     text("[Media: c]")),
-    ("media -> filename", MediaContent(url="u", mime_type="image/png", filename="f.png"),
-     TEXT_ONLY, text("[Media: f.png]")),
-    ("media -> url", MediaContent(url="http://x/y", mime_type="image/png"), TEXT_ONLY,
-     text("[Media: http://x/y]")),
-    ("audio -> transcript", AudioContent(url="a.ogg", transcript="hello"), TEXT_ONLY,
-     text("hello")),
-    ("audio -> voice message", AudioContent(url="a.ogg"), TEXT_ONLY,
-     text("[Voice message: a.ogg]")),
+    (
+        "media -> caption",
+        MediaContent(url="u", mime_type="image/png", caption="c"),
+        TEXT_ONLY,
+        text("[Media: c]"),
+    ),
+    (
+        "media -> filename",
+        MediaContent(url="u", mime_type="image/png", filename="f.png"),
+        TEXT_ONLY,
+        text("[Media: f.png]"),
+    ),
+    (
+        "media -> url",
+        MediaContent(url="http://x/y", mime_type="image/png"),
+        TEXT_ONLY,
+        text("[Media: http://x/y]"),
+    ),
+    (
+        "audio -> transcript",
+        AudioContent(url="a.ogg", transcript="hello"),
+        TEXT_ONLY,
+        text("hello"),
+    ),
+    (
+        "audio -> voice message",
+        AudioContent(url="a.ogg"),
+        TEXT_ONLY,
+        text("[Voice message: a.ogg]"),
+    ),
     ("video", VideoContent(url="v.mp4"), TEXT_ONLY, text("[Video: v.mp4]")),
-    ("location", LocationContent(latitude=40.7128, longitude=-74.006, label="NYC"), TEXT_ONLY,
-     text("[Location: NYC (40.7128, -74.006)]")),
-    ("location without label", LocationContent(latitude=1.5, longitude=2.5), TEXT_ONLY,
-     text("[Location: (1.5, 2.5)]")),
-    ("template -> body", TemplateContent(template_id="t1", body="Your order"), TEXT_ONLY,
-     text("Your order")),
+    (
+        "location",
+        LocationContent(latitude=40.7128, longitude=-74.006, label="NYC"),
+        TEXT_ONLY,
+        text("[Location: NYC (40.7128, -74.006)]"),
+    ),
+    (
+        "location without label",
+        LocationContent(latitude=1.5, longitude=2.5),
+        TEXT_ONLY,
+        text("[Location: (1.5, 2.5)]"),
+    ),
+    (
+        "template -> body",
+        TemplateContent(template_id="t1", body="Your order"),
+        TEXT_ONLY,
+        text("Your order"),
+    ),
     ("template -> id", TemplateContent(template_id="t1"), TEXT_ONLY, text("[Template: t1]")),
-    ("edit -> correction", EditContent(target_event_id="e", new_content=text("fixed")),
-     TEXT_ONLY, text("Correction: fixed")),
+    (
+        "edit -> correction",
+        EditContent(target_event_id="e", new_content=text("fixed")),
+        TEXT_ONLY,
+        text("Correction: fixed"),
+    ),
     ("delete", DeleteContent(target_event_id="e"), TEXT_ONLY, text("[Message deleted]")),
     ("system passes", SystemContent(body="note"), TEXT_ONLY, SystemContent(body="note")),
 ]
@@ -86,10 +119,16 @@ def test_supported_content_passes_unchanged(content) -> None:  # type: ignore[no
 
 
 def test_composite_all_text_flattens_like_the_spec_example() -> None:
-    content = CompositeContent(parts=[
-        RichContent(body="**Check this out!**", format="markdown", plain_text="Check this out!"),
-        MediaContent(url="https://example.com/photo.jpg", mime_type="image/jpeg", caption="Sunset"),
-    ])
+    content = CompositeContent(
+        parts=[
+            RichContent(
+                body="**Check this out!**", format="markdown", plain_text="Check this out!"
+            ),
+            MediaContent(
+                url="https://example.com/photo.jpg", mime_type="image/jpeg", caption="Sunset"
+            ),
+        ]
+    )
     assert transcode(content, TEXT_ONLY) == text("Check this out!\n[Media: Sunset]")
 
 
@@ -125,7 +164,6 @@ def test_composite_nesting_limited_to_five() -> None:
 
 def test_content_union_is_discriminated_on_type() -> None:
     from pydantic import TypeAdapter
-
     from roomkit.domain.content import EventContent
 
     adapter = TypeAdapter(EventContent)

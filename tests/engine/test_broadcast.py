@@ -4,7 +4,6 @@ retry with backoff, circuit breaker, per-binding rate limits, transport recipien
 from __future__ import annotations
 
 import pytest
-
 from roomkit import (
     Access,
     ChannelCapabilities,
@@ -76,13 +75,20 @@ async def test_each_target_gets_content_transcoded_to_its_capabilities() -> None
     kit = RoomKit()
     boxes = await setup(kit, WebSocketChannel("ws"))
     boxes |= await setup(
-        kit, WebSocketChannel("sms-like"),
+        kit,
+        WebSocketChannel("sms-like"),
         capabilities=ChannelCapabilities(media_types=[ChannelMediaType.TEXT], max_length=20),
     )
-    content = CompositeContent(parts=[
-        RichContent(body="**Check this out!**", format="markdown", plain_text="Check this out!"),
-        MediaContent(url="https://example.com/photo.jpg", mime_type="image/jpeg", caption="Sunset"),
-    ])
+    content = CompositeContent(
+        parts=[
+            RichContent(
+                body="**Check this out!**", format="markdown", plain_text="Check this out!"
+            ),
+            MediaContent(
+                url="https://example.com/photo.jpg", mime_type="image/jpeg", caption="Sunset"
+            ),
+        ]
+    )
     await kit.process_inbound(InboundMessage(channel_id="ws", sender_id="u", content=content))
     assert boxes["ws"].events[0].content == content
     assert boxes["sms-like"].events[0].content == TextContent(body="Check this out!\n[...")
@@ -112,8 +118,9 @@ async def test_failing_channel_does_not_stop_others_and_is_recorded() -> None:
     async def on_error(event: RoomEvent, ctx: RoomContext) -> None:
         errors.append(event)
 
-    boxes = await setup(kit, WebSocketChannel("ws"), FlakyChannel("bad", failures=99),
-                        WebSocketChannel("other"))
+    boxes = await setup(
+        kit, WebSocketChannel("ws"), FlakyChannel("bad", failures=99), WebSocketChannel("other")
+    )
     result = await kit.process_inbound(text("hello"))
     assert not result.blocked
     assert boxes["ws"].bodies == ["hello"] and boxes["other"].bodies == ["hello"]
@@ -144,8 +151,11 @@ async def test_retries_exhausted_records_attempts() -> None:
     kit = RoomKit(clock=clock)
     await setup(kit, WebSocketChannel("ws"))
     flaky = FlakyChannel("flaky", failures=10)
-    await setup(kit, flaky, retry_policy=RetryPolicy(max_retries=2, base_delay_seconds=0.5,
-                                                     max_delay_seconds=0.75))
+    await setup(
+        kit,
+        flaky,
+        retry_policy=RetryPolicy(max_retries=2, base_delay_seconds=0.5, max_delay_seconds=0.75),
+    )
     await kit.process_inbound(text("x"))
     [failure] = await kit.store.list_delivery_results("r")
     assert failure.attempts == 3 and flaky.attempts == 3
@@ -216,7 +226,9 @@ async def test_sms_transport_sends_to_participants_except_the_sender() -> None:
     )
     assert provider.sent == []  # no echo to the only SMS participant, who sent it
     await kit.process_inbound(text("reply from web"))
-    assert [(m.to, m.event.content.body) for m in provider.sent] == [("+15550001", "reply from web")]
+    assert [(m.to, m.event.content.body) for m in provider.sent] == [
+        ("+15550001", "reply from web")
+    ]
 
 
 async def test_sms_provider_refusal_is_a_recorded_failure() -> None:
@@ -239,8 +251,9 @@ async def test_delivery_status_reports_reach_hooks_and_store() -> None:
     async def track(status: DeliveryStatus) -> None:
         seen.append(status)
 
-    status = DeliveryStatus(provider="twilio", message_id="SM1", status="failed",
-                            error_message="unreachable")
+    status = DeliveryStatus(
+        provider="twilio", message_id="SM1", status="failed", error_message="unreachable"
+    )
     await kit.process_delivery_status(status)
     assert seen == [status]
     assert await kit.store.list_delivery_statuses("SM1") == [status]

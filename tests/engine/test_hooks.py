@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from roomkit import (
     ChannelDirection,
     ChannelType,
@@ -99,8 +98,9 @@ async def test_filters_by_channel_type_id_and_direction() -> None:
     async def by_dir(event: RoomEvent, ctx: RoomContext) -> None:
         hits["dir"].append(event.content.body)
 
-    @kit.hook(HookTrigger.AFTER_BROADCAST, execution=HookExecution.ASYNC,
-              channel_types={ChannelType.SMS})
+    @kit.hook(
+        HookTrigger.AFTER_BROADCAST, execution=HookExecution.ASYNC, channel_types={ChannelType.SMS}
+    )
     async def sms_only(event: RoomEvent, ctx: RoomContext) -> None:
         hits["sms"].append(event.content.body)
 
@@ -118,8 +118,13 @@ async def test_room_scoped_hooks_apply_only_to_their_room_and_can_be_removed() -
     async def vip_filter(event: RoomEvent, ctx: RoomContext) -> HookResult:
         return HookResult.block("vip only")
 
-    await kit.add_room_hook(room_id="vip", trigger=HookTrigger.BEFORE_BROADCAST,
-                            execution=HookExecution.SYNC, fn=vip_filter, name="vip_filter")
+    await kit.add_room_hook(
+        room_id="vip",
+        trigger=HookTrigger.BEFORE_BROADCAST,
+        execution=HookExecution.SYNC,
+        fn=vip_filter,
+        name="vip_filter",
+    )
     assert (await kit.process_inbound(text("x"), room_id="vip")).blocked
     assert not (await kit.process_inbound(text("x"), room_id="r")).blocked
     await kit.remove_room_hook("vip", "vip_filter")
@@ -136,12 +141,19 @@ async def test_room_and_global_hooks_merge_by_priority() -> None:
         async def hook(event: RoomEvent, ctx: RoomContext) -> HookResult:
             order.append(name)
             return HookResult.allow()
+
         return hook
 
     kit.hook(HookTrigger.BEFORE_BROADCAST, priority=2, name="g2")(recorder("g2"))
     kit.hook(HookTrigger.BEFORE_BROADCAST, priority=0, name="g0")(recorder("g0"))
-    await kit.add_room_hook("r", HookTrigger.BEFORE_BROADCAST, HookExecution.SYNC,
-                            recorder("room1"), name="room1", priority=1)
+    await kit.add_room_hook(
+        "r",
+        HookTrigger.BEFORE_BROADCAST,
+        HookExecution.SYNC,
+        recorder("room1"),
+        name="room1",
+        priority=1,
+    )
     await kit.process_inbound(text("x"))
     assert order == ["g0", "room1", "g2"]
 
@@ -232,9 +244,14 @@ async def test_injected_events_go_to_the_sender_channel_and_are_stored() -> None
 async def test_lifecycle_triggers_fire() -> None:
     kit = RoomKit()
     fired: list[tuple[HookTrigger, str]] = []
-    for trigger in (HookTrigger.ON_ROOM_CREATED, HookTrigger.ON_ROOM_CLOSED,
-                    HookTrigger.ON_CHANNEL_ATTACHED, HookTrigger.ON_CHANNEL_DETACHED,
-                    HookTrigger.ON_CHANNEL_MUTED, HookTrigger.ON_CHANNEL_UNMUTED):
+    for trigger in (
+        HookTrigger.ON_ROOM_CREATED,
+        HookTrigger.ON_ROOM_CLOSED,
+        HookTrigger.ON_CHANNEL_ATTACHED,
+        HookTrigger.ON_CHANNEL_DETACHED,
+        HookTrigger.ON_CHANNEL_MUTED,
+        HookTrigger.ON_CHANNEL_UNMUTED,
+    ):
 
         async def hook(event: RoomEvent, ctx: RoomContext, t: HookTrigger = trigger) -> None:
             fired.append((t, ctx.room.id))
@@ -261,8 +278,15 @@ async def test_lifecycle_triggers_fire() -> None:
 async def test_framework_events() -> None:
     kit = RoomKit()
     seen: list[FrameworkEvent] = []
-    for name in ("room_created", "room_closed", "room_paused", "room_channel_attached",
-                 "room_channel_detached", "channel_connected", "channel_disconnected"):
+    for name in (
+        "room_created",
+        "room_closed",
+        "room_paused",
+        "room_channel_attached",
+        "room_channel_detached",
+        "channel_connected",
+        "channel_disconnected",
+    ):
         kit.on(name)(_append(seen))
     ws = WebSocketChannel("ws")
     kit.register_channel(ws)
@@ -277,8 +301,12 @@ async def test_framework_events() -> None:
     await kit.detach_channel("r", "ws")
     await kit.close_room("r")
     assert [e.type for e in seen] == [
-        "room_created", "room_channel_attached", "channel_connected", "channel_disconnected",
-        "room_channel_detached", "room_closed",
+        "room_created",
+        "room_channel_attached",
+        "channel_connected",
+        "channel_disconnected",
+        "room_channel_detached",
+        "room_closed",
     ]
     assert seen[0].data["room_id"] == "r"
     assert seen[2].data["connection_id"] == "conn-1"
@@ -289,6 +317,7 @@ async def test_framework_events() -> None:
 def _append(target: list[FrameworkEvent]):  # type: ignore[no-untyped-def]
     async def listener(event: FrameworkEvent) -> None:
         target.append(event)
+
     return listener
 
 

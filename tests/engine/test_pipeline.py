@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from roomkit import (
     ChannelCategory,
     ChannelNotFoundError,
@@ -28,14 +27,15 @@ from roomkit.channels.ai import AIChannel
 from roomkit.core.inbound_router import DefaultInboundRoomRouter
 from roomkit.domain.errors import ProcessTimeoutError
 from roomkit.identity.mock import MockIdentityResolver
-from roomkit.models.enums import ChannelType
+from roomkit.models.enums import ChannelType, IdentificationStatus
 from roomkit.models.identity import IdentityResult
-from roomkit.models.enums import IdentificationStatus
 from roomkit.providers.ai.mock import MockAIProvider
 
 
 def msg(body: str, channel: str = "ws", sender: str = "user", **kw: object) -> InboundMessage:
-    return InboundMessage(channel_id=channel, sender_id=sender, content=TextContent(body=body), **kw)
+    return InboundMessage(
+        channel_id=channel, sender_id=sender, content=TextContent(body=body), **kw
+    )
 
 
 async def kit_with_ws(**kit_kwargs: object) -> tuple[RoomKit, WebSocketChannel, list[RoomEvent]]:
@@ -284,7 +284,7 @@ async def test_process_timeout_raises_clear_error() -> None:
         await asyncio.sleep(1)
         return HookResult.allow()
 
-    with pytest.raises(ProcessTimeoutError, match="process_timeout=0.05"):
+    with pytest.raises(ProcessTimeoutError, match=r"process_timeout=0\.05"):
         await kit.process_inbound(msg("x"))
     # the room stays usable afterwards: the lock was released
     kit._runtime.hooks = type(kit._runtime.hooks)()
@@ -317,7 +317,7 @@ async def test_paused_room_is_reactivated_by_a_message() -> None:
 async def test_read_only_sender_is_refused_and_write_only_channel_gets_nothing() -> None:
     from roomkit import Access
 
-    kit, ws, inbox = await kit_with_ws()
+    kit, _ws, inbox = await kit_with_ws()
     reader = WebSocketChannel("reader")
     writer = WebSocketChannel("writer")
     got: dict[str, list[str]] = {"reader": [], "writer": []}
@@ -339,7 +339,8 @@ async def test_read_only_sender_is_refused_and_write_only_channel_gets_nothing()
 
 async def test_identity_channel_types_default_resolves_everyone() -> None:
     resolver = MockIdentityResolver()
-    kit, _ws, _ = await kit_with_ws(identity_resolver=resolver,
-                                    identity_channel_types=[ChannelType.SMS])
+    kit, _ws, _ = await kit_with_ws(
+        identity_resolver=resolver, identity_channel_types=[ChannelType.SMS]
+    )
     await kit.process_inbound(msg("x"))
     assert resolver.calls == []  # websocket is not in identity_channel_types

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from roomkit import (
     ChannelCategory,
     ChannelNotFoundError,
@@ -130,8 +129,9 @@ async def test_attach_options_and_binding_metadata() -> None:
     kit = RoomKit()
     kit.register_channel(WebSocketChannel("ws"))
     await kit.create_room(room_id="r")
-    binding = await kit.attach_channel("r", "ws", category=ChannelCategory.INTELLIGENCE,
-                                       metadata={"temperature": 0.3})
+    binding = await kit.attach_channel(
+        "r", "ws", category=ChannelCategory.INTELLIGENCE, metadata={"temperature": 0.3}
+    )
     assert binding.category is ChannelCategory.INTELLIGENCE
     updated = await kit.update_binding_metadata("r", "ws", {"temperature": 0.9, "x": 1})
     assert updated.metadata == {"temperature": 0.9, "x": 1}

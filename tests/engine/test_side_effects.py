@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
-
 from roomkit import (
     ChannelCategory,
     HookResult,
@@ -101,8 +100,9 @@ async def test_sync_hooks_of_any_sync_trigger_block_and_modify() -> None:
     ctx = await kit.get_room_context("r")
     from roomkit.models.event import EventSource
 
-    speak = RoomEvent(room_id="r", source=EventSource(channel_id="ai"),
-                      content=TextContent(body="Hello!"))
+    speak = RoomEvent(
+        room_id="r", source=EventSource(channel_id="ai"), content=TextContent(body="Hello!")
+    )
     outcome = await engine.run_sync(HookTrigger.BEFORE_TTS, speak, ctx)
     assert not outcome.blocked and outcome.event.content.body == "Hello."
     secret = speak.model_copy(update={"content": TextContent(body="the secret!")})
