@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from roomkit.application.ai.history import to_messages
+from roomkit.application.ai.history import HistoryBuilder
 from roomkit.application.ai.tools import Toolbox, ToolHandler, ToolSpec
 from roomkit.domain.ai import (
     AIContext,
@@ -76,6 +76,7 @@ class AIChannel(Channel):
         self.max_tool_rounds = max_tool_rounds
         self.history_limit = history_limit
         self.memory = memory
+        self._history_builder = HistoryBuilder(channel_id)
 
     def capabilities(self) -> ChannelCapabilities:
         types = [ChannelMediaType.TEXT, ChannelMediaType.RICH]
@@ -111,11 +112,11 @@ class AIChannel(Channel):
         meta = binding.metadata
         history = await self._history(event, context)
         vision = self.provider.supports_vision
-        messages = to_messages(history, self.channel_id, vision)
+        messages = self._history_builder.messages(history, vision)
         if self.memory is not None:
             remembered = await self.memory.retrieve(context.room.id, event, context, history)
             if remembered is not None:
-                messages = [*remembered, *to_messages([event], self.channel_id, vision)]
+                messages = [*remembered, *self._history_builder.messages([event], vision)]
         return AIContext(
             messages=messages,
             system_prompt=meta.get("system_prompt", self.system_prompt),

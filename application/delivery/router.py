@@ -93,9 +93,7 @@ class EventRouter:
         content = await rt.transcoder.transcode(event.content, source, target)
         if content is None:
             return self._result(event, target, DeliveryState.SKIPPED, 0, started), None
-        delivered = (
-            event if content is event.content else evolve(event, content=content)
-        )
+        delivered = event if content is event.content else evolve(event, content=content)
         intelligence = target.category is ChannelCategory.INTELLIGENCE
 
         if target.rate_limit is not None:
