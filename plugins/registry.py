@@ -112,7 +112,7 @@ class Registry:
         for hook_name, port in hookspecs.PORT_OF_HOOK.items():
             caller = getattr(self.plugin_manager.hook, hook_name)
             for impl in caller.get_hookimpls():
-                origin = dists.get(id(impl.plugin), f"roomkit builtin {impl.plugin_name}")
+                origin = dists.get(id(impl.plugin), "roomkit (built-in)")
                 impl.function(register=self._registrar(port, origin))
 
     def _registrar(self, port: str, origin: str) -> hookspecs.Register:
