@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dependency_injector import containers, providers
+
 from roomkit.plugins.registry import Registry
 from roomkit.ports.clock import Clock
 from roomkit.ports.identity import IdentityResolver

@@ -49,12 +49,12 @@ async def main() -> None:
             return HookResult.block("Message blocked by profanity filter")
         return HookResult.allow()
 
-    for sender, channel, body in (
+    for sender, channel_id, body in (
         ("alice", "ws-alice", "Hello everyone!"),
         ("bob", "ws-bob", "this has a badword in it"),
     ):
         result = await kit.process_inbound(
-            InboundMessage(channel_id=channel, sender_id=sender, content=TextContent(body=body))
+            InboundMessage(channel_id=channel_id, sender_id=sender, content=TextContent(body=body))
         )
         verdict = f"blocked ({result.reason})" if result.blocked else "delivered"
         print(f"{sender} sent {body!r} -> {verdict}")

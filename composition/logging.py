@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 import structlog
+
 from roomkit.application.log_context import current
 
 _configured = False

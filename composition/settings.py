@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
 from roomkit.application.ai.agent import Agent
 from roomkit.application.ai.channel import AIChannel
 from roomkit.domain.channel import RateLimit

@@ -42,7 +42,11 @@ class RateLimit(Model):
 
     @model_validator(mode="after")
     def _at_least_one(self) -> RateLimit:
-        if self.max_per_second is None and self.max_per_minute is None and self.max_per_hour is None:
+        if (
+            self.max_per_second is None
+            and self.max_per_minute is None
+            and self.max_per_hour is None
+        ):
             raise ValueError("RateLimit needs max_per_second, max_per_minute or max_per_hour")
         return self
 
@@ -57,7 +61,9 @@ class RetryPolicy(Model):
 
     def delay_for(self, attempt: int) -> float:
         """Delay before retry number ``attempt`` (0-based)."""
-        return float(min(self.base_delay_seconds * self.exponential_base**attempt, self.max_delay_seconds))
+        return float(
+            min(self.base_delay_seconds * self.exponential_base**attempt, self.max_delay_seconds)
+        )
 
 
 class ChannelBinding(Model):

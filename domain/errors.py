@@ -142,9 +142,7 @@ class AdapterConfigError(RoomKitError, ValueError):
 
 class DuplicateAdapterError(RoomKitError):
     def __init__(self, port: str, name: str, first: str, second: str) -> None:
-        super().__init__(
-            f"{port} adapter {name!r} is registered twice: by {first} and by {second}"
-        )
+        super().__init__(f"{port} adapter {name!r} is registered twice: by {first} and by {second}")
 
 
 class RoomAlreadyExistsError(RoomKitError):

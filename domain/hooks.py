@@ -12,7 +12,6 @@ from roomkit.domain.event import RoomEvent
 from roomkit.domain.tasks import Observation, Task
 
 
-
 class InjectedEvent(Model):
     """An event a hook adds to the room; by default delivered to the sender's channel only."""
 

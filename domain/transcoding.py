@@ -47,7 +47,9 @@ def _fallback(content: EventContent, caps: ChannelCapabilities) -> EventContent 
         case TextContent() | SystemContent():
             return content
         case RichContent():
-            return content if M.RICH in types else TextContent(body=content.plain_text or content.body)
+            return (
+                content if M.RICH in types else TextContent(body=content.plain_text or content.body)
+            )
         case MediaContent():
             if M.MEDIA in types:
                 return content
@@ -63,9 +65,7 @@ def _fallback(content: EventContent, caps: ChannelCapabilities) -> EventContent 
             if M.LOCATION in types:
                 return content
             label = f"{content.label} " if content.label else ""
-            return TextContent(
-                body=f"[Location: {label}({content.latitude}, {content.longitude})]"
-            )
+            return TextContent(body=f"[Location: {label}({content.latitude}, {content.longitude})]")
         case TemplateContent():
             if M.TEMPLATE in types:
                 return content

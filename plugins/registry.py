@@ -91,7 +91,11 @@ class Registry:
         return adapters[name]
 
     def create(
-        self, port: str, name: str, settings: Mapping[str, Any] | BaseModel | None = None, **deps: Any
+        self,
+        port: str,
+        name: str,
+        settings: Mapping[str, Any] | BaseModel | None = None,
+        **deps: Any,
     ) -> Any:
         return self.get(port, name).build(settings, **deps)
 

@@ -57,9 +57,7 @@ class ConversationStore(ABC):
         """Replace a stored event (status changes); its index never changes."""
 
     @abstractmethod
-    async def list_events(
-        self, room_id: str, offset: int = 0, limit: int = 50
-    ) -> list[RoomEvent]:
+    async def list_events(self, room_id: str, offset: int = 0, limit: int = 50) -> list[RoomEvent]:
         """Events with ``offset <= index < offset + limit``, oldest first."""
 
     @abstractmethod

@@ -6,7 +6,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-
 Attributes = Mapping[str, str | int | float | bool]
 
 
@@ -47,4 +46,3 @@ class TelemetryProvider(ABC):
 
     def shutdown(self) -> None:
         """Flush and release exporters."""
-

@@ -40,8 +40,12 @@ class MockAIProvider(AIProvider):
         self._next = 0
 
     @staticmethod
-    def tool_call(name: str, arguments: dict[str, object] | None = None, call_id: str = "call-1",
-                  content: str = "") -> AIResponse:
+    def tool_call(
+        name: str,
+        arguments: dict[str, object] | None = None,
+        call_id: str = "call-1",
+        content: str = "",
+    ) -> AIResponse:
         """A scripted response that asks for one tool call."""
         return AIResponse(
             content=content,

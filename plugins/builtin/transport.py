@@ -27,7 +27,9 @@ DEFAULT_CAPABILITIES: dict[ChannelType, ChannelCapabilities] = {
     ChannelType.EMAIL: ChannelCapabilities(media_types=[M.TEXT, M.RICH, M.MEDIA]),
     ChannelType.WHATSAPP: ChannelCapabilities(
         media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION, M.TEMPLATE],
-        max_length=4096, supports_reactions=True, supports_read_receipts=True,
+        max_length=4096,
+        supports_reactions=True,
+        supports_read_receipts=True,
     ),
     ChannelType.WHATSAPP_PERSONAL: ChannelCapabilities(
         media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION], supports_reactions=True
@@ -37,7 +39,10 @@ DEFAULT_CAPABILITIES: dict[ChannelType, ChannelCapabilities] = {
     ),
     ChannelType.TELEGRAM: ChannelCapabilities(
         media_types=[M.TEXT, M.RICH, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION],
-        max_length=4096, supports_edit=True, supports_delete=True, supports_buttons=True,
+        max_length=4096,
+        supports_edit=True,
+        supports_delete=True,
+        supports_buttons=True,
     ),
     ChannelType.TEAMS: ChannelCapabilities(
         media_types=[M.TEXT, M.RICH, M.MEDIA], supports_edit=True, supports_delete=True
@@ -67,7 +72,9 @@ class TransportChannel(Channel):
     def capabilities(self) -> ChannelCapabilities:
         return self._capabilities
 
-    def recipients(self, event: RoomEvent, binding: ChannelBinding, context: RoomContext) -> list[str]:
+    def recipients(
+        self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
+    ) -> list[str]:
         configured = binding.metadata.get("to")
         if configured:
             return [configured] if isinstance(configured, str) else list(configured)
@@ -100,5 +107,7 @@ class TransportChannel(Channel):
 
 @hookimpl
 def roomkit_register_channels(register: Register) -> None:
-    register(name="transport", factory=lambda settings, channel_id, provider: TransportChannel(
-        channel_id, provider))
+    register(
+        name="transport",
+        factory=lambda settings, channel_id, provider: TransportChannel(channel_id, provider),
+    )

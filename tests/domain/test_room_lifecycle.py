@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from roomkit.domain.enums import RoomStatus
 from roomkit.domain.errors import InvalidRoomTransitionError
 from roomkit.domain.room import Room, RoomTimers, due_transition, transition

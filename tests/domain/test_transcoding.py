@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
+
 from roomkit.domain.channel import ChannelCapabilities
 from roomkit.domain.content import (
     AudioContent,
@@ -164,6 +165,7 @@ def test_composite_nesting_limited_to_five() -> None:
 
 def test_content_union_is_discriminated_on_type() -> None:
     from pydantic import TypeAdapter
+
     from roomkit.domain.content import EventContent
 
     adapter = TypeAdapter(EventContent)

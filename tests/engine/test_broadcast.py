@@ -4,6 +4,7 @@ retry with backoff, circuit breaker, per-binding rate limits, transport recipien
 from __future__ import annotations
 
 import pytest
+
 from roomkit import (
     Access,
     ChannelCapabilities,

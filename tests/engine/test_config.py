@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from roomkit import InboundMessage, RoomEvent, RoomKit, TextContent
 from roomkit.channels.ai import AIChannel
 from roomkit.core.clock import ManualClock

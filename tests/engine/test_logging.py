@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+
 from roomkit import InboundMessage, RoomEvent, RoomKit, TextContent, WebSocketChannel
 from roomkit.logging import configure_logging
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
 from roomkit.plugins import hookimpl
 from roomkit.plugins.hookspecs import Register
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import Status, StatusCode
+
 from roomkit.ports.telemetry import Attributes, Span, TelemetryProvider
 
 if TYPE_CHECKING:

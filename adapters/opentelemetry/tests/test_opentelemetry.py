@@ -13,6 +13,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import StatusCode
+
 from roomkit import InboundMessage, RoomEvent, RoomKit, TextContent, WebSocketChannel
 from roomkit.domain.errors import AdapterConfigError
 from roomkit.plugins.registry import Registry, make_plugin_manager
