@@ -33,7 +33,9 @@ def build(settings: OpenTelemetrySettings) -> object:
         tracer_provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
     elif settings.exporter == "otlp":
         try:
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # type: ignore[import-not-found]
+                OTLPSpanExporter,
+            )
         except ImportError as exc:
             raise ImportError(
                 "exporter='otlp' needs the OTLP exporter: pip install opentelemetry-exporter-otlp"
