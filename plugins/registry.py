@@ -144,8 +144,12 @@ class Registry:
         return register
 
 
-def make_plugin_manager(*, autoload: bool | None = None) -> pluggy.PluginManager:
-    """Built-ins first, then entry points (unless disabled), then ``check_pending``."""
+def make_plugin_manager(
+    *, autoload: bool | None = None, extra_plugins: Iterable[object] = ()
+) -> pluggy.PluginManager:
+    """Built-ins first, then entry points (unless disabled), then ``extra_plugins`` (objects or
+    modules with hookimpls, for tests and embedding), then ``check_pending`` so a misspelt
+    plugin hook fails loudly."""
     from roomkit.plugins import builtin
 
     pm = pluggy.PluginManager(PROJECT)
@@ -156,6 +160,8 @@ def make_plugin_manager(*, autoload: bool | None = None) -> pluggy.PluginManager
         autoload = not os.environ.get(AUTOLOAD_ENV)
     if autoload:
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    for plugin in extra_plugins:
+        pm.register(plugin)
     pm.check_pending()
     return pm
 

@@ -11,19 +11,20 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from roomkit.application.delivery.transcoder import DefaultContentTranscoder
 from roomkit.application.policies.retry import RetryExhaustedError, attempt_with_backoff
 from roomkit.application.runtime import Runtime
 from roomkit.domain.base import evolve, utcnow
-from roomkit.domain.channel import ChannelBinding, RetryPolicy
+from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.context import RoomContext
 from roomkit.domain.delivery import ChannelOutput, DeliveryResult
 from roomkit.domain.enums import ChannelCategory, DeliveryState
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.tasks import Observation, Task
+from roomkit.domain.transcoding import transcode
 
 log = logging.getLogger("roomkit.delivery")
 
-NO_RETRY = RetryPolicy(max_retries=0, base_delay_seconds=0)
 
 
 @dataclass(slots=True)
@@ -68,8 +69,19 @@ class EventRouter:
         if len(targets) == 1:
             pairs = [await self._deliver_one(event, source, targets[0], context)]
         else:
+            # Eager tasks run each delivery at once until it first waits: a delivery that never
+            # waits (an in-process callback) costs no trip through the event loop, while slow
+            # ones (HTTP to a provider) still overlap.
+            loop = asyncio.get_running_loop()
             pairs = await asyncio.gather(
-                *(self._deliver_one(event, source, target, context) for target in targets)
+                *(
+                    asyncio.Task(
+                        self._deliver_one(event, source, target, context),
+                        loop=loop,
+                        eager_start=True,
+                    )
+                    for target in targets
+                )
             )
         for binding, (result, output) in zip(targets, pairs, strict=True):
             if result is not None:
@@ -90,11 +102,17 @@ class EventRouter:
         rt = self._rt
         channel = rt.channels[target.channel_id]
         started = time.perf_counter()
-        content = await rt.transcoder.transcode(event.content, source, target)
+        transcoder = rt.transcoder
+        if type(transcoder) is DefaultContentTranscoder:  # the pure rule, without a coroutine
+            content = transcode(event.content, target.capabilities)
+        else:
+            content = await transcoder.transcode(event.content, source, target)
         if content is None:
             return self._result(event, target, DeliveryState.SKIPPED, 0, started), None
         delivered = event if content is event.content else evolve(event, content=content)
-        intelligence = target.category is ChannelCategory.INTELLIGENCE
+        send = (
+            channel.on_event if target.category is ChannelCategory.INTELLIGENCE else channel.deliver
+        )
 
         if target.rate_limit is not None:
             await rt.limiter(context.room.id, target.channel_id, target.rate_limit).acquire()
@@ -112,21 +130,19 @@ class EventRouter:
             await self._record_failure(result, context, None)
             return result, None
 
-        async def attempt() -> ChannelOutput:
-            if intelligence:
-                return await channel.on_event(delivered, target, context)
-            return await channel.deliver(delivered, target, context)
-
+        policy = target.retry_policy
         try:
-            if target.retry_policy is None or target.retry_policy.max_retries == 0:
+            if policy is None or policy.max_retries == 0:
                 try:
-                    output = await attempt()
+                    output = await send(delivered, target, context)
                 except Exception as exc:
                     raise RetryExhaustedError(1, exc) from exc
             else:
-                output, _attempts = await attempt_with_backoff(
-                    attempt, target.retry_policy, rt.clock
-                )
+
+                async def attempt() -> ChannelOutput:
+                    return await send(delivered, target, context)
+
+                output, _attempts = await attempt_with_backoff(attempt, policy, rt.clock)
         except RetryExhaustedError as exc:
             breaker.record_failure()
             result = self._result(
