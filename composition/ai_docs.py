@@ -29,9 +29,20 @@ def get_llms_txt() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _kit_methods() -> list[str]:
+    from roomkit.kit import RoomKit
+
+    lines = ["## RoomKit methods", ""]
+    for name, member in inspect.getmembers(RoomKit, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        lines.append(f"- `{name}{inspect.signature(member)}`: {_summary(member)}".rstrip(": "))
+    return lines
+
+
 def get_llms_full_txt() -> str:
-    """Every public name with its signature and full docstring."""
-    parts = [get_llms_txt(), "", "## Details", ""]
+    """Every public name with its signature and full docstring, and the RoomKit methods."""
+    parts = [get_llms_txt(), *_kit_methods(), "", "## Details", ""]
     for name, obj in _public():
         try:
             signature = str(inspect.signature(obj)) if callable(obj) else ""

@@ -12,6 +12,13 @@ from roomkit.domain.event import RoomEvent
 class MemoryProvider(ABC):
     @abstractmethod
     async def retrieve(
-        self, room_id: str, current: RoomEvent, context: RoomContext, history: list[RoomEvent]
+        self,
+        *,
+        room_id: str,
+        channel_id: str,
+        current: RoomEvent,
+        context: RoomContext,
+        history: list[RoomEvent],
     ) -> list[AIMessage] | None:
-        """Messages to put before the conversation; None keeps the default (recent history)."""
+        """The messages that precede ``current`` for the AI channel ``channel_id``; ``history``
+        is the channel's recent stored history. None keeps that default."""

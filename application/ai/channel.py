@@ -114,7 +114,13 @@ class AIChannel(Channel):
         vision = self.provider.supports_vision
         messages = self._history_builder.messages(history, vision)
         if self.memory is not None:
-            remembered = await self.memory.retrieve(context.room.id, event, context, history)
+            remembered = await self.memory.retrieve(
+                room_id=context.room.id,
+                channel_id=self.channel_id,
+                current=event,
+                context=context,
+                history=history,
+            )
             if remembered is not None:
                 messages = [*remembered, *self._history_builder.messages([event], vision)]
         return AIContext(

@@ -26,7 +26,6 @@ from roomkit.domain.transcoding import transcode
 log = logging.getLogger("roomkit.delivery")
 
 
-
 @dataclass(slots=True)
 class Broadcast:
     """What a broadcast produced: per-target results and intelligence responses."""

@@ -1,4 +1,4 @@
-"""roomkit.store.postgres: from the adapter package behind ``roomkit[postgres]``."""
+"""From the adapter package installed by ``pip install roomkit[postgres]``."""
 
 try:
     from roomkit_sql import PostgresStore

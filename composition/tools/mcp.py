@@ -1,4 +1,4 @@
-"""roomkit.tools.mcp: from the adapter package behind ``roomkit[mcp]``."""
+"""From the adapter package installed by ``pip install roomkit[mcp]``."""
 
 try:
     from roomkit_mcp import MCPToolProvider

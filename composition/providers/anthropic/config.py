@@ -1,4 +1,4 @@
-"""roomkit.providers.anthropic.config: from the adapter package behind ``roomkit[anthropic]``."""
+"""From the adapter package installed by ``pip install roomkit[anthropic]``."""
 
 try:
     from roomkit_anthropic import AnthropicConfig

@@ -1,4 +1,4 @@
-"""roomkit.providers.gemini.config: from the adapter package behind ``roomkit[gemini]``."""
+"""From the adapter package installed by ``pip install roomkit[gemini]``."""
 
 try:
     from roomkit_gemini import GeminiConfig

@@ -1,4 +1,4 @@
-"""roomkit.providers.mistral.config: from the adapter package behind ``roomkit[mistral]``."""
+"""From the adapter package installed by ``pip install roomkit[mistral]``."""
 
 try:
     from roomkit_mistral import MistralConfig

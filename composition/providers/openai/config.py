@@ -1,4 +1,4 @@
-"""roomkit.providers.openai.config: from the adapter package behind ``roomkit[openai]``."""
+"""From the adapter package installed by ``pip install roomkit[openai]``."""
 
 try:
     from roomkit_openai import OpenAIConfig

@@ -1,4 +1,4 @@
-"""roomkit.providers.twilio.config: from the adapter package behind ``roomkit[twilio]``."""
+"""From the adapter package installed by ``pip install roomkit[twilio]``."""
 
 try:
     from roomkit_twilio import TwilioConfig

@@ -1,4 +1,4 @@
-"""roomkit.providers.twilio.sms: from the adapter package behind ``roomkit[twilio]``."""
+"""From the adapter package installed by ``pip install roomkit[twilio]``."""
 
 try:
     from roomkit_twilio import TwilioSMSProvider, parse_twilio_webhook

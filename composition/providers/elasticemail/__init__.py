@@ -1,0 +1,1 @@
+"""Import path for the elasticemail adapter package (pip install roomkit[elasticemail])."""

@@ -1,0 +1,10 @@
+"""From the adapter package installed by ``pip install roomkit[elasticemail]``."""
+
+try:
+    from roomkit_elasticemail import ElasticEmailConfig
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.elasticemail.config", "elasticemail") from exc
+
+__all__ = ["ElasticEmailConfig"]

@@ -1,0 +1,1 @@
+"""Import path for the http adapter package (pip install roomkit[http])."""

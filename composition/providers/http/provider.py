@@ -1,0 +1,10 @@
+"""From the adapter package installed by ``pip install roomkit[http]``."""
+
+try:
+    from roomkit_http import WebhookHTTPProvider
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.http.provider", "http") from exc
+
+__all__ = ["WebhookHTTPProvider"]

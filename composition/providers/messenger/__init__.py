@@ -1,0 +1,1 @@
+"""Import path for the messenger adapter package (pip install roomkit[messenger])."""

@@ -1,0 +1,10 @@
+"""From the adapter package installed by ``pip install roomkit[messenger]``."""
+
+try:
+    from roomkit_messenger import FacebookMessengerProvider
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.messenger.facebook", "messenger") from exc
+
+__all__ = ["FacebookMessengerProvider"]

@@ -1,0 +1,1 @@
+"""Import path for the sendgrid adapter package (pip install roomkit[sendgrid])."""

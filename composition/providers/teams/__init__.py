@@ -1,0 +1,1 @@
+"""Import path for the teams adapter package (pip install roomkit[teams])."""

@@ -1,0 +1,10 @@
+"""From the adapter package installed by ``pip install roomkit[teams]``."""
+
+try:
+    from roomkit_teams import TeamsConfig
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.teams.config", "teams") from exc
+
+__all__ = ["TeamsConfig"]

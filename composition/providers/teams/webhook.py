@@ -1,0 +1,10 @@
+"""From the adapter package installed by ``pip install roomkit[teams]``."""
+
+try:
+    from roomkit_teams import is_bot_added, parse_teams_webhook
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.teams.webhook", "teams") from exc
+
+__all__ = ["is_bot_added", "parse_teams_webhook"]

@@ -1,0 +1,1 @@
+"""Import path for the telegram adapter package (pip install roomkit[telegram])."""

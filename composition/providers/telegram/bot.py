@@ -1,0 +1,10 @@
+"""From the adapter package installed by ``pip install roomkit[telegram]``."""
+
+try:
+    from roomkit_telegram import TelegramBotProvider
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.telegram.bot", "telegram") from exc
+
+__all__ = ["TelegramBotProvider"]

@@ -1,0 +1,1 @@
+"""Import path for the whatsapp adapter package (pip install roomkit[whatsapp])."""

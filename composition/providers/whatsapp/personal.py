@@ -1,0 +1,12 @@
+"""From the adapter package installed by ``pip install roomkit[whatsapp-personal]``."""
+
+try:
+    from roomkit_whatsapp_personal import WhatsAppPersonalProvider
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error(
+        "roomkit.providers.whatsapp.personal", "whatsapp-personal"
+    ) from exc
+
+__all__ = ["WhatsAppPersonalProvider"]
