@@ -20,7 +20,7 @@ def test_plugins_lists_adapters_per_port() -> None:
     assert out.startswith("store:\n  memory")
     assert "roomkit (built-in)" in out
     data = json.loads(run("plugins", "--json"))
-    assert {s["name"] for s in data["channel"]} >= {"websocket", "cli", "transport"}
+    assert {s["name"] for s in data["channel"]} == {"websocket", "cli"}
     assert [s["name"] for s in data["ai_provider"]] == ["mock"]
     telemetry = {s["name"]: s["distribution"] for s in data["telemetry"]}
     assert telemetry["opentelemetry"].startswith("roomkit-opentelemetry")

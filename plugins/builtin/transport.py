@@ -12,8 +12,6 @@ from roomkit.domain.delivery import ChannelOutput, ProviderResult
 from roomkit.domain.enums import ChannelMediaType, ChannelType
 from roomkit.domain.errors import DeliveryError
 from roomkit.domain.event import RoomEvent
-from roomkit.plugins.hookspecs import Register
-from roomkit.plugins.markers import hookimpl
 from roomkit.ports.channel import Channel
 from roomkit.ports.messaging import MessageProvider
 
@@ -103,11 +101,3 @@ class TransportChannel(Channel):
 
     async def close(self) -> None:
         await self.provider.close()
-
-
-@hookimpl
-def roomkit_register_channels(register: Register) -> None:
-    register(
-        name="transport",
-        factory=lambda settings, channel_id, provider: TransportChannel(channel_id, provider),
-    )
