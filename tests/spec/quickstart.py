@@ -48,7 +48,9 @@ async def main() -> None:
     await kit.create_room(room_id="demo-room")
     await kit.attach_channel("demo-room", "ws-alice")
     await kit.attach_channel("demo-room", "ws-bob")
-    await kit.attach_channel("demo-room", "ai-assistant", category=ChannelCategory.INTELLIGENCE)
+    await kit.attach_channel(
+        "demo-room", "ai-assistant", category=ChannelCategory.INTELLIGENCE
+    )
 
     # 6. Add a BEFORE_BROADCAST hook for content moderation
     @kit.hook(HookTrigger.BEFORE_BROADCAST, name="profanity_filter")
