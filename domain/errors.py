@@ -149,3 +149,37 @@ class RoomAlreadyExistsError(RoomKitError):
     def __init__(self, room_id: str) -> None:
         super().__init__(f"room {room_id!r} already exists")
         self.room_id = room_id
+
+
+class AIProviderError(RoomKitError):
+    """An AI provider's API refused or failed a request; ``provider`` and ``status`` say which."""
+
+    def __init__(self, provider: str, message: str, status: int | None = None) -> None:
+        where = f"{provider} ({status})" if status else provider
+        super().__init__(f"{where}: {message}")
+        self.provider = provider
+        self.status = status
+
+
+class AIAuthenticationError(AIProviderError):
+    """The API key was refused (401/403)."""
+
+
+class AIRateLimitError(AIProviderError):
+    """Still rate limited (429) after the configured retries."""
+
+
+class AIProviderUnavailableError(AIProviderError):
+    """Server errors (5xx) or connection failures, after the configured retries."""
+
+
+class AITimeoutError(AIProviderError):
+    """The request took longer than the configured timeout."""
+
+
+class AIRequestError(AIProviderError):
+    """The API rejected the request itself (400): a bug in what was sent."""
+
+
+class AIStreamError(AIProviderError):
+    """A stream ended early or could not be parsed; nothing from it is stored."""

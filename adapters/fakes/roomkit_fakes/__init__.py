@@ -1,0 +1,12 @@
+"""Loopback fakes of AI provider APIs, so real SDK adapters can be tested offline.
+
+Each fake records the requests it receives (``requests``, ``last``), validates them as the real
+API would, and answers from a script (``reply_text``, ``reply_tool_call``, ``reply_error``,
+``reply_truncated``). The pytest plugin provides ``anthropic_fake`` and ``openai_fake``.
+"""
+
+from roomkit_fakes.anthropic import AnthropicFake
+from roomkit_fakes.openai import OpenAIFake
+from roomkit_fakes.server import FakeServer, Recorded, Reply
+
+__all__ = ["AnthropicFake", "FakeServer", "OpenAIFake", "Recorded", "Reply"]
