@@ -1,25 +1,33 @@
-"""Contract test suites for RoomKit ports. Subclass one per adapter and override its fixture::
+"""Contract test suites for RoomKit ports: subclass one per adapter and override its fixture::
 
-from roomkit_contracts import ConversationStoreContract
+    import pytest
+    from roomkit_contracts import ConversationStoreContract
 
-class TestMyStore(ConversationStoreContract):
-    @pytest.fixture
-    def store(self):
-        return MyStore()
+    class TestMyStore(ConversationStoreContract):
+        @pytest.fixture
+        def store(self):
+            return MyStore()
+
+Installing the distribution also registers the pytest plugin (``roomkit_contracts.plugin``):
+the ``contract`` marker and the ``--roomkit-live`` switch for live-tier suites.
 """
 
-from roomkit_contracts.ai import AIProviderContract
-from roomkit_contracts.base import ContractSuite
-from roomkit_contracts.identity import IdentityResolverContract
+from roomkit_contracts.ai import WEATHER_TOOL, AIProviderContract
+from roomkit_contracts.base import ContractSuite, scenario_helper
+from roomkit_contracts.identity import IdentityResolverContract, IdentityScenario
 from roomkit_contracts.locks import RoomLockManagerContract
-from roomkit_contracts.realtime import RealtimeBackendContract
+from roomkit_contracts.realtime import Inbox, RealtimeBackendContract
 from roomkit_contracts.store import ConversationStoreContract
 
 __all__ = [
+    "WEATHER_TOOL",
     "AIProviderContract",
     "ContractSuite",
     "ConversationStoreContract",
     "IdentityResolverContract",
+    "IdentityScenario",
+    "Inbox",
     "RealtimeBackendContract",
     "RoomLockManagerContract",
+    "scenario_helper",
 ]

@@ -3,36 +3,54 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
+from typing import Any
 
 import pytest
 
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.content import TextContent
 from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
-from roomkit.domain.enums import ChannelType, DeliveryState, EventStatus, RoomStatus
+from roomkit.domain.enums import (
+    ChannelType,
+    DeliveryState,
+    EventStatus,
+    ParticipantRole,
+    RoomStatus,
+)
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.identity import Identity
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
 from roomkit.ports.store import ConversationStore
-from roomkit_contracts.base import ContractSuite
-
-pytestmark = [pytest.mark.contract]
+from roomkit_contracts.base import ContractSuite, missing_adapter, scenario_helper
 
 
-class ConversationStoreContract(ContractSuite):
+class ConversationStoreContract(ContractSuite, port=ConversationStore, adapter_fixture="store"):
     """Subclass it and override the ``store`` fixture to return a fresh, empty store."""
-
-    concurrent_appends: int = 200
 
     @pytest.fixture
     def store(self) -> ConversationStore:
-        pytest.fail("override the `store` fixture to return a fresh, empty ConversationStore")
+        """A fresh, empty ConversationStore (must be overridden)."""
+        missing_adapter("store", "ConversationStore")
 
-    # scenario helpers (never overridden) ---------------------------------------------------
+    # capabilities (may be overridden) --------------------------------------------------------
+    @property
+    def concurrent_appends(self) -> int:
+        """How many ``add_event`` calls the concurrency test runs at once on one room."""
+        return 200
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one test may spend on a batch of store calls before it counts as hung."""
+        return 30.0
+
+    # scenario helpers (never overridden) -----------------------------------------------------
     @staticmethod
-    def event(room_id: str, body: str = "hi", **fields: object) -> RoomEvent:
+    @scenario_helper
+    def event(room_id: str, body: str = "hi", **fields: Any) -> RoomEvent:
+        """A text message event for ``room_id`` (extra RoomEvent fields as keywords)."""
         return RoomEvent(
             room_id=room_id,
             source=EventSource(channel_id="ws", channel_type=ChannelType.WEBSOCKET),
@@ -40,222 +58,670 @@ class ConversationStoreContract(ContractSuite):
             **fields,
         )
 
+    @staticmethod
+    @scenario_helper
+    def body(event: RoomEvent) -> str:
+        """The text of an event made by :meth:`event`."""
+        assert isinstance(event.content, TextContent), f"content changed type: {event.content!r}"
+        return event.content.body
+
+    @scenario_helper
     async def room(self, store: ConversationStore, room_id: str = "room-1") -> Room:
+        """Create and return an empty room."""
         return await store.create_room(Room(id=room_id))
 
-    # rooms ---------------------------------------------------------------------------------
+    @scenario_helper
+    async def fill(self, store: ConversationStore, room_id: str, count: int) -> list[RoomEvent]:
+        """Append ``count`` events with bodies m0, m1, ... one after the other."""
+        return [await store.add_event(self.event(room_id, f"m{i}")) for i in range(count)]
+
+    @scenario_helper
+    async def within_timeout[T](self, awaitable: Awaitable[T]) -> T:
+        """Await ``awaitable``, failing the test instead of hanging past :attr:`timeout`."""
+        async with asyncio.timeout(self.timeout):
+            return await awaitable
+
+    @staticmethod
+    @scenario_helper
+    def binding(room_id: str, channel_id: str = "ws") -> ChannelBinding:
+        """A websocket binding of ``channel_id`` to ``room_id``."""
+        return ChannelBinding(
+            room_id=room_id, channel_id=channel_id, channel_type=ChannelType.WEBSOCKET
+        )
+
+    # the adapter -----------------------------------------------------------------------------
     @pytest.mark.asyncio
-    async def test_create_get_update_delete_room(self, store: ConversationStore) -> None:
-        """If this fails, get_room must return what create_room/update_room stored."""
-        created = await store.create_room(Room(id="r", metadata={"a": 1}))
+    async def test_adapter_implements_the_port(self, store: ConversationStore) -> None:
+        """The fixture returns a ConversationStore.
+
+        If this fails, subclass roomkit.ports.store.ConversationStore (RoomKit checks it).
+        """
+        assert isinstance(store, ConversationStore), f"{type(store)!r} is no ConversationStore"
+
+    # rooms -----------------------------------------------------------------------------------
+    @pytest.mark.asyncio
+    async def test_create_and_get_room(self, store: ConversationStore) -> None:
+        """get_room returns the room create_room stored, fields intact.
+
+        If this fails, check that every Room field is persisted and read back.
+        """
+        created = await store.create_room(
+            Room(id="r", organization_id="org", metadata={"topic": "billing", "n": 1})
+        )
         assert created.id == "r"
         fetched = await store.get_room("r")
-        assert fetched is not None and fetched.metadata == {"a": 1}
-        await store.update_room(fetched.model_copy(update={"status": RoomStatus.PAUSED}))
-        updated = await store.get_room("r")
-        assert updated is not None and updated.status is RoomStatus.PAUSED
-        assert await store.delete_room("r") is True
-        assert await store.get_room("r") is None
-        assert await store.delete_room("r") is False
+        assert fetched is not None, "get_room did not find the room just created"
+        assert fetched.organization_id == "org"
+        assert fetched.metadata == {"topic": "billing", "n": 1}
+        assert fetched.status is RoomStatus.ACTIVE
+        assert fetched.event_count == 0 and fetched.latest_index == -1
+
+    @pytest.mark.asyncio
+    async def test_unknown_room_is_none(self, store: ConversationStore) -> None:
+        """get_room of an id never created is None.
+
+        If this fails, get_room must return None (not raise) for a missing room.
+        """
+        assert await store.get_room("no-such-room") is None
 
     @pytest.mark.asyncio
     async def test_duplicate_room_id_is_rejected(self, store: ConversationStore) -> None:
-        """If this fails, create_room silently overwrote an existing room; raise ValueError."""
-        await self.room(store, "r")
+        """A second create_room with the same id raises ValueError and keeps the first room.
+
+        If this fails, create_room silently overwrote a room: raise ValueError when the id exists.
+        """
+        await store.create_room(Room(id="r", metadata={"first": True}))
         with pytest.raises(ValueError):
-            await store.create_room(Room(id="r"))
+            await store.create_room(Room(id="r", metadata={"first": False}))
+        kept = await store.get_room("r")
+        assert kept is not None and kept.metadata == {"first": True}
 
     @pytest.mark.asyncio
-    async def test_list_rooms_filters_by_status(self, store: ConversationStore) -> None:
-        """If this fails, list_rooms ignores its status filter or paging."""
-        for i in range(3):
+    async def test_update_room(self, store: ConversationStore) -> None:
+        """update_room replaces the stored room.
+
+        If this fails, update_room did not persist status or metadata changes.
+        """
+        room = await self.room(store, "r")
+        await store.update_room(
+            room.model_copy(update={"status": RoomStatus.PAUSED, "metadata": {"k": "v"}})
+        )
+        updated = await store.get_room("r")
+        assert updated is not None
+        assert updated.status is RoomStatus.PAUSED and updated.metadata == {"k": "v"}
+
+    @pytest.mark.asyncio
+    async def test_delete_room(self, store: ConversationStore) -> None:
+        """delete_room removes the room: True the first time, False after.
+
+        If this fails, delete_room must report whether the room existed and then forget it.
+        """
+        await self.room(store, "r")
+        assert await store.delete_room("r") is True
+        assert await store.get_room("r") is None
+        assert await store.delete_room("r") is False
+        assert await store.delete_room("never-existed") is False
+
+    @pytest.mark.asyncio
+    async def test_deleted_room_id_can_be_reused_from_scratch(
+        self, store: ConversationStore
+    ) -> None:
+        """A room created again under a deleted id starts empty: indexes, counters, reads.
+
+        If this fails, delete_room left timeline, participants, bindings or read positions behind.
+        """
+        await self.room(store, "r")
+        await self.fill(store, "r", 5)
+        await store.add_participant(Participant(id="p", room_id="r", channel_id="sms"))
+        await store.add_binding(self.binding("r"))
+        await store.mark_all_read("r", "ws")
+        assert await store.delete_room("r") is True
+        await self.room(store, "r")
+        first = await store.add_event(self.event("r"))
+        assert first.index == 0, f"first event of the new room got index {first.index}"
+        assert await store.get_event_count("r") == 1
+        assert [self.body(e) for e in await store.list_events("r")] == ["hi"]
+        assert await store.list_participants("r") == []
+        assert await store.list_bindings("r") == []
+        assert await store.get_unread_count("r", "ws") == 1, "read position of the old room kept"
+
+    @pytest.mark.asyncio
+    async def test_list_rooms_filters_and_pages(self, store: ConversationStore) -> None:
+        """list_rooms filters by status and pages with offset/limit.
+
+        If this fails, list_rooms ignores status, offset or limit, or repeats rooms across pages.
+        """
+        for i in range(5):
             await self.room(store, f"r{i}")
-        room = await store.get_room("r1")
-        assert room is not None
-        await store.update_room(room.model_copy(update={"status": RoomStatus.CLOSED}))
-        assert {r.id for r in await store.list_rooms()} == {"r0", "r1", "r2"}
-        assert [r.id for r in await store.list_rooms(status=RoomStatus.CLOSED)] == ["r1"]
-        assert len(await store.list_rooms(limit=2)) == 2
+        for room_id in ("r1", "r3"):
+            room = await store.get_room(room_id)
+            assert room is not None
+            await store.update_room(room.model_copy(update={"status": RoomStatus.CLOSED}))
+        assert {r.id for r in await store.list_rooms()} == {f"r{i}" for i in range(5)}
+        closed = await store.list_rooms(status=RoomStatus.CLOSED)
+        assert sorted(r.id for r in closed) == ["r1", "r3"]
+        pages = [await store.list_rooms(offset=o, limit=2) for o in (0, 2, 4)]
+        assert [len(p) for p in pages] == [2, 2, 1]
+        assert sorted(r.id for page in pages for r in page) == [f"r{i}" for i in range(5)]
+        assert await store.list_rooms(offset=5, limit=2) == []
 
-    # events --------------------------------------------------------------------------------
+    # events ----------------------------------------------------------------------------------
     @pytest.mark.asyncio
-    async def test_indexes_are_assigned_in_order(self, store: ConversationStore) -> None:
-        """If this fails, add_event must assign index itself: 0, 1, 2, ... per room."""
+    async def test_add_event_assigns_indexes_in_order(self, store: ConversationStore) -> None:
+        """add_event assigns index 0, 1, 2, ... itself, whatever index the event carried.
+
+        If this fails, add_event must set index = number of events already in the room.
+        """
         await self.room(store)
         stored = [await store.add_event(self.event("room-1", f"m{i}", index=99)) for i in range(5)]
         assert [e.index for e in stored] == [0, 1, 2, 3, 4]
-        room = await store.get_room("room-1")
-        assert room is not None and room.event_count == 5 and room.latest_index == 4
 
     @pytest.mark.asyncio
-    async def test_indexes_are_per_room(self, store: ConversationStore) -> None:
-        """If this fails, the index counter is shared between rooms."""
+    async def test_add_event_returns_what_get_event_reads(self, store: ConversationStore) -> None:
+        """The event add_event returns is the one get_event reads back, content intact.
+
+        If this fails, the stored event lost fields or get_event does not look events up by id.
+        """
+        await self.room(store)
+        stored = await store.add_event(
+            self.event("room-1", "hello", metadata={"k": [1, 2]}, correlation_id="c-1")
+        )
+        fetched = await store.get_event(stored.id)
+        assert fetched is not None, "get_event did not find the event just added"
+        assert fetched.id == stored.id and fetched.index == stored.index == 0
+        assert fetched.room_id == "room-1" and self.body(fetched) == "hello"
+        assert fetched.metadata == {"k": [1, 2]} and fetched.correlation_id == "c-1"
+        assert await store.get_event("no-such-event") is None
+
+    @pytest.mark.asyncio
+    async def test_room_counters_follow_the_timeline(self, store: ConversationStore) -> None:
+        """Each add_event moves the room's event_count and latest_index and get_event_count.
+
+        If this fails, add_event must update the room's counters in the same write.
+        """
+        await self.room(store)
+        assert await store.get_event_count("room-1") == 0
+        for i in range(3):
+            await store.add_event(self.event("room-1"))
+            room = await store.get_room("room-1")
+            assert room is not None
+            assert (room.event_count, room.latest_index) == (i + 1, i)
+            assert await store.get_event_count("room-1") == i + 1
+
+    @pytest.mark.asyncio
+    async def test_indexes_are_independent_across_rooms(self, store: ConversationStore) -> None:
+        """Each room has its own counter, even when appends interleave.
+
+        If this fails, the index counter is shared between rooms: key it by room_id.
+        """
         await self.room(store, "a")
         await self.room(store, "b")
-        for _ in range(3):
-            await store.add_event(self.event("a"))
-        first_b = await store.add_event(self.event("b"))
-        assert first_b.index == 0
+        got: dict[str, list[int]] = {"a": [], "b": []}
+        for room_id in ("a", "a", "b", "a", "b", "b", "b"):
+            got[room_id].append((await store.add_event(self.event(room_id))).index)
+        assert got == {"a": [0, 1, 2], "b": [0, 1, 2, 3]}
 
     @pytest.mark.asyncio
     async def test_concurrent_appends_are_gap_free_and_unique(
         self, store: ConversationStore
     ) -> None:
-        """If this fails, index assignment races: make read-increment-write atomic."""
+        """Appends racing on one room (asyncio.gather) still get 0..n-1, each index once.
+
+        If this fails, index assignment races: make read-count-then-insert one atomic step.
+        """
         await self.room(store)
         n = self.concurrent_appends
-        stored = await asyncio.gather(
-            *(store.add_event(self.event("room-1", f"m{i}")) for i in range(n))
+        stored = await self.within_timeout(
+            asyncio.gather(*(store.add_event(self.event("room-1", f"m{i}")) for i in range(n)))
         )
-        assert sorted(e.index for e in stored) == list(range(n))
+        assert sorted(e.index for e in stored) == list(range(n)), "indexes not 0..n-1 once each"
         listed = await store.list_events("room-1", offset=0, limit=n + 10)
         assert [e.index for e in listed] == list(range(n))
-        assert len({e.id for e in listed}) == n
+        assert {e.id for e in listed} == {e.id for e in stored}
         assert await store.get_event_count("room-1") == n
+        room = await store.get_room("room-1")
+        assert room is not None and (room.event_count, room.latest_index) == (n, n - 1)
 
     @pytest.mark.asyncio
-    async def test_paging(self, store: ConversationStore) -> None:
-        """If this fails, list_events must return offset <= index < offset + limit, in order."""
+    async def test_concurrent_appends_to_two_rooms(self, store: ConversationStore) -> None:
+        """Appends racing on two rooms keep each room's indexes gap-free and unique.
+
+        If this fails, a lock or counter is shared across rooms, or one room's write lost another's.
+        """
+        await self.room(store, "a")
+        await self.room(store, "b")
+        n = self.concurrent_appends // 2
+        calls = [store.add_event(self.event("ab"[i % 2])) for i in range(2 * n)]
+        stored = await self.within_timeout(asyncio.gather(*calls))
+        for room_id in ("a", "b"):
+            indexes = sorted(e.index for e in stored if e.room_id == room_id)
+            assert indexes == list(range(n)), f"room {room_id}: indexes {indexes[:10]}..."
+            assert await store.get_event_count(room_id) == n
+
+    @pytest.mark.asyncio
+    async def test_list_events_pages_in_index_order(self, store: ConversationStore) -> None:
+        """list_events returns offset <= index < offset + limit, oldest first.
+
+        If this fails, list_events must page by index (not by time or id) and sort ascending.
+        """
         await self.room(store)
-        for i in range(12):
-            await store.add_event(self.event("room-1", f"m{i}"))
+        await self.fill(store, "room-1", 12)
         page = await store.list_events("room-1", offset=5, limit=4)
-        assert [e.content.body for e in page] == ["m5", "m6", "m7", "m8"]  # type: ignore[union-attr]
-        assert await store.list_events("room-1", offset=12, limit=4) == []
-        assert len(await store.list_events("room-1", offset=10, limit=50)) == 2
+        assert [e.index for e in page] == [5, 6, 7, 8]
+        assert [self.body(e) for e in page] == ["m5", "m6", "m7", "m8"]
+        assert [e.index for e in await store.list_events("room-1")] == list(range(12))
+        assert [e.index for e in await store.list_events("room-1", offset=10, limit=50)] == [
+            10,
+            11,
+        ]
+
+    @pytest.mark.asyncio
+    async def test_list_events_past_the_end_is_empty(self, store: ConversationStore) -> None:
+        """Paging past the last event, or in an unknown room, gives an empty list.
+
+        If this fails, list_events raised or returned events outside the requested window.
+        """
+        await self.room(store)
+        await self.fill(store, "room-1", 3)
+        assert await store.list_events("room-1", offset=3, limit=10) == []
+        assert await store.list_events("room-1", offset=100, limit=10) == []
         assert await store.list_events("no-such-room") == []
 
     @pytest.mark.asyncio
-    async def test_recent_events_are_the_newest_oldest_first(
+    async def test_list_recent_events_is_newest_n_oldest_first(
         self, store: ConversationStore
     ) -> None:
-        """If this fails, list_recent_events must return the last N events in index order."""
+        """list_recent_events(limit=n) is the newest n events, oldest of them first.
+
+        If this fails, take the last n by index and return them in ascending index order.
+        """
         await self.room(store)
-        for i in range(10):
-            await store.add_event(self.event("room-1", f"m{i}"))
+        await self.fill(store, "room-1", 10)
         recent = await store.list_recent_events("room-1", limit=3)
         assert [e.index for e in recent] == [7, 8, 9]
+        everything = await store.list_recent_events("room-1", limit=50)
+        assert [e.index for e in everything] == list(range(10))
+        assert await store.list_recent_events("no-such-room", limit=3) == []
 
     @pytest.mark.asyncio
-    async def test_idempotency_lookup(self, store: ConversationStore) -> None:
-        """If this fails, find_event_by_provider_message_id must find by (room, provider id)."""
+    async def test_find_event_by_provider_message_id(self, store: ConversationStore) -> None:
+        """The idempotency lookup finds the event by provider id, only in its own room.
+
+        If this fails, index provider_message_id per room: a redelivered message would be stored
+        twice.
+        """
         await self.room(store, "a")
         await self.room(store, "b")
+        await store.add_event(self.event("a", "other"))
         stored = await store.add_event(self.event("a", provider_message_id="SM1"))
         found = await store.find_event_by_provider_message_id("a", "SM1")
-        assert found is not None and found.id == stored.id
+        assert found is not None and found.id == stored.id and found.index == 1
         assert await store.find_event_by_provider_message_id("b", "SM1") is None
         assert await store.find_event_by_provider_message_id("a", "SM2") is None
 
     @pytest.mark.asyncio
     async def test_update_event_keeps_its_index(self, store: ConversationStore) -> None:
-        """If this fails, update_event moved the event in the timeline."""
+        """update_event changes an event in place: same index, even if the update says otherwise.
+
+        If this fails, update_event moved the event in the timeline or did not persist the change.
+        """
         await self.room(store)
-        await store.add_event(self.event("room-1"))
-        second = await store.add_event(self.event("room-1"))
-        await store.update_event(second.model_copy(update={"status": EventStatus.FAILED}))
+        await self.fill(store, "room-1", 3)
+        [second] = await store.list_events("room-1", offset=1, limit=1)
+        await store.update_event(
+            second.model_copy(update={"status": EventStatus.FAILED, "index": 42})
+        )
         fetched = await store.get_event(second.id)
-        assert fetched is not None and fetched.index == 1 and fetched.status is EventStatus.FAILED
-        [_, listed] = await store.list_events("room-1")
-        assert listed.status is EventStatus.FAILED
+        assert fetched is not None and fetched.index == 1, "update_event moved the event"
+        assert fetched.status is EventStatus.FAILED
+        listed = await store.list_events("room-1")
+        assert [e.index for e in listed] == [0, 1, 2]
+        assert listed[1].id == second.id and listed[1].status is EventStatus.FAILED
+        assert await store.get_event_count("room-1") == 3
+
+    # participants ----------------------------------------------------------------------------
+    @pytest.mark.asyncio
+    async def test_participants_add_get_list(self, store: ConversationStore) -> None:
+        """Participants are stored per room and read back by id and by listing.
+
+        If this fails, add_participant/get_participant/list_participants lose or mix up rooms.
+        """
+        await self.room(store, "a")
+        await self.room(store, "b")
+        alice = await store.add_participant(
+            Participant(id="p1", room_id="a", channel_id="sms", external_id="+1555")
+        )
+        await store.add_participant(Participant(id="p2", room_id="a", channel_id="ws"))
+        await store.add_participant(Participant(id="p3", room_id="b", channel_id="ws"))
+        assert await store.get_participant("a", "p1") == alice
+        assert await store.get_participant("b", "p1") is None
+        assert await store.get_participant("a", "nobody") is None
+        assert {p.id for p in await store.list_participants("a")} == {"p1", "p2"}
+        assert [p.id for p in await store.list_participants("b")] == ["p3"]
+        assert await store.list_participants("no-such-room") == []
 
     @pytest.mark.asyncio
-    async def test_reads_are_not_changed_by_later_writes(self, store: ConversationStore) -> None:
-        """If this fails, the store hands out objects it later mutates in place."""
-        await self.room(store)
-        first = await store.add_event(self.event("room-1"))
-        before = await store.get_room("room-1")
-        await store.add_event(self.event("room-1"))
-        await store.update_event(first.model_copy(update={"status": EventStatus.FAILED}))
-        assert before is not None and before.event_count == 1
-        assert first.status is not EventStatus.FAILED
+    async def test_update_participant(self, store: ConversationStore) -> None:
+        """update_participant replaces the stored participant.
 
-    # participants and bindings -------------------------------------------------------------
-    @pytest.mark.asyncio
-    async def test_participants(self, store: ConversationStore) -> None:
-        """If this fails, participants are not stored, updated or found by address."""
+        If this fails, update_participant did not persist the new fields.
+        """
         await self.room(store)
         alice = await store.add_participant(
             Participant(id="p1", room_id="room-1", channel_id="sms", external_id="+1555")
         )
-        assert await store.get_participant("room-1", "p1") == alice
-        await store.update_participant(alice.model_copy(update={"display_name": "Alice"}))
-        found = await store.find_participant("room-1", "sms", "+1555")
-        assert found is not None and found.display_name == "Alice"
-        assert await store.find_participant("room-1", "sms", "+1666") is None
-        assert [p.id for p in await store.list_participants("room-1")] == ["p1"]
+        await store.update_participant(
+            alice.model_copy(update={"display_name": "Alice", "role": ParticipantRole.OWNER})
+        )
+        updated = await store.get_participant("room-1", "p1")
+        assert updated is not None
+        assert updated.display_name == "Alice" and updated.role is ParticipantRole.OWNER
+        assert [p.display_name for p in await store.list_participants("room-1")] == ["Alice"]
 
     @pytest.mark.asyncio
-    async def test_bindings(self, store: ConversationStore) -> None:
-        """If this fails, bindings are not stored per room and per channel."""
+    async def test_find_participant_by_channel_address(self, store: ConversationStore) -> None:
+        """find_participant looks up (room, channel_id, external_id), nothing broader.
+
+        If this fails, the lookup ignores the room or the channel of the address.
+        """
         await self.room(store, "a")
         await self.room(store, "b")
-        for room_id in ("a", "b"):
-            await store.add_binding(
-                ChannelBinding(room_id=room_id, channel_id="ws", channel_type=ChannelType.WEBSOCKET)
-            )
+        alice = await store.add_participant(
+            Participant(id="p1", room_id="a", channel_id="sms", external_id="+1555")
+        )
+        assert await store.find_participant("a", "sms", "+1555") == alice
+        assert await store.find_participant("a", "whatsapp", "+1555") is None
+        assert await store.find_participant("a", "sms", "+1666") is None
+        assert await store.find_participant("b", "sms", "+1555") is None
+
+    @pytest.mark.asyncio
+    async def test_find_participant_follows_an_address_change(
+        self, store: ConversationStore
+    ) -> None:
+        """After update_participant changes the address, only the new address finds them.
+
+        If this fails, the address index keeps the old (channel_id, external_id) entry.
+        """
+        await self.room(store)
+        alice = await store.add_participant(
+            Participant(id="p1", room_id="room-1", channel_id="sms", external_id="+1555")
+        )
+        await store.update_participant(alice.model_copy(update={"external_id": "+1777"}))
+        found = await store.find_participant("room-1", "sms", "+1777")
+        assert found is not None and found.id == "p1"
+        stale = await store.find_participant("room-1", "sms", "+1555")
+        assert stale is None, f"old address still finds {stale!r}"
+
+    # bindings --------------------------------------------------------------------------------
+    @pytest.mark.asyncio
+    async def test_bindings_add_get_update_list(self, store: ConversationStore) -> None:
+        """Bindings are stored per (room, channel) and updated in place.
+
+        If this fails, add_binding/get_binding/update_binding/list_bindings lose fields or rooms.
+        """
+        await self.room(store, "a")
+        await self.room(store, "b")
+        await store.add_binding(self.binding("a", "ws"))
+        await store.add_binding(self.binding("a", "sms"))
+        await store.add_binding(self.binding("b", "ws"))
         binding = await store.get_binding("a", "ws")
+        assert binding is not None and binding.channel_type is ChannelType.WEBSOCKET
+        assert await store.get_binding("a", "email") is None
+        await store.update_binding(binding.model_copy(update={"muted": True, "metadata": {"x": 1}}))
+        updated = await store.get_binding("a", "ws")
+        assert updated is not None and updated.muted and updated.metadata == {"x": 1}
+        other = await store.get_binding("b", "ws")
+        assert other is not None and not other.muted, "update_binding touched another room"
+        assert {b.channel_id for b in await store.list_bindings("a")} == {"ws", "sms"}
+        assert await store.list_bindings("no-such-room") == []
+
+    @pytest.mark.asyncio
+    async def test_remove_binding(self, store: ConversationStore) -> None:
+        """remove_binding detaches one channel from one room: True once, then False.
+
+        If this fails, remove_binding must report whether the binding existed and then drop it.
+        """
+        await self.room(store)
+        await store.add_binding(self.binding("room-1", "ws"))
+        await store.add_binding(self.binding("room-1", "sms"))
+        assert await store.remove_binding("room-1", "ws") is True
+        assert await store.get_binding("room-1", "ws") is None
+        assert [b.channel_id for b in await store.list_bindings("room-1")] == ["sms"]
+        assert await store.remove_binding("room-1", "ws") is False
+        assert await store.remove_binding("room-1", "never-bound") is False
+
+    @pytest.mark.asyncio
+    async def test_list_bindings_for_channel(self, store: ConversationStore) -> None:
+        """list_bindings_for_channel lists every room a channel is bound to, current state.
+
+        If this fails, the per-channel view is not kept in step with add/update/remove_binding.
+        """
+        for room_id in ("a", "b", "c"):
+            await self.room(store, room_id)
+            await store.add_binding(self.binding(room_id, "ws"))
+        await store.add_binding(self.binding("a", "sms"))
+        assert {b.room_id for b in await store.list_bindings_for_channel("ws")} == {"a", "b", "c"}
+        binding = await store.get_binding("b", "ws")
         assert binding is not None
         await store.update_binding(binding.model_copy(update={"muted": True}))
-        updated = await store.get_binding("a", "ws")
-        assert updated is not None and updated.muted
-        assert {b.room_id for b in await store.list_bindings_for_channel("ws")} == {"a", "b"}
-        assert await store.remove_binding("a", "ws") is True
-        assert await store.list_bindings("a") == []
-        assert [b.room_id for b in await store.list_bindings_for_channel("ws")] == ["b"]
-        assert await store.remove_binding("a", "ws") is False
+        await store.remove_binding("c", "ws")
+        for_ws = {b.room_id: b for b in await store.list_bindings_for_channel("ws")}
+        assert set(for_ws) == {"a", "b"} and for_ws["b"].muted
+        assert [b.room_id for b in await store.list_bindings_for_channel("sms")] == ["a"]
+        assert await store.list_bindings_for_channel("never-bound") == []
 
-    # identities, tasks, observations, delivery, reads --------------------------------------
+    # identities ------------------------------------------------------------------------------
     @pytest.mark.asyncio
-    async def test_identities_resolve_by_address(self, store: ConversationStore) -> None:
-        """If this fails, resolve_identity does not look up channel_addresses."""
-        identity = Identity(id="u1", display_name="Ann", channel_addresses={"sms": ["+1555"]})
+    async def test_identities_add_get(self, store: ConversationStore) -> None:
+        """add_identity stores an identity that get_identity reads back.
+
+        If this fails, identities (and their channel_addresses) are not persisted.
+        """
+        identity = Identity(
+            id="u1", display_name="Ann", channel_addresses={"sms": ["+1555"]}, metadata={"vip": 1}
+        )
         await store.add_identity(identity)
         assert await store.get_identity("u1") == identity
-        assert await store.resolve_identity("sms", "+1555") == identity
+        assert await store.get_identity("nobody") is None
+
+    @pytest.mark.asyncio
+    async def test_resolve_identity_by_channel_type_and_address(
+        self, store: ConversationStore
+    ) -> None:
+        """resolve_identity finds the identity holding an address under that channel type.
+
+        If this fails, look the address up in channel_addresses[channel_type], not elsewhere.
+        """
+        ann = Identity(
+            id="u1", channel_addresses={"sms": ["+1555", "+1556"], "email": ["ann@example.com"]}
+        )
+        bob = Identity(id="u2", channel_addresses={"sms": ["+1666"]})
+        await store.add_identity(ann)
+        await store.add_identity(bob)
+        for channel_type, address, expected in [
+            ("sms", "+1555", "u1"),
+            ("sms", "+1556", "u1"),
+            ("email", "ann@example.com", "u1"),
+            ("sms", "+1666", "u2"),
+        ]:
+            found = await store.resolve_identity(channel_type, address)
+            assert found is not None and found.id == expected, (channel_type, address, found)
+        assert await store.resolve_identity(ChannelType.SMS, "+1666") == bob
         assert await store.resolve_identity("email", "+1555") is None
+        assert await store.resolve_identity("sms", "+1999") is None
+
+    # tasks and observations ------------------------------------------------------------------
+    @pytest.mark.asyncio
+    async def test_tasks_are_kept_per_room(self, store: ConversationStore) -> None:
+        """add_task/list_tasks keep every task of a room and only that room's.
+
+        If this fails, tasks are lost, duplicated or listed under the wrong room.
+        """
+        await self.room(store, "a")
+        await self.room(store, "b")
+        first = await store.add_task(Task(room_id="a", title="call back"))
+        second = await store.add_task(Task(room_id="a", title="send invoice", status="done"))
+        await store.add_task(Task(room_id="b", title="elsewhere"))
+        listed = {t.id: t for t in await store.list_tasks("a")}
+        assert listed == {first.id: first, second.id: second}
+        assert [t.title for t in await store.list_tasks("b")] == ["elsewhere"]
+        assert await store.list_tasks("no-such-room") == []
 
     @pytest.mark.asyncio
-    async def test_tasks_and_observations(self, store: ConversationStore) -> None:
-        """If this fails, tasks or observations are not kept per room."""
-        await self.room(store)
-        task = await store.add_task(Task(room_id="room-1", title="call back"))
-        obs = await store.add_observation(Observation(room_id="room-1", content="happy"))
-        assert await store.list_tasks("room-1") == [task]
-        assert await store.list_observations("room-1") == [obs]
-        assert await store.list_tasks("other") == []
+    async def test_observations_are_kept_per_room(self, store: ConversationStore) -> None:
+        """add_observation/list_observations keep every observation of a room and only its own.
 
+        If this fails, observations are lost, duplicated or listed under the wrong room.
+        """
+        await self.room(store, "a")
+        await self.room(store, "b")
+        obs = await store.add_observation(
+            Observation(room_id="a", content="happy", category="sentiment", confidence=0.9)
+        )
+        await store.add_observation(Observation(room_id="b", content="elsewhere"))
+        assert await store.list_observations("a") == [obs]
+        assert [o.content for o in await store.list_observations("b")] == ["elsewhere"]
+        assert await store.list_observations("no-such-room") == []
+
+    # delivery --------------------------------------------------------------------------------
     @pytest.mark.asyncio
-    async def test_delivery_results_and_statuses(self, store: ConversationStore) -> None:
-        """If this fails, delivery records are lost or not filtered by event."""
-        await self.room(store)
-        for event_id in ("e1", "e2"):
+    async def test_delivery_results_filter_by_event(self, store: ConversationStore) -> None:
+        """list_delivery_results lists a room's results, or one event's with event_id.
+
+        If this fails, delivery results are lost or the event_id filter is ignored.
+        """
+        await self.room(store, "a")
+        await self.room(store, "b")
+        for room_id, event_id, channel_id in [
+            ("a", "e1", "sms"),
+            ("a", "e1", "ws"),
+            ("a", "e2", "sms"),
+            ("b", "e3", "sms"),
+        ]:
             await store.add_delivery_result(
                 DeliveryResult(
-                    room_id="room-1",
+                    room_id=room_id,
                     event_id=event_id,
-                    channel_id="sms",
+                    channel_id=channel_id,
                     state=DeliveryState.FAILED,
+                    attempts=2,
                     error="timeout",
                 )
             )
-        assert len(await store.list_delivery_results("room-1")) == 2
-        [only] = await store.list_delivery_results("room-1", event_id="e2")
-        assert only.event_id == "e2" and only.error == "timeout"
-        status = DeliveryStatus(message_id="SM1", status="delivered")
-        await store.add_delivery_status(status)
-        assert await store.list_delivery_statuses("SM1") == [status]
+        assert len(await store.list_delivery_results("a")) == 3
+        e1 = await store.list_delivery_results("a", event_id="e1")
+        assert sorted(r.channel_id for r in e1) == ["sms", "ws"]
+        [only] = await store.list_delivery_results("a", event_id="e2")
+        assert (only.event_id, only.error, only.attempts) == ("e2", "timeout", 2)
+        assert only.state is DeliveryState.FAILED
+        assert await store.list_delivery_results("a", event_id="e3") == []
+        assert await store.list_delivery_results("no-such-room") == []
 
     @pytest.mark.asyncio
-    async def test_read_tracking(self, store: ConversationStore) -> None:
-        """If this fails, read positions move backwards or unread counts are wrong."""
+    async def test_delivery_statuses_by_message_id(self, store: ConversationStore) -> None:
+        """list_delivery_statuses gives one provider message's reports in arrival order.
+
+        If this fails, statuses are lost, mixed across messages or reordered.
+        """
+        reports = [
+            DeliveryStatus(provider="twilio", message_id="SM1", status=s)
+            for s in ("queued", "sent", "delivered")
+        ]
+        for status in reports:
+            await store.add_delivery_status(status)
+        await store.add_delivery_status(DeliveryStatus(message_id="SM2", status="failed"))
+        assert [s.status for s in await store.list_delivery_statuses("SM1")] == [
+            "queued",
+            "sent",
+            "delivered",
+        ]
+        assert await store.list_delivery_statuses("SM1") == reports
+        assert [s.status for s in await store.list_delivery_statuses("SM2")] == ["failed"]
+        assert await store.list_delivery_statuses("SM3") == []
+
+    # read tracking ---------------------------------------------------------------------------
+    @pytest.mark.asyncio
+    async def test_unread_count_starts_at_event_count(self, store: ConversationStore) -> None:
+        """A channel that never read anything has every event unread.
+
+        If this fails, get_unread_count must count events above the read position (none: all).
+        """
         await self.room(store)
-        events = [await store.add_event(self.event("room-1")) for _ in range(5)]
-        assert await store.get_unread_count("room-1", "ws") == 5
+        assert await store.get_unread_count("room-1", "ws") == 0
+        await self.fill(store, "room-1", 4)
+        assert await store.get_unread_count("room-1", "ws") == 4
+
+    @pytest.mark.asyncio
+    async def test_mark_read_never_moves_backwards(self, store: ConversationStore) -> None:
+        """mark_read moves the read position up to an event, never down.
+
+        If this fails, keep max(old position, event index) instead of overwriting it.
+        """
+        await self.room(store)
+        events = await self.fill(store, "room-1", 5)
         await store.mark_read("room-1", "ws", events[2].id)
         assert await store.get_unread_count("room-1", "ws") == 2
-        await store.mark_read("room-1", "ws", events[0].id)  # never backwards
-        assert await store.get_unread_count("room-1", "ws") == 2
+        await store.mark_read("room-1", "ws", events[0].id)
+        assert await store.get_unread_count("room-1", "ws") == 2, "read position moved back"
+        await store.mark_read("room-1", "ws", events[4].id)
+        assert await store.get_unread_count("room-1", "ws") == 0
+
+    @pytest.mark.asyncio
+    async def test_mark_all_read_then_new_events_are_unread(self, store: ConversationStore) -> None:
+        """mark_all_read clears the count; events added afterwards are unread again.
+
+        If this fails, mark_all_read must store the current latest index, not a flag.
+        """
+        await self.room(store)
+        await self.fill(store, "room-1", 3)
         await store.mark_all_read("room-1", "ws")
         assert await store.get_unread_count("room-1", "ws") == 0
-        assert await store.get_unread_count("room-1", "other") == 5
+        await self.fill(store, "room-1", 2)
+        assert await store.get_unread_count("room-1", "ws") == 2
+
+    @pytest.mark.asyncio
+    async def test_read_positions_are_per_room_and_channel(self, store: ConversationStore) -> None:
+        """Each (room, channel) has its own read position.
+
+        If this fails, key read positions by both room_id and channel_id.
+        """
+        await self.room(store, "a")
+        await self.room(store, "b")
+        events = await self.fill(store, "a", 3)
+        await self.fill(store, "b", 3)
+        await store.mark_read("a", "ws", events[1].id)
+        assert await store.get_unread_count("a", "ws") == 1
+        assert await store.get_unread_count("a", "sms") == 3
+        assert await store.get_unread_count("b", "ws") == 3
+
+    # isolation of reads ----------------------------------------------------------------------
+    @pytest.mark.asyncio
+    async def test_reads_are_not_changed_by_later_writes(self, store: ConversationStore) -> None:
+        """A model or list returned by a read stays as it was when later writes happen.
+
+        If this fails, the store hands out objects (or lists) it later mutates in place.
+        """
+        await self.room(store)
+        first = await store.add_event(self.event("room-1"))
+        room_before = await store.get_room("room-1")
+        event_before = await store.get_event(first.id)
+        events_before = await store.list_events("room-1")
+        alice = await store.add_participant(Participant(id="p1", room_id="room-1"))
+        participants_before = await store.list_participants("room-1")
+        binding = await store.add_binding(self.binding("room-1"))
+        binding_before = await store.get_binding("room-1", "ws")
+
+        await store.add_event(self.event("room-1"))
+        await store.update_event(first.model_copy(update={"status": EventStatus.FAILED}))
+        await store.update_participant(alice.model_copy(update={"display_name": "Alice"}))
+        await store.add_participant(Participant(id="p2", room_id="room-1"))
+        await store.update_binding(binding.model_copy(update={"muted": True}))
+
+        assert room_before is not None and room_before.event_count == 1
+        assert first.status is EventStatus.PENDING
+        assert event_before is not None and event_before.status is EventStatus.PENDING
+        assert [e.status for e in events_before] == [EventStatus.PENDING]
+        assert alice.display_name is None
+        assert [p.id for p in participants_before] == ["p1"]
+        assert participants_before[0].display_name is None
+        assert binding_before is not None and not binding_before.muted

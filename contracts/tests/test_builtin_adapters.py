@@ -16,6 +16,7 @@ from roomkit_contracts import (
     AIProviderContract,
     ConversationStoreContract,
     IdentityResolverContract,
+    IdentityScenario,
     RealtimeBackendContract,
     RoomLockManagerContract,
 )
@@ -29,7 +30,7 @@ class TestInMemoryStore(ConversationStoreContract):
 
 class TestInMemoryLockManager(RoomLockManagerContract):
     @pytest.fixture
-    def locks(self) -> InMemoryLockManager:
+    def lock_manager(self) -> InMemoryLockManager:
         return InMemoryLockManager()
 
 
@@ -41,32 +42,55 @@ class TestInMemoryRealtime(RealtimeBackendContract):
 
 class TestMockIdentityResolver(IdentityResolverContract):
     @pytest.fixture
-    def resolver(self) -> MockIdentityResolver:
-        return MockIdentityResolver(
-            {self.known_sender: Identity(id=self.known_identity_id, display_name="Ann")},
+    def identity_scenario(self) -> IdentityScenario:
+        resolver = MockIdentityResolver(
+            {"+15550001": Identity(id="user-1", display_name="Ann")},
             default_status=IdentificationStatus.UNKNOWN,
+        )
+        return IdentityScenario(
+            resolver=resolver,
+            known_sender_id="+15550001",
+            unknown_sender_id="+15559999",
+            known_identity_id="user-1",
         )
 
 
+class TestMockIdentityResolverPendingByDefault(IdentityResolverContract):
+    """Unknown senders may come back with any status but IDENTIFIED."""
+
+    @pytest.fixture
+    def identity_scenario(self) -> IdentityScenario:
+        resolver = MockIdentityResolver(
+            {"ann": Identity(id="user-1")}, default_status=IdentificationStatus.PENDING
+        )
+        return IdentityScenario(resolver, known_sender_id="ann", unknown_sender_id="bob")
+
+
 class TestMockAIProvider(AIProviderContract):
+    supports_vision = True
+
     @pytest.fixture
     def provider(self) -> AIProvider:
         return MockAIProvider(responses=["Hello there, friend"])
 
     @pytest.fixture
-    def tool_call_provider(self) -> AIProvider:
+    def scripted_tool_call_provider(self) -> AIProvider:
         return MockAIProvider(
             responses=[MockAIProvider.tool_call("get_weather", {"city": "Paris"})]
         )
 
 
 class TestStreamingMockAIProvider(AIProviderContract):
+    supports_streaming = True
+    supports_vision = True
+
     @pytest.fixture
     def provider(self) -> AIProvider:
         return MockAIProvider(responses=["Streamed in small pieces"], streaming=True, chunk_size=3)
 
     @pytest.fixture
-    def tool_call_provider(self) -> AIProvider:
+    def scripted_tool_call_provider(self) -> AIProvider:
         return MockAIProvider(
-            responses=[MockAIProvider.tool_call("get_weather", {"city": "Oslo"})], streaming=True
+            responses=[MockAIProvider.tool_call("get_weather", {"city": "Oslo"}, content="Let me")],
+            streaming=True,
         )

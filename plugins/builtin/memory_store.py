@@ -68,6 +68,10 @@ class InMemoryStore(ConversationStore):
         }
         for channel_id in self._bindings.pop(room_id, {}):
             self._bindings_by_channel[channel_id].pop(room_id, None)
+        self._tasks.pop(room_id, None)
+        self._observations.pop(room_id, None)
+        self._delivery_results.pop(room_id, None)
+        self._read_index = {k: v for k, v in self._read_index.items() if k[0] != room_id}
         return True
 
     async def list_rooms(
@@ -128,7 +132,13 @@ class InMemoryStore(ConversationStore):
 
     # participants --------------------------------------------------------------------------
     async def add_participant(self, participant: Participant) -> Participant:
-        self._participants[participant.room_id][participant.id] = participant
+        room = self._participants[participant.room_id]
+        previous = room.get(participant.id)
+        if previous is not None and previous.channel_id and previous.external_id:
+            key = (previous.room_id, previous.channel_id, previous.external_id)
+            if self._participant_by_address.get(key) == previous.id:
+                del self._participant_by_address[key]
+        room[participant.id] = participant
         if participant.channel_id and participant.external_id:
             key = (participant.room_id, participant.channel_id, participant.external_id)
             self._participant_by_address[key] = participant.id
@@ -180,6 +190,12 @@ class InMemoryStore(ConversationStore):
 
     # identities ----------------------------------------------------------------------------
     async def add_identity(self, identity: Identity) -> Identity:
+        previous = self._identities.get(identity.id)
+        if previous is not None:
+            for channel_type, addresses in previous.channel_addresses.items():
+                for address in addresses:
+                    if self._addresses.get((str(channel_type), address)) == identity.id:
+                        del self._addresses[(str(channel_type), address)]
         self._identities[identity.id] = identity
         for channel_type, addresses in identity.channel_addresses.items():
             for address in addresses:

@@ -67,10 +67,12 @@ class MockAIProvider(AIProvider):
         return self._take()
 
     async def generate_stream(self, context: AIContext) -> AsyncIterator[AIStreamItem]:
+        """Streaming mocks send ``chunk_size`` pieces; others the whole answer as one delta."""
         response = await self.generate(context)
         text = response.content
-        for start in range(0, len(text), self.chunk_size):
-            yield AITextDelta(text=text[start : start + self.chunk_size])
+        size = self.chunk_size if self.supports_streaming else max(1, len(text))
+        for start in range(0, len(text), size):
+            yield AITextDelta(text=text[start : start + size])
         yield response
 
 
