@@ -1,10 +1,10 @@
 """From the adapter package installed by ``pip install roomkit[openai]``."""
 
 try:
-    from roomkit_openai import OpenAIAIProvider
+    from roomkit_openai import AzureAIProvider, OpenAIAIProvider, create_vllm_provider
 except ImportError as exc:  # the adapter distribution is not installed
     from roomkit.unavailable import placeholder_module_error
 
     raise placeholder_module_error("roomkit.providers.openai.ai", "openai") from exc
 
-__all__ = ["OpenAIAIProvider"]
+__all__ = ["AzureAIProvider", "OpenAIAIProvider", "create_vllm_provider"]

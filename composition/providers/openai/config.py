@@ -1,10 +1,10 @@
 """From the adapter package installed by ``pip install roomkit[openai]``."""
 
 try:
-    from roomkit_openai import OpenAIConfig
+    from roomkit_openai import AzureAIConfig, OpenAIConfig, VLLMConfig
 except ImportError as exc:  # the adapter distribution is not installed
     from roomkit.unavailable import placeholder_module_error
 
     raise placeholder_module_error("roomkit.providers.openai.config", "openai") from exc
 
-__all__ = ["OpenAIConfig"]
+__all__ = ["AzureAIConfig", "OpenAIConfig", "VLLMConfig"]

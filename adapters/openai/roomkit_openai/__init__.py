@@ -1,0 +1,27 @@
+"""OpenAI, Azure OpenAI and OpenAI-compatible servers (vLLM) for RoomKit.
+
+The SDK is imported on first use, so plugin discovery does not pay for it.
+"""
+
+from typing import Any
+
+from roomkit_openai.config import AzureAIConfig, OpenAIConfig, VLLMConfig
+
+__all__ = [
+    "AzureAIConfig",
+    "AzureAIProvider",
+    "OpenAIAIProvider",
+    "OpenAIConfig",
+    "VLLMConfig",
+    "create_vllm_provider",
+]
+
+_LAZY = {"OpenAIAIProvider", "AzureAIProvider", "create_vllm_provider"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from roomkit_openai import provider
+
+        return getattr(provider, name)
+    raise AttributeError(f"module 'roomkit_openai' has no attribute {name!r}")

@@ -1,0 +1,47 @@
+"""Settings of the OpenAI-family providers."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roomkit.domain.channel import RetryPolicy
+
+DEFAULT_RETRY = RetryPolicy(max_retries=2, base_delay_seconds=0.5, max_delay_seconds=8)
+
+
+class OpenAIConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    api_key: str = Field(min_length=1)
+    model: str = "gpt-4o"
+    base_url: str | None = None
+    max_tokens: int | None = Field(default=None, gt=0)
+    timeout: float = Field(default=60.0, gt=0)
+    retry: RetryPolicy = DEFAULT_RETRY
+
+
+class AzureAIConfig(BaseModel):
+    """Azure OpenAI: the deployment name stands in for the model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    api_key: str = Field(min_length=1)
+    azure_endpoint: str
+    deployment: str
+    api_version: str = "2024-10-21"
+    max_tokens: int | None = Field(default=None, gt=0)
+    timeout: float = Field(default=60.0, gt=0)
+    retry: RetryPolicy = DEFAULT_RETRY
+
+
+class VLLMConfig(BaseModel):
+    """Any OpenAI-compatible server (vLLM, llama.cpp, LM Studio...)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str = "http://127.0.0.1:8000/v1"
+    model: str
+    api_key: str = "EMPTY"
+    max_tokens: int | None = Field(default=None, gt=0)
+    timeout: float = Field(default=120.0, gt=0)
+    retry: RetryPolicy = DEFAULT_RETRY
