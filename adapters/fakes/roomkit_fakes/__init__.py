@@ -2,11 +2,13 @@
 
 Each fake records the requests it receives (``requests``, ``last``), validates them as the real
 API would, and answers from a script (``reply_text``, ``reply_tool_call``, ``reply_error``,
-``reply_truncated``). The pytest plugin provides ``anthropic_fake`` and ``openai_fake``.
+``reply_truncated``). The pytest plugin provides ``anthropic_fake``, ``openai_fake`` and
+``mistral_fake``.
 """
 
 from roomkit_fakes.anthropic import AnthropicFake
+from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
 from roomkit_fakes.server import FakeServer, Recorded, Reply
 
-__all__ = ["AnthropicFake", "FakeServer", "OpenAIFake", "Recorded", "Reply"]
+__all__ = ["AnthropicFake", "FakeServer", "MistralFake", "OpenAIFake", "Recorded", "Reply"]

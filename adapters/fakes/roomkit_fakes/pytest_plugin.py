@@ -1,4 +1,4 @@
-"""pytest fixtures: ``anthropic_fake`` and ``openai_fake``, each a started loopback server."""
+"""pytest fixtures: started loopback fakes (``anthropic_fake``, ``openai_fake``, ``mistral_fake``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from roomkit_fakes.anthropic import AnthropicFake
+from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
 
 
@@ -19,4 +20,10 @@ async def anthropic_fake() -> AsyncIterator[AnthropicFake]:
 @pytest_asyncio.fixture
 async def openai_fake() -> AsyncIterator[OpenAIFake]:
     async with OpenAIFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def mistral_fake() -> AsyncIterator[MistralFake]:
+    async with MistralFake() as server:
         yield server  # type: ignore[misc]
