@@ -1,4 +1,4 @@
-"""pytest fixtures: started loopback fakes (``anthropic_fake``, ``openai_fake``, ``mistral_fake``)."""
+"""pytest fixtures: started loopback fakes (anthropic_fake, openai_fake, mistral_fake)."""
 
 from __future__ import annotations
 
