@@ -2,13 +2,22 @@
 
 Each fake records the requests it receives (``requests``, ``last``), validates them as the real
 API would, and answers from a script (``reply_text``, ``reply_tool_call``, ``reply_error``,
-``reply_truncated``). The pytest plugin provides ``anthropic_fake``, ``openai_fake`` and
-``mistral_fake``.
+``reply_truncated``). The pytest plugin provides ``anthropic_fake``, ``openai_fake``,
+``mistral_fake`` and ``gemini_fake``.
 """
 
 from roomkit_fakes.anthropic import AnthropicFake
+from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
 from roomkit_fakes.server import FakeServer, Recorded, Reply
 
-__all__ = ["AnthropicFake", "FakeServer", "MistralFake", "OpenAIFake", "Recorded", "Reply"]
+__all__ = [
+    "AnthropicFake",
+    "FakeServer",
+    "GeminiFake",
+    "MistralFake",
+    "OpenAIFake",
+    "Recorded",
+    "Reply",
+]

@@ -1,4 +1,4 @@
-"""pytest fixtures: started loopback fakes (anthropic_fake, openai_fake, mistral_fake)."""
+"""pytest fixtures: started loopback fakes (anthropic, openai, mistral, gemini)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from roomkit_fakes.anthropic import AnthropicFake
+from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
 
@@ -26,4 +27,10 @@ async def openai_fake() -> AsyncIterator[OpenAIFake]:
 @pytest_asyncio.fixture
 async def mistral_fake() -> AsyncIterator[MistralFake]:
     async with MistralFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def gemini_fake() -> AsyncIterator[GeminiFake]:
+    async with GeminiFake() as server:
         yield server  # type: ignore[misc]
