@@ -1,38 +1,20 @@
-"""Tools an AI channel can call: JSON-schema dicts, AITool models or ``Tool`` subclasses."""
+"""Tools an AI channel can call: JSON-schema dicts, AITool models or ``Tool`` subclasses.
+
+``Tool`` itself is a port (``roomkit.ports.tools``), so adapters can provide tools.
+"""
 
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 from roomkit.domain.ai import AITool, AIToolCall, AIToolResult
+from roomkit.ports.tools import Tool
+
+__all__ = ["Tool", "ToolHandler", "ToolSpec", "Toolbox", "to_ai_tool"]
 
 ToolHandler = Callable[[str, dict[str, Any]], Awaitable[str]]
-
-
-class Tool(ABC):
-    """A tool with its own definition and implementation::
-
-    class GetWeather(Tool):
-        name = "get_weather"
-        description = "..."
-        parameters = {"type": "object", "properties": {...}}
-
-        async def execute(self, arguments: dict) -> str: ...
-    """
-
-    name: ClassVar[str]
-    description: ClassVar[str] = ""
-    parameters: ClassVar[dict[str, Any]] = {"type": "object", "properties": {}}
-
-    @abstractmethod
-    async def execute(self, arguments: dict[str, Any]) -> str:
-        """Run the tool; the returned string is given back to the model."""
-
-    def definition(self) -> AITool:
-        return AITool(name=self.name, description=self.description, parameters=self.parameters)
 
 
 ToolSpec = Mapping[str, Any] | AITool | Tool
