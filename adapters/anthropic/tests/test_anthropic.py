@@ -24,6 +24,7 @@ from roomkit.domain.errors import (
     AIProviderUnavailableError,
     AIRateLimitError,
     AIStreamError,
+    AITimeoutError,
 )
 from roomkit.models.enums import DeliveryState
 from roomkit.providers.ai.base import AIContext, AIMessage, AIToolCall, AIToolResult
@@ -176,6 +177,13 @@ async def test_errors_map_to_framework_errors(anthropic_fake: AnthropicFake) -> 
     anthropic_fake.reply_error(529).reply_error(529).reply_error(529)
     with pytest.raises(AIProviderUnavailableError, match="529"):
         await provider.generate(context)
+
+
+async def test_timeouts_are_bounded(anthropic_fake: AnthropicFake) -> None:
+    anthropic_fake.reply_slowly(1.0)
+    provider = provider_for(anthropic_fake, timeout=0.2)
+    with pytest.raises(AITimeoutError, match="anthropic"):
+        await provider.generate(AIContext(messages=[AIMessage(role="user", content="hi")]))
 
 
 async def test_truncated_stream_is_an_error(anthropic_fake: AnthropicFake) -> None:

@@ -36,6 +36,7 @@ class AnthropicFake(FakeServer):
         try:
             body = await self.record(request)
             reply = self.next_reply()
+            await self.pause(reply)
             if not self.api_key(request, "x-api-key"):
                 return self.error(401, "authentication_error", "an API key is required")
             if reply.status != 200:

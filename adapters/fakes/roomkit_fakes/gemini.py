@@ -24,6 +24,7 @@ class GeminiFake(FakeServer):
         try:
             body = await self.record(request)
             reply = self.next_reply()
+            await self.pause(reply)
             if not self.api_key(request, "x-goog-api-key"):
                 return self.error(401, "UNAUTHENTICATED", "API key not valid")
             if reply.status != 200:

@@ -25,6 +25,7 @@ class OpenAIFake(FakeServer):
         try:
             body = await self.record(request)
             reply = self.next_reply()
+            await self.pause(reply)
             if not self.api_key(request, "api-key"):
                 return self.error(401, "invalid_api_key", "missing API key")
             if reply.status != 200:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import Awaitable, Callable
@@ -35,6 +36,7 @@ class Reply:
     truncate: bool = False
     input_tokens: int = 11
     output_tokens: int = 7
+    delay: float = 0.0
 
 
 class ProtocolError(Exception):
@@ -79,6 +81,11 @@ class FakeServer:
         )
         return self
 
+    def reply_slowly(self, seconds: float, text: str = "too late") -> FakeServer:
+        """Answer only after ``seconds`` (to test client timeouts)."""
+        self.script.append(Reply(text=text, delay=seconds))
+        return self
+
     def reply_truncated(self, text: str) -> FakeServer:
         """A streamed answer whose connection ends before the stream's last event."""
         self.script.append(Reply(text=text, truncate=True))
@@ -86,6 +93,10 @@ class FakeServer:
 
     def next_reply(self) -> Reply:
         return self.script.pop(0) if self.script else self.default
+
+    async def pause(self, reply: Reply) -> None:
+        if reply.delay:
+            await asyncio.sleep(reply.delay)
 
     @property
     def last(self) -> Recorded:

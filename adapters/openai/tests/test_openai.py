@@ -19,7 +19,12 @@ from roomkit import (
 )
 from roomkit.channels.ai import AIChannel
 from roomkit.domain.channel import RetryPolicy
-from roomkit.domain.errors import AIAuthenticationError, AIRateLimitError, AIStreamError
+from roomkit.domain.errors import (
+    AIAuthenticationError,
+    AIRateLimitError,
+    AIStreamError,
+    AITimeoutError,
+)
 from roomkit.providers.ai.base import (
     AIContext,
     AIImagePart,
@@ -153,6 +158,14 @@ async def test_errors(openai_fake: OpenAIFake) -> None:
     with pytest.raises(AIStreamError):
         async for _ in provider.generate_stream(context):
             pass
+
+
+async def test_timeouts_are_bounded(openai_fake: OpenAIFake) -> None:
+    openai_fake.reply_slowly(1.0)
+    with pytest.raises(AITimeoutError, match="openai"):
+        await provider_for(openai_fake, timeout=0.2).generate(
+            AIContext(messages=[AIMessage(role="user", content="hi")])
+        )
 
 
 async def test_azure_uses_the_deployment_path(openai_fake: OpenAIFake) -> None:
