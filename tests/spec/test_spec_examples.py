@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from roomkit import (
     Access,
     ChannelCategory,
@@ -680,6 +678,10 @@ async def test_in_memory_store_example() -> None:
     assert isinstance(kit.store, InMemoryStore) and isinstance(kit.store, ConversationStore)
 
 
-def test_postgres_store_path_names_the_extra() -> None:
-    with pytest.raises(ImportError, match=r"pip install roomkit\[postgres\]"):
-        from roomkit.store.postgres import PostgresStore  # noqa: F401
+async def test_postgres_store_example_path() -> None:
+    from roomkit.store.postgres import PostgresStore
+
+    store = PostgresStore("postgresql://user:pass@localhost/roomkit")
+    assert store.url.startswith("postgresql+asyncpg://")
+    kit = RoomKit(store=store)
+    assert kit.store is store

@@ -1,0 +1,629 @@
+"""SQLStore: the ConversationStore port on SQLAlchemy 2 async, for PostgreSQL and SQLite.
+
+The per-room index is assigned inside the transaction that stores the event, under a lock of the
+room's row (PostgreSQL) or the single writer connection (SQLite), so it stays gap-free and unique
+across concurrent tasks and processes; (room_id, provider_message_id) is unique in the database.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import abstractmethod
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from roomkit.domain.base import utcnow
+from roomkit.domain.channel import ChannelBinding
+from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
+from roomkit.domain.enums import RoomStatus
+from roomkit.domain.errors import RoomKitError
+from roomkit.domain.event import RoomEvent
+from roomkit.domain.identity import Identity
+from roomkit.domain.participant import Participant
+from roomkit.domain.room import Room
+from roomkit.domain.tasks import Observation, Task
+from roomkit.ports.store import ConversationStore
+from roomkit_sql import schema as t
+
+_SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+
+class StoreUnavailableError(RoomKitError):
+    """The database could not be reached or initialised."""
+
+
+class SchemaVersionError(RoomKitError):
+    """The database was made by a newer RoomKit than this one."""
+
+
+class SQLStore(ConversationStore):
+    def __init__(self, url: str, *, schema: str | None = None) -> None:
+        if schema is not None and not _SCHEMA_NAME.match(schema):
+            raise ValueError(f"schema {schema!r} is not a plain SQL identifier")
+        self.url = url
+        self.schema = schema
+        self._engine: AsyncEngine | None = None
+
+    # lifecycle -----------------------------------------------------------------------------
+    @abstractmethod
+    def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
+        """The dialect's engine and pool."""
+
+    async def init(
+        self, min_size: int = 1, max_size: int = 10, connect_timeout: float = 10.0
+    ) -> None:
+        """Connect, create missing tables, and bring an older schema up to date."""
+        if self._engine is not None:
+            return
+        engine = self._make_engine(min_size, max_size, connect_timeout)
+        try:
+            async with engine.begin() as conn:
+                if self.schema and engine.dialect.name == "postgresql":
+                    await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+                await conn.run_sync(t.metadata.create_all)
+                await self._migrate(conn)
+        except (OSError, OperationalError, DBAPIError, TimeoutError) as exc:
+            await engine.dispose()
+            raise StoreUnavailableError(
+                f"cannot initialise the store at {self._safe_url}: {exc}"
+            ) from exc
+        self._engine = engine
+
+    async def _migrate(self, conn: AsyncConnection) -> None:
+        current = (await conn.execute(select(func.max(t.schema_version.c.version)))).scalar()
+        if current is None:
+            await conn.execute(insert(t.schema_version).values(version=t.SCHEMA_VERSION))
+        elif current > t.SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"the database schema is version {current}; this RoomKit knows up to "
+                f"{t.SCHEMA_VERSION}: upgrade roomkit-sql"
+            )
+        # forward migrations from ``current`` to SCHEMA_VERSION go here, one step per version
+
+    @property
+    def _safe_url(self) -> str:
+        return re.sub(r"//[^@/]*@", "//***@", self.url)
+
+    async def _eng(self) -> AsyncEngine:
+        """The engine, initialised with default pool sizes on first use."""
+        if self._engine is None:
+            await self.init()
+        assert self._engine is not None
+        return self._engine
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[AsyncConnection]:
+        async with (await self._eng()).begin() as conn:
+            yield conn
+
+    async def close(self) -> None:
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    async def drop_all(self) -> None:
+        """Remove every table (tests and teardown)."""
+        async with self._tx() as conn:
+            await conn.run_sync(t.metadata.drop_all)
+            if self.schema and conn.dialect.name == "postgresql":
+                await conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
+
+    # rooms ---------------------------------------------------------------------------------
+    async def create_room(self, room: Room) -> Room:
+        try:
+            async with self._tx() as conn:
+                await conn.execute(
+                    insert(t.rooms).values(
+                        id=room.id,
+                        status=room.status.value,
+                        event_count=room.event_count,
+                        data=room.model_dump_json(),
+                    )
+                )
+        except IntegrityError as exc:
+            raise ValueError(f"room {room.id!r} already exists") from exc
+        return room
+
+    async def get_room(self, room_id: str) -> Room | None:
+        async with (await self._eng()).connect() as conn:
+            data = (
+                await conn.execute(select(t.rooms.c.data).where(t.rooms.c.id == room_id))
+            ).scalar()
+        return Room.model_validate_json(data) if data else None
+
+    async def update_room(self, room: Room) -> Room:
+        async with self._tx() as conn:
+            result = await conn.execute(
+                update(t.rooms)
+                .where(t.rooms.c.id == room.id)
+                .values(status=room.status.value, data=room.model_dump_json())
+            )
+            if result.rowcount == 0:
+                raise KeyError(f"room {room.id!r} does not exist")
+        return room
+
+    async def delete_room(self, room_id: str) -> bool:
+        async with self._tx() as conn:
+            deleted = (await conn.execute(delete(t.rooms).where(t.rooms.c.id == room_id))).rowcount
+            for table in (
+                t.events,
+                t.participants,
+                t.bindings,
+                t.tasks,
+                t.observations,
+                t.read_tracking,
+            ):
+                await conn.execute(delete(table).where(table.c.room_id == room_id))
+            await conn.execute(
+                delete(t.delivery_status).where(t.delivery_status.c.room_id == room_id)
+            )
+        return bool(deleted)
+
+    async def list_rooms(
+        self, *, status: RoomStatus | None = None, offset: int = 0, limit: int = 100
+    ) -> list[Room]:
+        query = select(t.rooms.c.data).order_by(t.rooms.c.id).offset(offset).limit(limit)
+        if status is not None:
+            query = query.where(t.rooms.c.status == status.value)
+        async with (await self._eng()).connect() as conn:
+            rows = (await conn.execute(query)).scalars().all()
+        return [Room.model_validate_json(r) for r in rows]
+
+    # events --------------------------------------------------------------------------------
+    async def add_event(self, event: RoomEvent) -> RoomEvent:
+        now = utcnow()
+        try:
+            async with self._tx() as conn:
+                row = (
+                    await conn.execute(
+                        select(t.rooms.c.data, t.rooms.c.event_count)
+                        .where(t.rooms.c.id == event.room_id)
+                        .with_for_update()
+                    )
+                ).first()
+                if row is None:
+                    raise KeyError(f"room {event.room_id!r} does not exist")
+                index = int(row.event_count)
+                stored = event.model_copy(update={"index": index, "stored_at": now})
+                room = Room.model_validate_json(row.data)
+                room = room.model_copy(
+                    update={
+                        "event_count": index + 1,
+                        "latest_index": index,
+                        "last_activity_at": max(room.last_activity_at, stored.created_at),
+                    }
+                )
+                await conn.execute(
+                    insert(t.events).values(
+                        room_id=stored.room_id,
+                        idx=index,
+                        id=stored.id,
+                        provider_message_id=stored.provider_message_id,
+                        data=stored.model_dump_json(),
+                    )
+                )
+                await conn.execute(
+                    update(t.rooms)
+                    .where(t.rooms.c.id == room.id)
+                    .values(event_count=index + 1, data=room.model_dump_json())
+                )
+        except IntegrityError as exc:
+            raise ValueError(
+                f"event {event.id!r} or provider_message_id {event.provider_message_id!r} "
+                f"is already stored in room {event.room_id!r}"
+            ) from exc
+        return stored
+
+    async def get_event(self, event_id: str) -> RoomEvent | None:
+        async with (await self._eng()).connect() as conn:
+            data = (
+                await conn.execute(select(t.events.c.data).where(t.events.c.id == event_id))
+            ).scalar()
+        return RoomEvent.model_validate_json(data) if data else None
+
+    async def update_event(self, event: RoomEvent) -> RoomEvent:
+        async with self._tx() as conn:
+            row = (
+                await conn.execute(
+                    select(t.events.c.room_id, t.events.c.idx).where(t.events.c.id == event.id)
+                )
+            ).first()
+            if row is None:
+                raise KeyError(f"event {event.id!r} does not exist")
+            stored = event.model_copy(update={"index": int(row.idx), "room_id": row.room_id})
+            await conn.execute(
+                update(t.events)
+                .where(t.events.c.id == event.id)
+                .values(data=stored.model_dump_json())
+            )
+        return stored
+
+    async def list_events(self, room_id: str, offset: int = 0, limit: int = 50) -> list[RoomEvent]:
+        if offset < 0 or limit < 0:
+            raise ValueError("offset and limit must be >= 0")
+        query = (
+            select(t.events.c.data)
+            .where(
+                and_(
+                    t.events.c.room_id == room_id,
+                    t.events.c.idx >= offset,
+                    t.events.c.idx < offset + limit,
+                )
+            )
+            .order_by(t.events.c.idx)
+        )
+        return await self._events(query)
+
+    async def list_recent_events(self, room_id: str, limit: int = 50) -> list[RoomEvent]:
+        if limit <= 0:
+            return []
+        query = (
+            select(t.events.c.data)
+            .where(t.events.c.room_id == room_id)
+            .order_by(t.events.c.idx.desc())
+            .limit(limit)
+        )
+        return list(reversed(await self._events(query)))
+
+    async def _events(self, query: Any) -> list[RoomEvent]:
+        async with (await self._eng()).connect() as conn:
+            rows = (await conn.execute(query)).scalars().all()
+        return [RoomEvent.model_validate_json(r) for r in rows]
+
+    async def get_event_count(self, room_id: str) -> int:
+        async with (await self._eng()).connect() as conn:
+            count = (
+                await conn.execute(select(t.rooms.c.event_count).where(t.rooms.c.id == room_id))
+            ).scalar()
+        return int(count or 0)
+
+    async def find_event_by_provider_message_id(
+        self, room_id: str, provider_message_id: str
+    ) -> RoomEvent | None:
+        query = select(t.events.c.data).where(
+            and_(
+                t.events.c.room_id == room_id, t.events.c.provider_message_id == provider_message_id
+            )
+        )
+        found = await self._events(query)
+        return found[0] if found else None
+
+    # participants --------------------------------------------------------------------------
+    async def add_participant(self, participant: Participant) -> Participant:
+        async with self._tx() as conn:
+            await conn.execute(
+                delete(t.participants).where(
+                    and_(
+                        t.participants.c.room_id == participant.room_id,
+                        t.participants.c.id == participant.id,
+                    )
+                )
+            )
+            await conn.execute(
+                insert(t.participants).values(
+                    room_id=participant.room_id,
+                    id=participant.id,
+                    channel_id=participant.channel_id,
+                    external_id=participant.external_id,
+                    data=participant.model_dump_json(),
+                )
+            )
+        return participant
+
+    async def get_participant(self, room_id: str, participant_id: str) -> Participant | None:
+        query = select(t.participants.c.data).where(
+            and_(t.participants.c.room_id == room_id, t.participants.c.id == participant_id)
+        )
+        found = await self._rows(query)
+        return Participant.model_validate_json(found[0]) if found else None
+
+    async def update_participant(self, participant: Participant) -> Participant:
+        if await self.get_participant(participant.room_id, participant.id) is None:
+            raise KeyError(f"participant {participant.id!r} does not exist")
+        return await self.add_participant(participant)
+
+    async def list_participants(self, room_id: str) -> list[Participant]:
+        query = (
+            select(t.participants.c.data)
+            .where(t.participants.c.room_id == room_id)
+            .order_by(t.participants.c.id)
+        )
+        return [Participant.model_validate_json(r) for r in await self._rows(query)]
+
+    async def find_participant(
+        self, room_id: str, channel_id: str, external_id: str
+    ) -> Participant | None:
+        query = (
+            select(t.participants.c.data)
+            .where(
+                and_(
+                    t.participants.c.room_id == room_id,
+                    t.participants.c.channel_id == channel_id,
+                    t.participants.c.external_id == external_id,
+                )
+            )
+            .limit(1)
+        )
+        found = await self._rows(query)
+        return Participant.model_validate_json(found[0]) if found else None
+
+    async def _rows(self, query: Any) -> list[Any]:
+        async with (await self._eng()).connect() as conn:
+            return list((await conn.execute(query)).scalars().all())
+
+    # bindings ------------------------------------------------------------------------------
+    async def add_binding(self, binding: ChannelBinding) -> ChannelBinding:
+        async with self._tx() as conn:
+            await conn.execute(
+                delete(t.bindings).where(
+                    and_(
+                        t.bindings.c.room_id == binding.room_id,
+                        t.bindings.c.channel_id == binding.channel_id,
+                    )
+                )
+            )
+            await conn.execute(
+                insert(t.bindings).values(
+                    room_id=binding.room_id,
+                    channel_id=binding.channel_id,
+                    data=binding.model_dump_json(),
+                )
+            )
+        return binding
+
+    async def get_binding(self, room_id: str, channel_id: str) -> ChannelBinding | None:
+        query = select(t.bindings.c.data).where(
+            and_(t.bindings.c.room_id == room_id, t.bindings.c.channel_id == channel_id)
+        )
+        found = await self._rows(query)
+        return ChannelBinding.model_validate_json(found[0]) if found else None
+
+    async def update_binding(self, binding: ChannelBinding) -> ChannelBinding:
+        if await self.get_binding(binding.room_id, binding.channel_id) is None:
+            raise KeyError(f"binding {binding.room_id}/{binding.channel_id} does not exist")
+        return await self.add_binding(binding)
+
+    async def remove_binding(self, room_id: str, channel_id: str) -> bool:
+        async with self._tx() as conn:
+            result = await conn.execute(
+                delete(t.bindings).where(
+                    and_(t.bindings.c.room_id == room_id, t.bindings.c.channel_id == channel_id)
+                )
+            )
+        return bool(result.rowcount)
+
+    async def list_bindings(self, room_id: str) -> list[ChannelBinding]:
+        query = (
+            select(t.bindings.c.data)
+            .where(t.bindings.c.room_id == room_id)
+            .order_by(t.bindings.c.channel_id)
+        )
+        return [ChannelBinding.model_validate_json(r) for r in await self._rows(query)]
+
+    async def list_bindings_for_channel(self, channel_id: str) -> list[ChannelBinding]:
+        query = (
+            select(t.bindings.c.data)
+            .where(t.bindings.c.channel_id == channel_id)
+            .order_by(t.bindings.c.room_id)
+        )
+        return [ChannelBinding.model_validate_json(r) for r in await self._rows(query)]
+
+    # identities ----------------------------------------------------------------------------
+    async def add_identity(self, identity: Identity) -> Identity:
+        addresses = [
+            (str(kind), address)
+            for kind, values in identity.channel_addresses.items()
+            for address in values
+        ]
+        async with self._tx() as conn:
+            await conn.execute(
+                delete(t.identity_addresses).where(
+                    t.identity_addresses.c.identity_id == identity.id
+                )
+            )
+            await conn.execute(delete(t.identities).where(t.identities.c.id == identity.id))
+            await conn.execute(
+                insert(t.identities).values(
+                    id=identity.id, data=identity.model_dump_json(), addresses=addresses
+                )
+            )
+            for kind, address in addresses:
+                await conn.execute(
+                    delete(t.identity_addresses).where(
+                        and_(
+                            t.identity_addresses.c.channel_type == kind,
+                            t.identity_addresses.c.address == address,
+                        )
+                    )
+                )
+                await conn.execute(
+                    insert(t.identity_addresses).values(
+                        channel_type=kind, address=address, identity_id=identity.id
+                    )
+                )
+        return identity
+
+    async def get_identity(self, identity_id: str) -> Identity | None:
+        found = await self._rows(
+            select(t.identities.c.data).where(t.identities.c.id == identity_id)
+        )
+        return Identity.model_validate_json(found[0]) if found else None
+
+    async def resolve_identity(self, channel_type: str, address: str) -> Identity | None:
+        query = (
+            select(t.identities.c.data)
+            .join(t.identity_addresses, t.identity_addresses.c.identity_id == t.identities.c.id)
+            .where(
+                and_(
+                    t.identity_addresses.c.channel_type == str(channel_type),
+                    t.identity_addresses.c.address == address,
+                )
+            )
+        )
+        found = await self._rows(query)
+        return Identity.model_validate_json(found[0]) if found else None
+
+    # tasks and observations ----------------------------------------------------------------
+    async def add_task(self, task: Task) -> Task:
+        async with self._tx() as conn:
+            await conn.execute(
+                insert(t.tasks).values(room_id=task.room_id, data=task.model_dump_json())
+            )
+        return task
+
+    async def list_tasks(self, room_id: str) -> list[Task]:
+        query = select(t.tasks.c.data).where(t.tasks.c.room_id == room_id).order_by(t.tasks.c.seq)
+        return [Task.model_validate_json(r) for r in await self._rows(query)]
+
+    async def add_observation(self, observation: Observation) -> Observation:
+        async with self._tx() as conn:
+            await conn.execute(
+                insert(t.observations).values(
+                    room_id=observation.room_id, data=observation.model_dump_json()
+                )
+            )
+        return observation
+
+    async def list_observations(self, room_id: str) -> list[Observation]:
+        query = (
+            select(t.observations.c.data)
+            .where(t.observations.c.room_id == room_id)
+            .order_by(t.observations.c.seq)
+        )
+        return [Observation.model_validate_json(r) for r in await self._rows(query)]
+
+    # delivery ------------------------------------------------------------------------------
+    async def add_delivery_result(self, result: DeliveryResult) -> None:
+        async with self._tx() as conn:
+            await conn.execute(
+                insert(t.delivery_status).values(
+                    kind="result",
+                    room_id=result.room_id,
+                    event_id=result.event_id,
+                    message_id=result.provider_message_id,
+                    data=result.model_dump_json(),
+                )
+            )
+
+    async def list_delivery_results(
+        self, room_id: str, event_id: str | None = None
+    ) -> list[DeliveryResult]:
+        query = select(t.delivery_status.c.data).where(
+            and_(t.delivery_status.c.kind == "result", t.delivery_status.c.room_id == room_id)
+        )
+        if event_id is not None:
+            query = query.where(t.delivery_status.c.event_id == event_id)
+        rows = await self._rows(query.order_by(t.delivery_status.c.seq))
+        return [DeliveryResult.model_validate_json(r) for r in rows]
+
+    async def add_delivery_status(self, status: DeliveryStatus) -> None:
+        async with self._tx() as conn:
+            await conn.execute(
+                insert(t.delivery_status).values(
+                    kind="report",
+                    room_id=status.room_id,
+                    message_id=status.message_id,
+                    data=status.model_dump_json(),
+                )
+            )
+
+    async def list_delivery_statuses(self, message_id: str) -> list[DeliveryStatus]:
+        query = (
+            select(t.delivery_status.c.data)
+            .where(
+                and_(
+                    t.delivery_status.c.kind == "report",
+                    t.delivery_status.c.message_id == message_id,
+                )
+            )
+            .order_by(t.delivery_status.c.seq)
+        )
+        return [DeliveryStatus.model_validate_json(r) for r in await self._rows(query)]
+
+    # read tracking -------------------------------------------------------------------------
+    async def mark_read(self, room_id: str, channel_id: str, event_id: str) -> None:
+        event = await self.get_event(event_id)
+        if event is None or event.room_id != room_id:
+            raise KeyError(f"event {event_id!r} is not in room {room_id!r}")
+        await self._set_read(room_id, channel_id, event.index, keep_higher=True)
+
+    async def mark_all_read(self, room_id: str, channel_id: str) -> None:
+        await self._set_read(
+            room_id, channel_id, await self.get_event_count(room_id) - 1, keep_higher=False
+        )
+
+    async def _set_read(self, room_id: str, channel_id: str, index: int, keep_higher: bool) -> None:
+        key = and_(t.read_tracking.c.room_id == room_id, t.read_tracking.c.channel_id == channel_id)
+        async with self._tx() as conn:
+            current = (
+                await conn.execute(
+                    select(t.read_tracking.c.last_read_index).where(key).with_for_update()
+                )
+            ).scalar()
+            if current is None:
+                await conn.execute(
+                    insert(t.read_tracking).values(
+                        room_id=room_id, channel_id=channel_id, last_read_index=index
+                    )
+                )
+            elif not keep_higher or index > current:
+                await conn.execute(update(t.read_tracking).where(key).values(last_read_index=index))
+
+    async def get_unread_count(self, room_id: str, channel_id: str) -> int:
+        async with (await self._eng()).connect() as conn:
+            last = (
+                await conn.execute(
+                    select(t.read_tracking.c.last_read_index).where(
+                        and_(
+                            t.read_tracking.c.room_id == room_id,
+                            t.read_tracking.c.channel_id == channel_id,
+                        )
+                    )
+                )
+            ).scalar()
+        total = await self.get_event_count(room_id)
+        return total - 1 - (-1 if last is None else int(last))
+
+
+class PostgresStore(SQLStore):
+    """``PostgresStore("postgresql://user:pass@host/db")``, then ``await store.init(...)``."""
+
+    def __init__(self, dsn: str, *, schema: str | None = None) -> None:
+        url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+asyncpg://", dsn)
+        if not url.startswith("postgresql+asyncpg://"):
+            raise ValueError(f"not a PostgreSQL DSN: {dsn!r}")
+        super().__init__(url, schema=schema)
+
+    def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
+        settings = {"search_path": self.schema} if self.schema else {}
+        return create_async_engine(
+            self.url,
+            poolclass=AsyncAdaptedQueuePool,
+            pool_size=max(1, min_size),
+            max_overflow=max(0, max_size - min_size),
+            pool_pre_ping=True,
+            connect_args={"timeout": connect_timeout, "server_settings": settings},
+        )
+
+
+class SQLiteStore(SQLStore):
+    """``SQLiteStore("rooms.db")``: one writer connection, so appends serialise."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"sqlite+aiosqlite:///{path}")
+        self.path = path
+
+    def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
+        return create_async_engine(
+            self.url,
+            poolclass=AsyncAdaptedQueuePool,
+            pool_size=1,
+            max_overflow=0,
+            connect_args={"timeout": connect_timeout},
+        )

@@ -1,0 +1,102 @@
+"""The SQL store passes the ConversationStore contract on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from roomkit_sql import PostgresStore, SQLiteStore, StoreUnavailableError
+
+from roomkit import InboundMessage, RoomKit, TextContent, WebSocketChannel
+from roomkit_contracts import ConversationStoreContract
+
+PG_DSN = os.environ.get("ROOMKIT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+async def postgres_reachable() -> bool:
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(PG_DSN, timeout=3)
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    await conn.close()
+    return True
+
+
+@pytest_asyncio.fixture
+async def pg_store() -> AsyncIterator[PostgresStore]:
+    if not await postgres_reachable():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI and not reachable at {PG_DSN}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_DSN} (set ROOMKIT_TEST_POSTGRES)")
+    store = PostgresStore(PG_DSN, schema=f"rk_{uuid.uuid4().hex[:12]}")
+    await store.init(min_size=2, max_size=10)
+    yield store
+    await store.drop_all()
+    await store.close()
+
+
+class TestSQLiteStore(ConversationStoreContract):
+    @pytest_asyncio.fixture
+    async def store(self, tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+        store = SQLiteStore(str(tmp_path / "rooms.db"))
+        await store.init()
+        yield store
+        await store.close()
+
+
+class TestPostgresStore(ConversationStoreContract):
+    @pytest_asyncio.fixture
+    async def store(self, pg_store: PostgresStore) -> AsyncIterator[PostgresStore]:
+        yield pg_store
+
+
+async def test_timeline_survives_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "kit.db")
+    for round_ in range(2):
+        kit = RoomKit(store=SQLiteStore(path))
+        kit.register_channel(WebSocketChannel("ws"))
+        if round_ == 0:
+            await kit.create_room(room_id="support", metadata={"topic": "billing"})
+            await kit.attach_channel("support", "ws")
+            for body in ("one", "two"):
+                await kit.process_inbound(
+                    InboundMessage(channel_id="ws", sender_id="u", content=TextContent(body=body))
+                )
+        else:
+            await kit.process_inbound(
+                InboundMessage(channel_id="ws", sender_id="u", content=TextContent(body="three"))
+            )
+            timeline = await kit.get_timeline("support")
+            assert [(e.index, e.content.body) for e in timeline] == [
+                (0, "one"),
+                (1, "two"),
+                (2, "three"),
+            ]
+            assert (await kit.get_room("support")).metadata == {"topic": "billing"}
+        await kit.close()
+
+
+async def test_unreachable_server_is_a_clear_error_not_a_hang() -> None:
+    store = PostgresStore("postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(StoreUnavailableError, match=r"cannot initialise the store at postgresql"):
+        await store.init(connect_timeout=2)
+
+
+async def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    from roomkit_sql import SchemaVersionError, schema
+    from sqlalchemy import insert
+
+    path = str(tmp_path / "new.db")
+    store = SQLiteStore(path)
+    await store.init()
+    async with store._tx() as conn:
+        await conn.execute(insert(schema.schema_version).values(version=schema.SCHEMA_VERSION + 1))
+    await store.close()
+    with pytest.raises(SchemaVersionError, match="upgrade roomkit-sql"):
+        await SQLiteStore(path).init()

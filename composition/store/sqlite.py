@@ -1,0 +1,10 @@
+"""From the adapter package installed by ``pip install roomkit[sqlite]``."""
+
+try:
+    from roomkit_sql import SQLiteStore
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.store.sqlite", "sqlite") from exc
+
+__all__ = ["SQLiteStore"]
