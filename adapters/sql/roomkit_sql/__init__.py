@@ -1,4 +1,5 @@
-"""Durable storage for RoomKit: ``PostgresStore(dsn)`` and ``SQLiteStore(path)``."""
+"""Durable storage for RoomKit: ``PostgresStore(dsn)``, ``SQLiteStore(path)``, and the
+cross-process ``PostgresLockManager`` and ``PostgresRealtime``."""
 
 from typing import Any
 

@@ -49,3 +49,51 @@ def roomkit_register_stores(register: Register) -> None:
         capabilities={"durable"},
         description="SQLite file (aiosqlite)",
     )
+
+
+class PostgresLockSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dsn: str = Field(min_length=1)
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class PostgresRealtimeSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dsn: str = Field(min_length=1)
+    channel: str = Field(default="roomkit_realtime", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def build_locks(settings: PostgresLockSettings) -> object:
+    from roomkit_sql.locks import PostgresLockManager
+
+    return PostgresLockManager(settings.dsn, timeout=settings.timeout)
+
+
+def build_realtime(settings: PostgresRealtimeSettings) -> object:
+    from roomkit_sql.realtime import PostgresRealtime
+
+    return PostgresRealtime(settings.dsn, channel=settings.channel)
+
+
+@hookimpl
+def roomkit_register_lock_managers(register: Register) -> None:
+    register(
+        name="postgres",
+        factory=build_locks,
+        settings=PostgresLockSettings,
+        capabilities={"cross_process"},
+        description="PostgreSQL advisory locks",
+    )
+
+
+@hookimpl
+def roomkit_register_realtime_backends(register: Register) -> None:
+    register(
+        name="postgres",
+        factory=build_realtime,
+        settings=PostgresRealtimeSettings,
+        capabilities={"cross_process"},
+        description="PostgreSQL LISTEN/NOTIFY",
+    )
