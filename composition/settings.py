@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from roomkit.application.ai.agent import Agent
 from roomkit.application.ai.channel import AIChannel
@@ -33,6 +33,16 @@ from roomkit.plugins.registry import Registry
 from roomkit.ports.channel import Channel
 
 AdapterChoice = str | dict[str, Any]
+
+PORT_KEYS = (
+    "store",
+    "lock_manager",
+    "realtime",
+    "inbound_router",
+    "identity_resolver",
+    "telemetry",
+    "clock",
+)
 
 
 class ChannelConfig(BaseModel):
@@ -68,6 +78,32 @@ class KitConfig(BaseModel):
     identity_channel_types: list[ChannelType] | None = None
     inbound_rate_limit: RateLimit | None = None
     channels: list[ChannelConfig] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data: Any) -> Any:
+        """Accept ``{"kind": "postgres", "dsn": ...}`` for ``{"name": ..., "settings": {...}}``
+        and ``locks`` for ``lock_manager``; a PostgreSQL lock manager or realtime backend without
+        a DSN uses the store's."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "locks" in data:
+            data.setdefault("lock_manager", data.pop("locks"))
+        store_dsn = None
+        for port in PORT_KEYS:
+            value = data.get(port)
+            if isinstance(value, dict) and "kind" in value:
+                settings = {k: v for k, v in value.items() if k != "kind"}
+                data[port] = {"name": value["kind"], "settings": settings}
+            if port == "store" and isinstance(data.get(port), dict):
+                store_dsn = (data[port].get("settings") or {}).get("dsn")
+        for port in ("lock_manager", "realtime"):
+            value = data.get(port)
+            if isinstance(value, dict) and value.get("name") == "postgres" and store_dsn:
+                value.setdefault("settings", {})
+                value["settings"] = {"dsn": store_dsn, **(value["settings"] or {})}
+        return data
 
     def kit_kwargs(self) -> dict[str, Any]:
         return self.model_dump(exclude={"channels"}, exclude_none=False) | {

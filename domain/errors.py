@@ -183,3 +183,15 @@ class AIRequestError(AIProviderError):
 
 class AIStreamError(AIProviderError):
     """A stream ended early or could not be parsed; nothing from it is stored."""
+
+
+class DuplicateEventError(RoomKitError):
+    """The store already holds an event with this provider_message_id in the room (another
+    process stored it first); the pipeline answers with that first event."""
+
+    def __init__(self, room_id: str, provider_message_id: str) -> None:
+        super().__init__(
+            f"provider_message_id {provider_message_id!r} is already stored in room {room_id!r}"
+        )
+        self.room_id = room_id
+        self.provider_message_id = provider_message_id

@@ -1,20 +1,24 @@
 """Durable storage for RoomKit: ``PostgresStore(dsn)``, ``SQLiteStore(path)``, and the
-cross-process ``PostgresLockManager`` and ``PostgresRealtime``."""
+cross-process ``PostgresLockManager`` and ``PostgresRealtime``. Loaded on first use."""
 
+import importlib
 from typing import Any
 
-__all__ = [
-    "PostgresStore",
-    "SQLStore",
-    "SQLiteStore",
-    "SchemaVersionError",
-    "StoreUnavailableError",
-]
+_HOME = {
+    "LockTimeoutError": "locks",
+    "PostgresLockManager": "locks",
+    "PostgresRealtime": "realtime",
+    "PostgresStore": "store",
+    "SQLStore": "store",
+    "SQLiteStore": "store",
+    "SchemaVersionError": "store",
+    "StoreUnavailableError": "store",
+}
+
+__all__ = sorted(_HOME)
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from roomkit_sql import store
-
-        return getattr(store, name)
+    if name in _HOME:
+        return getattr(importlib.import_module(f"roomkit_sql.{_HOME[name]}"), name)
     raise AttributeError(f"module 'roomkit_sql' has no attribute {name!r}")

@@ -22,7 +22,7 @@ from roomkit.domain.base import utcnow
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
 from roomkit.domain.enums import RoomStatus
-from roomkit.domain.errors import RoomKitError
+from roomkit.domain.errors import DuplicateEventError, RoomKitError
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.identity import Identity
 from roomkit.domain.participant import Participant
@@ -214,10 +214,11 @@ class SQLStore(ConversationStore):
                     .values(event_count=index + 1, data=room.model_dump_json())
                 )
         except IntegrityError as exc:
-            raise ValueError(
-                f"event {event.id!r} or provider_message_id {event.provider_message_id!r} "
-                f"is already stored in room {event.room_id!r}"
-            ) from exc
+            if event.provider_message_id and await self.find_event_by_provider_message_id(
+                event.room_id, event.provider_message_id
+            ):
+                raise DuplicateEventError(event.room_id, event.provider_message_id) from exc
+            raise ValueError(f"event {event.id!r} is already stored") from exc
         return stored
 
     async def get_event(self, event_id: str) -> RoomEvent | None:

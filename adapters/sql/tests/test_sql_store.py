@@ -100,3 +100,35 @@ async def test_newer_schema_is_refused(tmp_path: Path) -> None:
     await store.close()
     with pytest.raises(SchemaVersionError, match="upgrade roomkit-sql"):
         await SQLiteStore(path).init()
+
+
+async def test_config_by_kind_composes_store_locks_and_realtime() -> None:
+    if not await postgres_reachable():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI and not reachable at {PG_DSN}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_DSN}")
+    from roomkit_sql import PostgresLockManager, PostgresRealtime
+
+    schema = f"cfg_{uuid.uuid4().hex[:10]}"
+    kit = RoomKit.from_config(
+        {
+            "store": {"kind": "postgres", "dsn": PG_DSN, "schema": schema},
+            "locks": {"kind": "postgres"},
+            "realtime": {"kind": "postgres"},
+        }
+    )
+    try:
+        assert isinstance(kit.store, PostgresStore)
+        assert isinstance(kit.runtime.locks, PostgresLockManager)
+        assert isinstance(kit.runtime.realtime, PostgresRealtime)
+        assert kit.runtime.locks.dsn == kit.runtime.realtime.dsn == PG_DSN
+        kit.register_channel(WebSocketChannel("ws"))
+        await kit.create_room(room_id="r")
+        await kit.attach_channel("r", "ws")
+        result = await kit.process_inbound(
+            InboundMessage(channel_id="ws", sender_id="u", content=TextContent(body="hi"))
+        )
+        assert result.event is not None and result.event.index == 0
+    finally:
+        await kit.store.drop_all()  # type: ignore[attr-defined]
+        await kit.close()

@@ -1,4 +1,8 @@
-"""Step 8: persist the event (blocked ones too, marked BLOCKED) and the room's counters."""
+"""Step 8: persist the event (blocked ones too, marked BLOCKED) and the room's counters.
+
+A store shared by several processes may find the message already stored by another one: the
+result is then that first event, as a duplicate.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from roomkit.application.inbound.state import InboundState
 from roomkit.application.runtime import Runtime
 from roomkit.domain.base import evolve
 from roomkit.domain.enums import EventStatus
+from roomkit.domain.errors import DuplicateEventError
+from roomkit.domain.inbound import InboundResult
 
 
 class StoreStep:
@@ -21,4 +27,16 @@ class StoreStep:
             update["blocked_by"] = state.reason or state.blocked_by
         else:
             update["status"] = EventStatus.DELIVERED
-        state.event = await self._rt.store.add_event(evolve(state.ev(), **update))
+        try:
+            state.event = await self._rt.store.add_event(evolve(state.ev(), **update))
+        except DuplicateEventError as exc:  # another process stored this message first
+            first = await self._rt.store.find_event_by_provider_message_id(
+                exc.room_id, exc.provider_message_id
+            )
+            state.result = InboundResult(
+                event=first,
+                blocked=first is not None and first.status is EventStatus.BLOCKED,
+                reason=first.blocked_by if first is not None else None,
+                room_id=exc.room_id,
+                duplicate=True,
+            )
