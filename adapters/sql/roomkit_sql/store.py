@@ -608,7 +608,6 @@ class PostgresStore(SQLStore):
             poolclass=AsyncAdaptedQueuePool,
             pool_size=max(1, min_size),
             max_overflow=max(0, max_size - min_size),
-            pool_pre_ping=True,
             connect_args={"timeout": connect_timeout, "server_settings": settings},
         )
 
