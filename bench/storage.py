@@ -119,8 +119,6 @@ if __name__ == "__main__":
     table = render(data)
     print(table)
     out = Path(__file__).resolve().parent / "results"
-    (out / "storage.md").write_text(
-        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one run, 2-core machine.\n\n"
-        + table
-    )
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    (out / "storage.md").write_text(f"Measured {stamp}, one run, 2-core machine.\n\n" + table)
     (out / "storage.json").write_text(json.dumps(data, indent=2))
