@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from roomkit.domain.ai import (
     AIContext,
@@ -17,6 +18,8 @@ from roomkit.domain.ai import (
     AIToolCall,
     AIToolResult,
 )
+from roomkit.domain.channel import RetryPolicy
+from roomkit.domain.errors import AIProviderError, AIProviderUnavailableError, AIRateLimitError
 
 __all__ = [
     "AIContext",
@@ -30,6 +33,7 @@ __all__ = [
     "AITool",
     "AIToolCall",
     "AIToolResult",
+    "call_with_retries",
 ]
 
 
@@ -57,3 +61,26 @@ class AIProvider(ABC):
 
     async def close(self) -> None:
         """Release HTTP clients, if any."""
+
+
+RETRIED_ERRORS: tuple[type[AIProviderError], ...] = (AIRateLimitError, AIProviderUnavailableError)
+
+
+async def call_with_retries[T](
+    call: Callable[[], Awaitable[T]],
+    policy: RetryPolicy,
+    map_error: Callable[[Exception], AIProviderError],
+) -> T:
+    """Run ``call``; an error that maps to a rate limit or an unavailable server is retried after
+    ``policy.delay_for(n)`` seconds, up to ``policy.max_retries`` times; any other error, or the
+    last one, is raised as the framework error ``map_error`` gives. For AI provider adapters."""
+    attempt = 0
+    while True:
+        try:
+            return await call()
+        except Exception as exc:
+            error = map_error(exc)
+            if not isinstance(error, RETRIED_ERRORS) or attempt >= policy.max_retries:
+                raise error from exc
+            await asyncio.sleep(policy.delay_for(attempt))
+            attempt += 1

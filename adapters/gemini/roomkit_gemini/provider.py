@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -26,11 +25,10 @@ from roomkit.domain.errors import (
     AIStreamError,
     AITimeoutError,
 )
-from roomkit.ports.ai import AIProvider
+from roomkit.ports.ai import AIProvider, call_with_retries
 from roomkit_gemini.config import GeminiConfig
 
 NAME = "gemini"
-RETRIED = (AIRateLimitError, AIProviderUnavailableError)
 
 
 def _parts(message: AIMessage) -> list[Any]:
@@ -225,17 +223,7 @@ class GeminiAIProvider(AIProvider):
         yield assembler.result()
 
     async def _with_retries(self, call: Callable[[], Awaitable[Any]]) -> Any:
-        policy = self.config.retry
-        attempt = 0
-        while True:
-            try:
-                return await call()
-            except Exception as exc:
-                error = _mapped(exc)
-                if not isinstance(error, RETRIED) or attempt >= policy.max_retries:
-                    raise error from exc
-                await asyncio.sleep(policy.delay_for(attempt))
-                attempt += 1
+        return await call_with_retries(call, self.config.retry, _mapped)
 
     async def close(self) -> None:
         if self._client is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -16,11 +15,9 @@ from roomkit.domain.errors import (
     AIStreamError,
     AITimeoutError,
 )
-from roomkit.ports.ai import AIProvider
+from roomkit.ports.ai import AIProvider, call_with_retries
 from roomkit_openai.config import AzureAIConfig, OpenAIConfig, VLLMConfig
 from roomkit_openai.mapping import arguments, request, response
-
-RETRIED = (AIRateLimitError, AIProviderUnavailableError)
 
 
 class OpenAIAIProvider(AIProvider):
@@ -79,17 +76,7 @@ class OpenAIAIProvider(AIProvider):
         yield assembler.result()
 
     async def _with_retries(self, call: Callable[[], Awaitable[Any]]) -> Any:
-        policy = self.config.retry
-        attempt = 0
-        while True:
-            try:
-                return await call()
-            except Exception as exc:
-                error = _mapped(self.name, exc)
-                if not isinstance(error, RETRIED) or attempt >= policy.max_retries:
-                    raise error from exc
-                await asyncio.sleep(policy.delay_for(attempt))
-                attempt += 1
+        return await call_with_retries(call, self.config.retry, lambda e: _mapped(self.name, e))
 
     async def close(self) -> None:
         if self._client is not None:
