@@ -28,6 +28,7 @@ from roomkit.domain.enums import (
     ChannelCategory,
     ChannelDirection,
     ChannelType,
+    DeliveryState,
     EphemeralEventType,
     EventType,
     HookExecution,
@@ -45,6 +46,7 @@ from roomkit.domain.errors import (
 )
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.inbound import InboundMessage, InboundResult
+from roomkit.domain.outbox import OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.realtime import EphemeralEvent
 from roomkit.domain.room import Room, RoomTimers
@@ -356,6 +358,46 @@ class RoomKit:
 
     async def get_unread_count(self, room_id: str, channel_id: str) -> int:
         return await self.store.get_unread_count(room_id, channel_id)
+
+    # delivery outbox -----------------------------------------------------------------------
+    async def recover_deliveries(self, older_than: float = 30.0, limit: int = 1000) -> int:
+        """Deliver outbox entries still pending ``older_than`` seconds after their event was
+        stored: what a process that died mid-broadcast left behind. Call it at startup (and
+        periodically); returns how many were attempted. Channels see the same event id again,
+        so they can deduplicate (at-least-once delivery)."""
+        store = self.store
+        if not store.supports_outbox:
+            return 0
+        cutoff = self._runtime.clock.now().timestamp() - older_than
+        attempted = 0
+        for entry in await store.list_outbox(OutboxState.PENDING, limit=limit):
+            if entry.created_at.timestamp() > cutoff:
+                continue
+            if entry.channel_id not in self._runtime.channels:
+                continue  # another process may own this channel
+            await self.redeliver(entry.event_id, entry.channel_id)
+            attempted += 1
+        return attempted
+
+    async def redeliver(self, event_id: str, channel_id: str) -> bool:
+        """Send a stored event to one channel again (a dead letter, say); True if delivered."""
+        event = await self.store.get_event(event_id)
+        if event is None:
+            raise RoomKitError(f"event {event_id!r} does not exist")
+        self._runtime.channel(channel_id)
+        binding = await self.store.get_binding(event.room_id, channel_id)
+        if binding is None:
+            await self.store.mark_delivery(
+                event_id, channel_id, OutboxState.DEAD, 0, "channel no longer attached"
+            )
+            raise ChannelNotFoundError(channel_id, event.room_id)
+        outcome = await self._pipeline.redeliver(event, binding)
+        failed = {DeliveryState.FAILED, DeliveryState.CIRCUIT_OPEN}
+        return not any(r.state in failed for r in outcome.results)
+
+    async def list_dead_letters(self, room_id: str | None = None) -> list[OutboxEntry]:
+        """Deliveries that failed past their retry policy (durable stores)."""
+        return await self.store.list_outbox(OutboxState.DEAD, room_id=room_id)
 
     # hooks ---------------------------------------------------------------------------------
     def hook(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
 from roomkit.domain.enums import RoomStatus
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.identity import Identity
+from roomkit.domain.outbox import OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
@@ -46,8 +48,12 @@ class ConversationStore(ABC):
 
     # events --------------------------------------------------------------------------------
     @abstractmethod
-    async def add_event(self, event: RoomEvent) -> RoomEvent:
-        """Append to the room's timeline; return the event with its assigned index."""
+    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
+        """Append to the room's timeline; return the event with its assigned index.
+
+        A store with ``supports_outbox`` records one pending outbox entry per channel id in
+        ``deliveries`` in the same transaction; other stores ignore them.
+        """
 
     @abstractmethod
     async def get_event(self, event_id: str) -> RoomEvent | None: ...
@@ -161,6 +167,22 @@ class ConversationStore(ABC):
 
     @abstractmethod
     async def get_unread_count(self, room_id: str, channel_id: str) -> int: ...
+
+    # delivery outbox (durable stores) ----------------------------------------------------
+    #: True when add_event records ``deliveries`` atomically and the methods below are real.
+    supports_outbox: bool = False
+
+    async def mark_delivery(
+        self, event_id: str, channel_id: str, state: OutboxState, attempts: int,
+        error: str | None = None,
+    ) -> None:
+        """Record the outcome of delivering ``event_id`` to ``channel_id``."""
+
+    async def list_outbox(
+        self, state: OutboxState, *, room_id: str | None = None, limit: int = 100
+    ) -> list[OutboxEntry]:
+        """Outbox entries in ``state``, oldest first."""
+        return []
 
     async def close(self) -> None:
         """Release connections; the in-memory store has none."""

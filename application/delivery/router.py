@@ -20,6 +20,7 @@ from roomkit.domain.context import RoomContext
 from roomkit.domain.delivery import ChannelOutput, DeliveryResult
 from roomkit.domain.enums import ChannelCategory, DeliveryState
 from roomkit.domain.event import RoomEvent
+from roomkit.domain.outbox import OutboxState
 from roomkit.domain.tasks import Observation, Task
 from roomkit.domain.transcoding import transcode
 
@@ -107,6 +108,7 @@ class EventRouter:
         else:
             content = await transcoder.transcode(event.content, source, target)
         if content is None:
+            await self._mark(event, target, OutboxState.DELIVERED, 0, "skipped: not representable")
             return self._result(event, target, DeliveryState.SKIPPED, 0, started), None
         delivered = event if content is event.content else evolve(event, content=content)
         send = (
@@ -127,11 +129,13 @@ class EventRouter:
                 error=f"circuit for channel {target.channel_id!r} is open",
             )
             await self._record_failure(result, context, None)
+            await self._mark(event, target, OutboxState.DEAD, 0, result.error)
             return result, None
 
         policy = target.retry_policy
         try:
             if policy is None or policy.max_retries == 0:
+                attempts = 1
                 try:
                     output = await send(delivered, target, context)
                 except Exception as exc:
@@ -141,16 +145,37 @@ class EventRouter:
                 async def attempt() -> ChannelOutput:
                     return await send(delivered, target, context)
 
-                output, _attempts = await attempt_with_backoff(attempt, policy, rt.clock)
+                output, attempts = await attempt_with_backoff(attempt, policy, rt.clock)
         except RetryExhaustedError as exc:
             breaker.record_failure()
             result = self._result(
                 event, target, DeliveryState.FAILED, exc.attempts, started, error=repr(exc.last)
             )
             await self._record_failure(result, context, exc.last)
+            await self._mark(event, target, OutboxState.DEAD, exc.attempts, repr(exc.last))
             return result, None
         breaker.record_success()
+        await self._mark(event, target, OutboxState.DELIVERED, attempts)
         return None, output
+
+    async def _mark(
+        self,
+        event: RoomEvent,
+        target: ChannelBinding,
+        state: OutboxState,
+        attempts: int,
+        error: str | None = None,
+    ) -> None:
+        """Settle the event's outbox entry for ``target`` (durable stores only)."""
+        store = self._rt.store
+        if not store.supports_outbox:
+            return
+        try:
+            await store.mark_delivery(event.id, target.channel_id, state, attempts, error)
+        except Exception:
+            log.exception(
+                "could not settle the outbox entry of %s for %s", event.id, target.channel_id
+            )
 
     @staticmethod
     def _result(

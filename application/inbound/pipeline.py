@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from roomkit.application.delivery.router import EventRouter
+from roomkit.application.delivery.router import Broadcast, EventRouter
 from roomkit.application.inbound.state import InboundState
 from roomkit.application.inbound.steps.after_broadcast import AfterBroadcastStep
 from roomkit.application.inbound.steps.before_broadcast import BeforeBroadcastStep
@@ -45,6 +45,7 @@ CHAIN_LIMIT_REASON = "max_chain_depth ({limit}) reached; response not broadcast"
 class InboundPipeline:
     def __init__(self, runtime: Runtime, router: EventRouter) -> None:
         self._rt = runtime
+        self._router = router
         self.route = RouteStep(runtime)
         self.parse = ParseStep()
         self.identify = IdentifyStep(runtime)
@@ -52,7 +53,7 @@ class InboundPipeline:
         self.lock = LockStep(runtime)
         self.idempotency = IdempotencyStep(runtime)
         self.before_broadcast = BeforeBroadcastStep(runtime)
-        self.store = StoreStep(runtime)
+        self.store = StoreStep(runtime, router)
         self.broadcast = BroadcastStep(runtime, router)
         self.after_broadcast = AfterBroadcastStep(runtime)
         limit = runtime.settings.inbound_rate_limit
@@ -81,6 +82,18 @@ class InboundPipeline:
         result = await self._locked_steps(state, "roomkit.event")
         await self._reenter(state)
         return result
+
+    async def redeliver(self, event: RoomEvent, binding: ChannelBinding) -> Broadcast:
+        """Deliver a stored event to one binding again (outbox recovery, dead letters), under the
+        room lock, then run the reentry loop for any reply."""
+        state = InboundState(message=None, room_id=event.room_id, event=event)
+        state.chain_depth = event.chain_depth
+        state.context = await self._rt.context(event.room_id)
+        async with self.lock(state):
+            outcome = await self._router.broadcast(event, state.context, targets=[binding])
+        state.broadcast = outcome
+        await self._reenter(state)
+        return outcome
 
     # the order -----------------------------------------------------------------------------
     async def _process(self, message: InboundMessage, room_id: str | None) -> InboundResult:

@@ -7,6 +7,7 @@ page costs O(limit) whatever the room's history size.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from roomkit.domain.base import evolve, utcnow
 from roomkit.domain.channel import ChannelBinding
@@ -81,7 +82,7 @@ class InMemoryStore(ConversationStore):
         return rooms[offset : offset + limit]
 
     # events --------------------------------------------------------------------------------
-    async def add_event(self, event: RoomEvent) -> RoomEvent:
+    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
         room = self._rooms.get(event.room_id)
         if room is None:
             raise KeyError(f"room {event.room_id!r} does not exist")

@@ -16,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the delivery outbox
 
 metadata = MetaData()
 
@@ -123,4 +123,18 @@ telemetry_spans = Table(
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False),
     Column("data", Text, nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("event_id", String(200), primary_key=True),
+    Column("channel_id", String(200), primary_key=True),
+    Column("room_id", String(200), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Index("ix_outbox_state", "state", "created_at"),
 )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, select, text, update
@@ -25,6 +26,7 @@ from roomkit.domain.enums import RoomStatus
 from roomkit.domain.errors import DuplicateEventError, RoomKitError
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.identity import Identity
+from roomkit.domain.outbox import OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
@@ -84,7 +86,9 @@ class SQLStore(ConversationStore):
                 f"the database schema is version {current}; this RoomKit knows up to "
                 f"{t.SCHEMA_VERSION}: upgrade roomkit-sql"
             )
-        # forward migrations from ``current`` to SCHEMA_VERSION go here, one step per version
+        elif current < t.SCHEMA_VERSION:
+            # 1 -> 2: the outbox table, which create_all has just added; nothing to rewrite
+            await conn.execute(insert(t.schema_version).values(version=t.SCHEMA_VERSION))
 
     @property
     def _safe_url(self) -> str:
@@ -158,6 +162,7 @@ class SQLStore(ConversationStore):
                 t.tasks,
                 t.observations,
                 t.read_tracking,
+                t.outbox,
             ):
                 await conn.execute(delete(table).where(table.c.room_id == room_id))
             await conn.execute(
@@ -176,7 +181,9 @@ class SQLStore(ConversationStore):
         return [Room.model_validate_json(r) for r in rows]
 
     # events --------------------------------------------------------------------------------
-    async def add_event(self, event: RoomEvent) -> RoomEvent:
+    supports_outbox = True
+
+    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
         now = utcnow()
         try:
             async with self._tx() as conn:
@@ -213,6 +220,19 @@ class SQLStore(ConversationStore):
                     .where(t.rooms.c.id == room.id)
                     .values(event_count=index + 1, data=room.model_dump_json())
                 )
+                stamp = now.isoformat()
+                for channel_id in dict.fromkeys(deliveries):
+                    await conn.execute(
+                        insert(t.outbox).values(
+                            event_id=stored.id,
+                            channel_id=channel_id,
+                            room_id=stored.room_id,
+                            state=OutboxState.PENDING.value,
+                            attempts=0,
+                            created_at=stamp,
+                            updated_at=stamp,
+                        )
+                    )
         except IntegrityError as exc:
             if event.provider_message_id and await self.find_event_by_provider_message_id(
                 event.room_id, event.provider_message_id
@@ -546,6 +566,50 @@ class SQLStore(ConversationStore):
             .order_by(t.delivery_status.c.seq)
         )
         return [DeliveryStatus.model_validate_json(r) for r in await self._rows(query)]
+
+    # outbox --------------------------------------------------------------------------------
+    async def mark_delivery(
+        self,
+        event_id: str,
+        channel_id: str,
+        state: OutboxState,
+        attempts: int,
+        error: str | None = None,
+    ) -> None:
+        async with self._tx() as conn:
+            await conn.execute(
+                update(t.outbox)
+                .where(and_(t.outbox.c.event_id == event_id, t.outbox.c.channel_id == channel_id))
+                .values(
+                    state=state.value,
+                    attempts=t.outbox.c.attempts + attempts,
+                    last_error=error,
+                    updated_at=utcnow().isoformat(),
+                )
+            )
+
+    async def list_outbox(
+        self, state: OutboxState, *, room_id: str | None = None, limit: int = 100
+    ) -> list[OutboxEntry]:
+        query = select(t.outbox).where(t.outbox.c.state == state.value)
+        if room_id is not None:
+            query = query.where(t.outbox.c.room_id == room_id)
+        query = query.order_by(t.outbox.c.created_at, t.outbox.c.event_id).limit(limit)
+        async with (await self._eng()).connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [
+            OutboxEntry(
+                room_id=r["room_id"],
+                event_id=r["event_id"],
+                channel_id=r["channel_id"],
+                state=OutboxState(r["state"]),
+                attempts=r["attempts"],
+                last_error=r["last_error"],
+                created_at=datetime.fromisoformat(r["created_at"]),
+                updated_at=datetime.fromisoformat(r["updated_at"]),
+            )
+            for r in rows
+        ]
 
     # read tracking -------------------------------------------------------------------------
     async def mark_read(self, room_id: str, channel_id: str, event_id: str) -> None:

@@ -1,11 +1,14 @@
 """Step 8: persist the event (blocked ones too, marked BLOCKED) and the room's counters.
 
-A store shared by several processes may find the message already stored by another one: the
+With a durable store, the outbox entries of the event's targets are recorded in the same
+transaction (the broadcast marks them delivered or dead). A store shared by several processes
+may find the message already stored by another one: the
 result is then that first event, as a duplicate.
 """
 
 from __future__ import annotations
 
+from roomkit.application.delivery.router import EventRouter
 from roomkit.application.inbound.state import InboundState
 from roomkit.application.runtime import Runtime
 from roomkit.domain.base import evolve
@@ -17,8 +20,9 @@ from roomkit.domain.inbound import InboundResult
 class StoreStep:
     name = "store"
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, router: EventRouter) -> None:
         self._rt = runtime
+        self._router = router
 
     async def __call__(self, state: InboundState) -> None:
         update: dict[str, object] = {"created_at": self._rt.clock.now()}
@@ -27,8 +31,12 @@ class StoreStep:
             update["blocked_by"] = state.reason or state.blocked_by
         else:
             update["status"] = EventStatus.DELIVERED
+        event = evolve(state.ev(), **update)
+        deliveries: list[str] = []
+        if self._rt.store.supports_outbox and not state.blocked:
+            deliveries = [b.channel_id for b in self._router.targets(event, state.ctx())]
         try:
-            state.event = await self._rt.store.add_event(evolve(state.ev(), **update))
+            state.event = await self._rt.store.add_event(event, deliveries)
         except DuplicateEventError as exc:  # another process stored this message first
             first = await self._rt.store.find_event_by_provider_message_id(
                 exc.room_id, exc.provider_message_id

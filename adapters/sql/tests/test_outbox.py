@@ -1,0 +1,94 @@
+"""The delivery outbox: recorded with the event, settled by the broadcast, recovered after a
+crash, dead letters listed and redelivered."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from roomkit_sql import SQLiteStore
+
+from roomkit import InboundMessage, RetryPolicy, RoomEvent, RoomKit, TextContent, WebSocketChannel
+from roomkit.domain.outbox import OutboxState
+
+WORKER = Path(__file__).with_name("crash_worker.py")
+
+
+class Flaky(WebSocketChannel):
+    def __init__(self, channel_id: str) -> None:
+        super().__init__(channel_id)
+        self.broken = True
+        self.got: list[str] = []
+
+    async def deliver(self, event, binding, context):  # type: ignore[no-untyped-def]
+        if self.broken:
+            raise ConnectionError("provider down")
+        self.got.append(event.id)
+        return await super().deliver(event, binding, context)
+
+
+async def test_outbox_entries_are_settled_and_dead_letters_redelivered(tmp_path: Path) -> None:
+    kit = RoomKit(store=SQLiteStore(str(tmp_path / "o.db")))
+    flaky = Flaky("sms")
+    for channel in (WebSocketChannel("web"), flaky):
+        kit.register_channel(channel)
+    await kit.create_room(room_id="r")
+    await kit.attach_channel("r", "web")
+    await kit.attach_channel(
+        "r", "sms", retry_policy=RetryPolicy(max_retries=1, base_delay_seconds=0)
+    )
+    result = await kit.process_inbound(
+        InboundMessage(channel_id="web", sender_id="u", content=TextContent(body="hi"))
+    )
+    assert result.event is not None
+    delivered = await kit.store.list_outbox(OutboxState.DELIVERED, room_id="r")
+    assert [(e.channel_id, e.attempts) for e in delivered] == [("web", 1)]
+    [dead] = await kit.list_dead_letters("r")
+    assert (dead.event_id, dead.channel_id, dead.attempts) == (result.event.id, "sms", 2)
+    assert "provider down" in (dead.last_error or "")
+    assert await kit.store.list_outbox(OutboxState.PENDING) == []
+
+    flaky.broken = False
+    assert await kit.redeliver(result.event.id, "sms") is True
+    assert flaky.got == [result.event.id]
+    assert await kit.list_dead_letters("r") == []
+    await kit.close()
+
+
+async def test_a_killed_process_leaves_pending_deliveries_the_next_one_completes(
+    tmp_path: Path,
+) -> None:
+    db, log = str(tmp_path / "crash.db"), tmp_path / "deliveries.log"
+    child = await asyncio.create_subprocess_exec(sys.executable, str(WORKER), db, str(log))
+    for _ in range(200):  # until the message is stored and "fast" has been delivered to
+        await asyncio.sleep(0.05)
+        if log.exists() and log.read_text().strip():
+            break
+    child.send_signal(signal.SIGKILL)
+    await child.wait()
+    [(first_channel, event_id)] = [line.split() for line in log.read_text().splitlines()]
+    assert first_channel == "fast"
+
+    kit = RoomKit(store=SQLiteStore(db))
+    received: dict[str, list[str]] = {"fast": [], "slow": []}
+    for name in ("in", "fast", "slow"):
+        channel = WebSocketChannel(name)
+
+        async def receive(_conn: str, event: RoomEvent, name: str = name) -> None:
+            if name in received:
+                received[name].append(event.id)
+
+        channel.register_connection("c", receive)
+        kit.register_channel(channel)
+    pending = await kit.store.list_outbox(OutboxState.PENDING)
+    # "fast" and the sender's own channel were settled before the kill; "slow" was not
+    assert [e.channel_id for e in pending] == ["slow"]
+    retried = await kit.recover_deliveries(older_than=0)
+    assert retried == 1
+    assert received == {"fast": [], "slow": [event_id]}  # same event id: channels can dedupe
+    assert await kit.store.list_outbox(OutboxState.PENDING) == []
+    [stored] = await kit.get_timeline("r")
+    assert stored.id == event_id and stored.content.body == "important"
+    await kit.close()
