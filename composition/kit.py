@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from roomkit.application.ai.agent import Agent
+from roomkit.application.ai.channel import IGNORE_AI_KEY
 from roomkit.application.bindings import ChannelBindings
 from roomkit.application.delivery.router import EventRouter
 from roomkit.application.delivery.transcoder import DefaultContentTranscoder
@@ -16,12 +17,15 @@ from roomkit.application.hooks.registration import DEFAULT_HOOK_TIMEOUT, HookReg
 from roomkit.application.inbound.pipeline import InboundPipeline
 from roomkit.application.inbound.steps.identity_hooks import identified_event
 from roomkit.application.lifecycle import RoomLifecycle
+from roomkit.application.orchestration.handoff import HANDOFF_TOOL, HandoffTool, Orchestrator
+from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
 from roomkit.container import build_container
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
 from roomkit.domain.context import RoomContext
+from roomkit.domain.conversation import ConversationState, set_conversation_state
 from roomkit.domain.delivery import DeliveryStatus
 from roomkit.domain.enums import (
     Access,
@@ -141,9 +145,8 @@ class RoomKit:
         self.task_runner = task_runner
         self.delivery_strategy = delivery_strategy
         self.status_bus = status_bus
-        if orchestration is not None:
-            raise NotAvailableError("orchestration", "multi-agent orchestration is not built yet")
         self.orchestration = orchestration
+        self._orchestrator = Orchestrator(self._runtime)
         self._closed = False
 
     # construction from configuration -------------------------------------------------------
@@ -198,9 +201,37 @@ class RoomKit:
         timers: RoomTimers | None = None,
         organization_id: str | None = None,
     ) -> Room:
-        if orchestration is not None:
-            raise NotAvailableError("orchestration", "multi-agent orchestration is not built yet")
-        return await self._rooms.create(room_id, metadata, timers, organization_id)
+        strategy = orchestration or self.orchestration
+        if strategy is not None and not isinstance(strategy, Orchestration):
+            raise NotAvailableError(type(strategy).__name__, "this strategy is not built yet")
+        room = await self._rooms.create(room_id, metadata, timers, organization_id)
+        if strategy is not None:
+            room = await self._orchestrate(room, strategy)
+        return room
+
+    async def _orchestrate(self, room: Room, strategy: Orchestration) -> Room:
+        """Register and attach the strategy's agents, give them the handoff tool, let only the
+        first one answer, and set the initial ConversationState."""
+        self._orchestrator.rooms[room.id] = strategy
+        for agent in strategy.agents:
+            if self._runtime.channels.get(agent.channel_id) is not agent:
+                self.register_channel(agent)
+            targets = strategy.allowed_targets(agent.channel_id)
+            if targets and not any(getattr(t, "name", None) == HANDOFF_TOOL for t in agent.tools):
+                agent.tools.append(HandoffTool(self._orchestrator, targets))
+            await self._bindings.attach(
+                room.id,
+                agent.channel_id,
+                category=ChannelCategory.INTELLIGENCE,
+                metadata={IGNORE_AI_KEY: True},
+            )
+            if agent.channel_id != strategy.initial_agent_id:
+                await self._bindings.update(room.id, agent.channel_id, output_muted=True)
+        state = ConversationState(
+            active_agent_id=strategy.initial_agent_id, phase_started_at=self._runtime.clock.now()
+        )
+        room = await self.get_room(room.id)
+        return await self.store.update_room(set_conversation_state(room, state))
 
     async def get_room(self, room_id: str) -> Room:
         return await self._runtime.require_room(room_id)

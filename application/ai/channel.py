@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from roomkit.application.ai.history import HistoryBuilder
-from roomkit.application.ai.tools import Toolbox, ToolHandler, ToolSpec
+from roomkit.application.ai.tools import (
+    Toolbox,
+    ToolContext,
+    ToolHandler,
+    ToolSpec,
+    current_tool_context,
+)
 from roomkit.domain.ai import (
     AIContext,
     AIMessage,
@@ -43,6 +49,8 @@ from roomkit.ports.channel import Channel, StreamWriter
 from roomkit.ports.memory import MemoryProvider
 
 STREAM_ID_KEY = "stream_id"
+#: binding metadata key: when true, the channel does not answer other AI channels' messages
+IGNORE_AI_KEY = "ignore_ai_messages"
 RESPONDS_TO = frozenset({EventType.MESSAGE, EventType.EDIT, EventType.TRANSCRIPTION})
 
 
@@ -90,6 +98,8 @@ class AIChannel(Channel):
     ) -> ChannelOutput:
         if binding.output_muted or event.type not in RESPONDS_TO:
             return ChannelOutput.empty()
+        if binding.metadata.get(IGNORE_AI_KEY) and event.source.channel_type is ChannelType.AI:
+            return ChannelOutput.empty()  # orchestrated agents answer people, not each other
         toolbox = Toolbox([*self.tools, *binding.metadata.get("tools", ())], self.tool_handler)
         ai_context = await self.build_context(event, binding, context, toolbox)
         stream = await self._open_stream(context.room.id)
@@ -204,7 +214,11 @@ class AIChannel(Channel):
             },
         )
         started = time.perf_counter()
-        results = [await toolbox.run(call) for call in calls]
+        token = current_tool_context.set(ToolContext(room_id, self.channel_id))
+        try:
+            results = [await toolbox.run(call) for call in calls]
+        finally:
+            current_tool_context.reset(token)
         duration_ms = (time.perf_counter() - started) * 1000
         await self._publish(
             room_id,

@@ -12,7 +12,9 @@ from roomkit.domain.content import CompositeContent, EventContent, MediaContent,
 from roomkit.domain.enums import EventStatus, EventType
 from roomkit.domain.event import RoomEvent
 
-CONVERSATION_TYPES = frozenset({EventType.MESSAGE, EventType.EDIT, EventType.TRANSCRIPTION})
+CONVERSATION_TYPES = frozenset(
+    {EventType.MESSAGE, EventType.EDIT, EventType.TRANSCRIPTION, EventType.SYSTEM}
+)
 
 
 class HistoryBuilder:
@@ -41,7 +43,10 @@ class HistoryBuilder:
     def _message(self, event: RoomEvent, vision: bool) -> AIMessage | None:
         if event.status is EventStatus.BLOCKED or event.type not in CONVERSATION_TYPES:
             return None
-        role = "assistant" if event.source.channel_id == self._own else "user"
+        if event.type is EventType.SYSTEM:
+            role = "system"  # notices such as a handoff, which the next agent should see
+        else:
+            role = "assistant" if event.source.channel_id == self._own else "user"
         content = _content(event.content, vision and role == "user")
         if not content:
             return None

@@ -7,12 +7,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from roomkit.domain.ai import AITool, AIToolCall, AIToolResult
 from roomkit.ports.tools import Tool
 
-__all__ = ["Tool", "ToolHandler", "ToolSpec", "Toolbox", "to_ai_tool"]
+__all__ = [
+    "Tool",
+    "ToolContext",
+    "ToolHandler",
+    "ToolSpec",
+    "Toolbox",
+    "current_tool_context",
+    "to_ai_tool",
+]
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """Where the running tool call comes from (set by AIChannel for the duration of a round)."""
+
+    room_id: str
+    channel_id: str
+
+
+current_tool_context: ContextVar[ToolContext | None] = ContextVar(
+    "roomkit_tool_context", default=None
+)
 
 ToolHandler = Callable[[str, dict[str, Any]], Awaitable[str]]
 

@@ -1,0 +1,1 @@
+"""Multi-agent orchestration: strategies, conversation state, handoffs."""
