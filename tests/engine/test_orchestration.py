@@ -146,3 +146,33 @@ async def test_state_transition_and_context_round_trip_through_the_store() -> No
     assert again == state
     assert again.phase == "escalation" and again.handoff_count == 1
     assert again.context == {"tier": "premium"}
+
+
+async def test_handoff_memory_tells_the_new_agent_what_was_handed_over() -> None:
+    from roomkit.memory.sliding_window import SlidingWindowMemory
+    from roomkit.orchestration.handoff import HandoffMemoryProvider
+
+    triage = agent(
+        "triage",
+        MockAIProvider.tool_call(
+            "handoff_conversation",
+            {"target": "billing", "reason": "Refund", "summary": "Order 42 arrived broken"},
+        ),
+        "One moment.",
+    )
+    billing = Agent(
+        "billing",
+        provider=MockAIProvider(responses=["Refund issued."]),
+        memory=HandoffMemoryProvider(SlidingWindowMemory(max_events=2)),
+    )
+    kit = RoomKit(orchestration=Swarm(agents=[triage, billing]))
+    await user_room(kit)
+    await kit.process_inbound(say("My order is broken"))
+    await kit.process_inbound(say("Can I get a refund?"))
+    first = billing.provider.calls[0].messages[0]  # type: ignore[attr-defined]
+    assert first.role == "system"
+    assert first.text == (
+        "You took over this conversation from triage. Reason: Refund. "
+        "Summary: Order 42 arrived broken."
+    )
+    assert billing.provider.calls[0].messages[-1].text == "Can I get a refund?"  # type: ignore[attr-defined]
