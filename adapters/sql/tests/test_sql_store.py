@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 from roomkit_sql import PostgresStore, SQLiteStore, StoreUnavailableError
 
-from roomkit import InboundMessage, RoomKit, TextContent, WebSocketChannel
+from roomkit import InboundMessage, Room, RoomKit, TextContent, WebSocketChannel
 from roomkit_contracts import ConversationStoreContract
 
 PG_DSN = os.environ.get("ROOMKIT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -132,3 +132,27 @@ async def test_config_by_kind_composes_store_locks_and_realtime() -> None:
     finally:
         await kit.store.drop_all()  # type: ignore[attr-defined]
         await kit.close()
+
+
+async def test_an_older_schema_is_upgraded_not_recreated(tmp_path: Path) -> None:
+    import sqlite3
+
+    from roomkit_sql import schema
+
+    path = tmp_path / "v1.db"
+    store = SQLiteStore(str(path))
+    await store.init()
+    await store.create_room(Room(id="kept"))
+    await store.close()
+    with sqlite3.connect(path) as db:  # make it a version-1 database: no outbox yet
+        db.execute("DROP TABLE outbox")
+        db.execute("DELETE FROM roomkit_schema_version")
+        db.execute("INSERT INTO roomkit_schema_version (version) VALUES (1)")
+    upgraded = SQLiteStore(str(path))
+    await upgraded.init()
+    assert await upgraded.get_room("kept") is not None  # data kept
+    with sqlite3.connect(path) as db:
+        versions = [v for (v,) in db.execute("SELECT version FROM roomkit_schema_version")]
+        tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert max(versions) == schema.SCHEMA_VERSION and "outbox" in tables
+    await upgraded.close()
