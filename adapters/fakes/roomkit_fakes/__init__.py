@@ -3,7 +3,8 @@
 Each fake records the requests it receives (``requests``, ``last``), validates them as the real
 API would, and answers from a script (``reply_text``, ``reply_tool_call``, ``reply_error``,
 ``reply_truncated``). The pytest plugin provides ``anthropic_fake``, ``openai_fake``,
-``mistral_fake`` and ``gemini_fake``.
+``mistral_fake`` and ``gemini_fake``; ``roomkit_fakes.rooms.ai_room`` builds a ready room with a
+WebSocket user and an AI channel for end-to-end tests.
 """
 
 from roomkit_fakes.anthropic import AnthropicFake

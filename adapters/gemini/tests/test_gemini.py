@@ -7,16 +7,8 @@ from typing import Any
 
 import pytest
 from roomkit_fakes import GeminiFake
+from roomkit_fakes.rooms import WEATHER_TOOL, ai_room
 
-from roomkit import (
-    ChannelCategory,
-    InboundMessage,
-    RoomEvent,
-    RoomKit,
-    TextContent,
-    WebSocketChannel,
-)
-from roomkit.channels.ai import AIChannel
 from roomkit.domain.channel import RetryPolicy
 from roomkit.domain.errors import AIAuthenticationError, AIRateLimitError, AIStreamError
 from roomkit.providers.ai.base import AIContext, AIImagePart, AIMessage, AITextPart
@@ -121,32 +113,11 @@ async def test_room_tool_call_end_to_end(gemini_fake: GeminiFake) -> None:
     async def handler(name: str, args: dict[str, Any]) -> str:
         return '{"sky": "cloudy"}'
 
-    kit = RoomKit()
-    ws = WebSocketChannel("ws")
-    inbox: list[str] = []
-
-    async def receive(_conn: str, event: RoomEvent) -> None:
-        inbox.append(event.content.body)
-
-    ws.register_connection("c", receive)
-    kit.register_channel(ws)
-    schema = {"type": "object", "properties": {"city": {"type": "string"}}}
-    kit.register_channel(
-        AIChannel(
-            "gemini",
-            provider=provider_for(gemini_fake),
-            tools=[{"name": "get_weather", "parameters": schema}],
-            tool_handler=handler,
-        )
+    room = await ai_room(
+        provider_for(gemini_fake), channel_id="gemini", tools=[WEATHER_TOOL], tool_handler=handler
     )
-    await kit.create_room(room_id="r")
-    await kit.attach_channel("r", "ws")
-    await kit.attach_channel("r", "gemini", category=ChannelCategory.INTELLIGENCE)
-    await kit.process_inbound(
-        InboundMessage(
-            channel_id="ws", sender_id="u", content=TextContent(body="Weather in Berlin?")
-        )
-    )
+    await room.say("Weather in Berlin?")
+    inbox = room.inbox
     assert inbox == ["Weather in Berlin?", "Cloudy in Berlin."]
     contents = camel(gemini_fake.requests[1].body["contents"])
     assert contents[-2] == {

@@ -7,16 +7,8 @@ from typing import Any
 
 import pytest
 from roomkit_fakes import MistralFake
+from roomkit_fakes.rooms import WEATHER_TOOL, ai_room
 
-from roomkit import (
-    ChannelCategory,
-    InboundMessage,
-    RoomEvent,
-    RoomKit,
-    TextContent,
-    WebSocketChannel,
-)
-from roomkit.channels.ai import AIChannel
 from roomkit.domain.channel import RetryPolicy
 from roomkit.domain.errors import AIAuthenticationError, AIProviderUnavailableError, AIStreamError
 from roomkit.providers.ai.base import AIContext, AIMessage
@@ -101,30 +93,11 @@ async def test_room_tool_call_end_to_end(mistral_fake: MistralFake) -> None:
     async def handler(name: str, args: dict[str, Any]) -> str:
         return '{"sky": "clear"}'
 
-    kit = RoomKit()
-    ws = WebSocketChannel("ws")
-    inbox: list[str] = []
-
-    async def receive(_conn: str, event: RoomEvent) -> None:
-        inbox.append(event.content.body)
-
-    ws.register_connection("c", receive)
-    kit.register_channel(ws)
-    schema = {"type": "object", "properties": {"city": {"type": "string"}}}
-    kit.register_channel(
-        AIChannel(
-            "mistral",
-            provider=provider_for(mistral_fake),
-            tools=[{"name": "get_weather", "parameters": schema}],
-            tool_handler=handler,
-        )
+    room = await ai_room(
+        provider_for(mistral_fake), channel_id="mistral", tools=[WEATHER_TOOL], tool_handler=handler
     )
-    await kit.create_room(room_id="r")
-    await kit.attach_channel("r", "ws")
-    await kit.attach_channel("r", "mistral", category=ChannelCategory.INTELLIGENCE)
-    await kit.process_inbound(
-        InboundMessage(channel_id="ws", sender_id="u", content=TextContent(body="Météo à Lyon ?"))
-    )
+    await room.say("Météo à Lyon ?")
+    inbox = room.inbox
     assert inbox == ["Météo à Lyon ?", "Il fait beau à Lyon."]
     tool_message = mistral_fake.requests[1].body["messages"][-1]
     assert tool_message == {

@@ -8,16 +8,11 @@ from typing import Any
 
 import pytest
 from roomkit_fakes import OpenAIFake
+from roomkit_fakes.rooms import WEATHER_TOOL, ai_room
 
 from roomkit import (
-    ChannelCategory,
-    InboundMessage,
-    RoomEvent,
     RoomKit,
-    TextContent,
-    WebSocketChannel,
 )
-from roomkit.channels.ai import AIChannel
 from roomkit.domain.channel import RetryPolicy
 from roomkit.domain.errors import (
     AIAuthenticationError,
@@ -204,34 +199,11 @@ async def test_room_tool_call_end_to_end(openai_fake: OpenAIFake) -> None:
     async def handler(name: str, args: dict[str, Any]) -> str:
         return f'{{"city": "{args["city"]}", "sky": "clear"}}'
 
-    kit = RoomKit()
-    ws = WebSocketChannel("ws")
-    inbox: list[str] = []
-
-    async def receive(_conn: str, event: RoomEvent) -> None:
-        inbox.append(event.content.body)
-
-    ws.register_connection("c", receive)
-    kit.register_channel(ws)
-    kit.register_channel(
-        AIChannel(
-            "gpt",
-            provider=provider_for(openai_fake),
-            tool_handler=handler,
-            tools=[
-                {
-                    "name": "get_weather",
-                    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
-                }
-            ],
-        )
+    room = await ai_room(
+        provider_for(openai_fake), channel_id="gpt", tools=[WEATHER_TOOL], tool_handler=handler
     )
-    await kit.create_room(room_id="r")
-    await kit.attach_channel("r", "ws")
-    await kit.attach_channel("r", "gpt", category=ChannelCategory.INTELLIGENCE)
-    await kit.process_inbound(
-        InboundMessage(channel_id="ws", sender_id="u", content=TextContent(body="Weather in Rome?"))
-    )
+    await room.say("Weather in Rome?")
+    inbox = room.inbox
     assert inbox == ["Weather in Rome?", "Sunny in Rome."]
     second = openai_fake.requests[1].body
     assert second["messages"][-1] == {
