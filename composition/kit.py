@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import tomllib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
@@ -17,11 +18,14 @@ from roomkit.application.hooks.registration import DEFAULT_HOOK_TIMEOUT, HookReg
 from roomkit.application.inbound.pipeline import InboundPipeline
 from roomkit.application.inbound.steps.identity_hooks import identified_event
 from roomkit.application.lifecycle import RoomLifecycle
+from roomkit.application.orchestration.delegation import DelegationResult, task_message
 from roomkit.application.orchestration.handoff import HANDOFF_TOOL, HandoffTool, Orchestrator
+from roomkit.application.orchestration.status import StatusBus, StatusUpdate
 from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
 from roomkit.container import build_container
+from roomkit.domain.base import new_id
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
 from roomkit.domain.context import RoomContext
@@ -34,6 +38,7 @@ from roomkit.domain.enums import (
     ChannelType,
     DeliveryState,
     EphemeralEventType,
+    EventStatus,
     EventType,
     HookExecution,
     HookTrigger,
@@ -56,6 +61,7 @@ from roomkit.domain.realtime import EphemeralEvent
 from roomkit.domain.room import Room, RoomTimers
 from roomkit.domain.tasks import Observation
 from roomkit.logging import configure_logging
+from roomkit.plugins.builtin.cli import CLIChannel
 from roomkit.plugins.registry import Registry, default_registry
 from roomkit.ports.channel import Channel
 from roomkit.ports.identity import IdentityResolver
@@ -64,6 +70,8 @@ from roomkit.ports.store import ConversationStore
 from roomkit.ports.transcoder import ContentTranscoder
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+DELEGATOR = "roomkit-delegator"  # the channel tasks arrive through in child rooms
 
 IDENTITY_TRIGGERS = frozenset({HookTrigger.ON_IDENTITY_AMBIGUOUS, HookTrigger.ON_IDENTITY_UNKNOWN})
 
@@ -144,7 +152,7 @@ class RoomKit:
         self.voice = voice
         self.task_runner = task_runner
         self.delivery_strategy = delivery_strategy
-        self.status_bus = status_bus
+        self.status_bus: StatusBus = status_bus if status_bus is not None else StatusBus()
         self.orchestration = orchestration
         self._orchestrator = Orchestrator(self._runtime)
         self._closed = False
@@ -725,8 +733,77 @@ class RoomKit:
     def source_health(self, channel_id: str) -> Any:
         raise NotAvailableError("event sources", "source_health is not built yet")
 
-    async def delegate(self, room_id: str, agent_id: str, task: str, **kwargs: Any) -> Any:
-        raise NotAvailableError("delegation", "multi-agent delegation is not built yet")
+    async def delegate(
+        self,
+        room_id: str,
+        agent_id: str,
+        task: str,
+        context: dict[str, Any] | None = None,
+    ) -> DelegationResult:
+        """Give ``task`` to the AI channel ``agent_id`` in a child room; its answer is posted back
+        into ``room_id`` (from the agent, with the child room in the metadata) and returned."""
+        from roomkit.application.ai.channel import AIChannel
+        from roomkit.domain.content import TextContent, text_of
+
+        await self._runtime.require_room(room_id)
+        agent = self._runtime.channel(agent_id)
+        if not isinstance(agent, AIChannel):
+            raise RoomKitError(f"channel {agent_id!r} is not an AI channel; it cannot take tasks")
+        task_id = new_id()
+        child_id = f"{room_id}--task-{task_id[:12]}"
+        if DELEGATOR not in self._runtime.channels:
+            self.register_channel(CLIChannel(DELEGATOR, output=io.StringIO()))
+        await self.create_room(
+            room_id=child_id, metadata={"parent_room_id": room_id, "task": task, "task_id": task_id}
+        )
+        await self._bindings.attach(child_id, DELEGATOR)
+        await self._bindings.attach(child_id, agent_id, category=ChannelCategory.INTELLIGENCE)
+        await self.status_bus.publish(
+            StatusUpdate(agent_id=agent_id, room_id=room_id, message=f"working on: {task}")
+        )
+        await self.process_inbound(
+            InboundMessage(
+                channel_id=DELEGATOR,
+                sender_id=room_id,
+                content=TextContent(body=task_message(task, context)),
+            ),
+            room_id=child_id,
+        )
+        replies = [
+            e
+            for e in await self.store.list_recent_events(child_id, 50)
+            if e.source.channel_id == agent_id and e.status is EventStatus.DELIVERED
+        ]
+        answer = text_of(replies[-1].content) if replies else ""
+        await self.close_room(child_id)
+        posted = await self._pipeline.process_event(
+            RoomEvent(
+                room_id=room_id,
+                source=EventSource(
+                    channel_id=agent_id,
+                    channel_type=ChannelType.AI,
+                    direction=ChannelDirection.OUTBOUND,
+                ),
+                content=TextContent(body=answer or f"[no answer to the task: {task}]"),
+                metadata={
+                    "delegation": {"task_id": task_id, "child_room_id": child_id, "task": task}
+                },
+            )
+        )
+        await self.status_bus.publish(
+            StatusUpdate(
+                agent_id=agent_id, room_id=room_id, message="task done", data={"task_id": task_id}
+            )
+        )
+        return DelegationResult(
+            task_id=task_id,
+            parent_room_id=room_id,
+            child_room_id=child_id,
+            agent_id=agent_id,
+            task=task,
+            result=answer,
+            event_id=posted.event.id if posted.event else None,
+        )
 
     async def process_webhook(self, meta: Any, channel_id: str) -> Any:
         raise NotAvailableError("webhook parsing", "transport providers are not built yet")
