@@ -1,13 +1,24 @@
-"""The scenarios. Each one checks its own deliveries and stored events and raises if wrong."""
+"""The scenarios. Only the public SPEC API is used, so the same code runs on this roomkit and on the
+published package. Each scenario checks its own deliveries and stored events and raises
+``CheckFailed`` if anything is wrong: figures from a run that did the wrong thing mean nothing.
+
+Two differences of the published 0.109.0 are bridged here (found from its behaviour, not its
+source): ``WebSocketChannel.register_connection`` takes a required ``room_id`` keyword there, and
+it neither delivers a message back to the channel it came in on nor stores only messages (it adds
+``channel_attached`` system events). So messages enter on a channel ``in`` without connections and
+deliveries are counted on separate receiving channels, and the stored-events checks count the
+messages and require gap-free indexes over everything the room holds.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
+from bench.measure import Measurement, Recorder, percentile, summarize
 from roomkit import (
     ChannelCategory,
     HookExecution,
@@ -20,17 +31,12 @@ from roomkit import (
 )
 
 SENDER = "in"
+TIMELINE_EVENTS = 50_000
+PAGE = 50
 
 
 class CheckFailed(AssertionError):
     """A scenario's own correctness check failed: its figures mean nothing."""
-
-
-@dataclass
-class Measurement:
-    latencies_ns: list[int] = field(default_factory=list)
-    wall_s: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def check(condition: bool, message: str) -> None:
@@ -38,260 +44,332 @@ def check(condition: bool, message: str) -> None:
         raise CheckFailed(message)
 
 
-def message(channel_id: str, body: str) -> InboundMessage:
+def inbound(body: str, channel_id: str = SENDER) -> InboundMessage:
     return InboundMessage(
         channel_id=channel_id, sender_id="bench-user", content=TextContent(body=body)
     )
 
 
-class Counter:
+class Receiver:
+    """A WebSocket connection's send function that records what it was sent."""
+
     def __init__(self) -> None:
-        self.count = 0
+        # A list, not a set: appending costs the same at any size, while a growing set's
+        # rehashes would show up in the last 10% of a run as if the kit had slowed down.
+        self.ids: list[str] = []
+        self.by_source: collections.Counter[str] = collections.Counter()
+        self.tagged = 0
 
-    async def __call__(self, _conn: str, _event: Any) -> None:
-        self.count += 1
+    @property
+    def count(self) -> int:
+        return len(self.ids)
 
+    async def __call__(self, _conn: str, event: Any) -> None:
+        self.ids.append(event.id)
+        self.by_source[event.source.channel_id] += 1
+        if event.metadata.get("tagged") is True:
+            self.tagged += 1
 
-async def _sequential(
-    n: int, op: Callable[[int], Awaitable[Any]], measurement: Measurement
-) -> None:
-    started = time.perf_counter()
-    lat = measurement.latencies_ns
-    for i in range(n):
-        t0 = time.perf_counter_ns()
-        await op(i)
-        lat.append(time.perf_counter_ns() - t0)
-    measurement.wall_s = time.perf_counter() - started
-
-
-async def _wait_for(predicate: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate() and time.monotonic() < deadline:  # noqa: ASYNC110 - polls a kit we don't own
-        await asyncio.sleep(0.001)
+    def check_once(self, expected: int, what: str = "messages") -> None:
+        check(self.count == expected, f"delivered {self.count} of {expected} {what}")
+        duplicates = self.count - len(set(self.ids))
+        check(duplicates == 0, f"{duplicates} duplicate deliveries")
 
 
-async def check_stored(kit: RoomKit, room_id: str, n: int, source: str = SENDER) -> None:
-    """``n`` messages from ``source`` stored, and the room's indexes gap-free (a kit may store
-    system events of its own, such as channel attachments)."""
-    events = await kit.store.list_events(room_id, offset=0, limit=n * 2 + 100)
-    mine = [e for e in events if e.source.channel_id == source]
-    check(len(mine) == n, f"stored {len(mine)} messages from {source}, expected {n}")
-    check([e.index for e in events] == list(range(len(events))), "indexes are not gap-free")
-
-
-def register(ws: WebSocketChannel, conn_id: str, fn: Counter, room_id: str) -> None:
-    """The SPEC's ``register_connection(conn_id, fn)``; the published 0.109.0 requires a
-    ``room_id`` keyword instead, so the same scenario falls back to that there."""
+def connect(ws: WebSocketChannel, conn_id: str, fn: Receiver, room_id: str) -> None:
+    """The SPEC's ``register_connection(conn_id, fn)``; 0.109.0 wants ``room_id=`` as well."""
     try:
         ws.register_connection(conn_id, fn)
     except TypeError:
         ws.register_connection(conn_id, fn, room_id=room_id)  # type: ignore[call-arg]
 
 
-async def _ws_room(kit: RoomKit, room_id: str, channels: int) -> list[Counter]:
-    """A room with a sending WebSocket channel ``in`` and ``channels`` receiving ones. (The
-    published 0.109.0 does not echo a message to its sender's channel, so deliveries are counted
-    on the receivers only.)"""
-    counters = []
+async def ws_room(kit: RoomKit, room_id: str, receivers: int) -> list[Receiver]:
+    """A room with the sending channel ``in`` and ``receivers`` receiving WebSocket channels."""
     await kit.create_room(room_id=room_id)
     kit.register_channel(WebSocketChannel(SENDER))
     await kit.attach_channel(room_id, SENDER)
-    for i in range(channels):
+    out = []
+    for i in range(receivers):
         ws = WebSocketChannel(f"ws-{i}")
-        counter = Counter()
-        register(ws, f"conn-{i}", counter, room_id)
+        receiver = Receiver()
+        connect(ws, f"conn-{i}", receiver, room_id)
         kit.register_channel(ws)
         await kit.attach_channel(room_id, f"ws-{i}")
-        counters.append(counter)
-    return counters
+        out.append(receiver)
+    return out
 
 
+async def all_events(kit: RoomKit, room_id: str) -> list[Any]:
+    events: list[Any] = []
+    while True:
+        page = await kit.store.list_events(room_id, offset=len(events), limit=10_000)
+        events.extend(page)
+        if len(page) < 10_000:
+            return events
+
+
+async def check_stored(kit: RoomKit, room_id: str, expected: dict[str, int]) -> dict[str, int]:
+    """The room stores exactly ``expected`` messages per source channel, plus nothing but
+    ``system`` events, with gap-free indexes 0..len-1. Returns the counts by source."""
+    events = await all_events(kit, room_id)
+    by_source = collections.Counter(e.source.channel_id for e in events)
+    for source, n in expected.items():
+        check(
+            by_source[source] == n, f"{room_id}: stored {by_source[source]} from {source}, not {n}"
+        )
+    others = set(by_source) - set(expected) - {"system"}
+    check(not others, f"{room_id}: unexpected stored events from {sorted(others)}")
+    indexes = [e.index for e in events]
+    check(indexes == list(range(len(events))), f"{room_id}: indexes are not 0..{len(events) - 1}")
+    return dict(by_source)
+
+
+async def drain(predicate: Callable[[], bool], seconds: float = 30.0) -> None:
+    """Wait for background work (async hooks) to catch up; the caller checks the outcome."""
+    deadline = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < deadline:  # noqa: ASYNC110 - a kit we don't own
+        await asyncio.sleep(0)
+
+
+async def send_all(rec: Recorder, n: int, op: Callable[[int], Awaitable[Any]]) -> None:
+    """``n`` operations one after the other, each timed. Between two of them the sender yields
+    to the event loop once (untimed, but inside the run's wall time), as a server does between
+    two messages off the network: background work (async hooks) gets its turn, and the loop gets
+    to drop the cancelled timers of finished ``asyncio.timeout`` blocks, which would otherwise
+    pile up for the whole run when an operation never has to wait."""
+    for i in range(n):
+        await rec.timed(op(i))
+        await asyncio.sleep(0)
+
+
+async def sequential(n: int, op: Callable[[int], Awaitable[Any]]) -> Recorder:
+    rec = Recorder()
+    async with rec:
+        await send_all(rec, n, op)
+    return rec
+
+
+# 1 -------------------------------------------------------------------------------------------
 async def single_channel(n: int) -> Measurement:
+    """One receiving WebSocket channel; ``n`` messages through ``process_inbound``."""
     kit = RoomKit()
-    [counter] = await _ws_room(kit, "bench", 1)
-    m = Measurement()
-    await _sequential(n, lambda i: kit.process_inbound(message(SENDER, f"m{i}")), m)
-    check(counter.count == n, f"delivered {counter.count} of {n}")
-    await check_stored(kit, "bench", n)
-    return m
+    [receiver] = await ws_room(kit, "bench", 1)
+    rec = await sequential(n, lambda i: kit.process_inbound(inbound(f"m{i}")))
+    receiver.check_once(n)
+    stored = await check_stored(kit, "bench", {SENDER: n})
+    rec.m.extra["stored_events"] = sum(stored.values())
+    return rec.m
 
 
-async def fan_out_10(n: int) -> Measurement:
+# 2 -------------------------------------------------------------------------------------------
+async def fan_out_10(n: int, receivers: int = 10) -> Measurement:
+    """Ten receiving WebSocket channels in the room; each message reaches all of them."""
     kit = RoomKit()
-    counters = await _ws_room(kit, "bench", 10)
-    m = Measurement()
-    await _sequential(n, lambda i: kit.process_inbound(message(SENDER, f"m{i}")), m)
-    check(all(c.count == n for c in counters), f"deliveries {[c.count for c in counters]}")
-    await check_stored(kit, "bench", n)
-    return m
+    rs = await ws_room(kit, "bench", receivers)
+    rec = await sequential(n, lambda i: kit.process_inbound(inbound(f"m{i}")))
+    for r in rs:
+        r.check_once(n)
+    check(all(set(r.ids) == set(rs[0].ids) for r in rs), "receivers got different events")
+    await check_stored(kit, "bench", {SENDER: n})
+    return rec.m
 
 
-async def hooks_3_sync_1_async(n: int) -> Measurement:
+# 3 -------------------------------------------------------------------------------------------
+async def hooks_3sync_1async(n: int) -> Measurement:
+    """Single channel plus three sync BEFORE_BROADCAST hooks (allow, modify, allow-or-block) and
+    one async AFTER_BROADCAST hook; the run ends when the async hook has seen every message."""
     kit = RoomKit()
-    [counter] = await _ws_room(kit, "bench", 1)
-    seen = {"sync": 0, "async": 0}
+    [receiver] = await ws_room(kit, "bench", 1)
+    seen = {"allow": 0, "tag": 0, "inspect": 0, "after": 0}
 
     @kit.hook(HookTrigger.BEFORE_BROADCAST, name="allow", priority=0)
     async def allow(event: Any, ctx: Any) -> HookResult:
-        seen["sync"] += 1
+        seen["allow"] += 1
         return HookResult.allow()
 
     @kit.hook(HookTrigger.BEFORE_BROADCAST, name="tag", priority=1)
     async def tag(event: Any, ctx: Any) -> HookResult:
-        seen["sync"] += 1
-        return HookResult.modify(event.model_copy(update={"metadata": {"tagged": True}}))
+        seen["tag"] += 1
+        return HookResult.modify(
+            event.model_copy(update={"metadata": {**event.metadata, "tagged": True}})
+        )
 
     @kit.hook(HookTrigger.BEFORE_BROADCAST, name="inspect", priority=2)
     async def inspect(event: Any, ctx: Any) -> HookResult:
-        seen["sync"] += 1
-        if "forbidden" in event.content.body:
-            return HookResult.block("forbidden")
+        seen["inspect"] += 1
+        if event.metadata.get("tagged") is not True:  # runs after "tag": must see its change
+            return HookResult.block("not tagged")
         return HookResult.allow()
 
-    @kit.hook(HookTrigger.AFTER_BROADCAST, execution=HookExecution.ASYNC, name="count")
-    async def count(event: Any, ctx: Any) -> None:
-        seen["async"] += 1
+    @kit.hook(HookTrigger.AFTER_BROADCAST, execution=HookExecution.ASYNC, name="after")
+    async def after(event: Any, ctx: Any) -> None:
+        seen["after"] += 1
 
-    m = Measurement()
-    await _sequential(n, lambda i: kit.process_inbound(message(SENDER, f"m{i}")), m)
-    await _wait_for(lambda: seen["async"] >= n)
-    check(seen["sync"] == 3 * n, f"sync hooks ran {seen['sync']} times, expected {3 * n}")
-    check(seen["async"] == n, f"async hook ran {seen['async']} times, expected {n}")
-    check(counter.count == n, f"delivered {counter.count} of {n}")
-    await check_stored(kit, "bench", n)
-    events = await kit.store.list_events("bench", offset=0, limit=2 * n + 100)
-    last = [e for e in events if e.source.channel_id == SENDER][-1]
-    check(last.metadata.get("tagged") is True, "modify hook not applied")
-    return m
+    rec = Recorder()
+    async with rec:
+        await send_all(rec, n, lambda i: kit.process_inbound(inbound(f"m{i}")))
+        await drain(lambda: seen["after"] >= n)
+    for name in ("allow", "tag", "inspect", "after"):
+        check(seen[name] == n, f"hook {name} ran {seen[name]} times, expected {n}")
+    receiver.check_once(n)
+    check(receiver.tagged == n, f"{receiver.tagged} of {n} deliveries carry the modification")
+    await check_stored(kit, "bench", {SENDER: n})
+    events = await all_events(kit, "bench")
+    tagged = sum(1 for e in events if e.metadata.get("tagged") is True)
+    check(tagged == n, f"{tagged} of {n} stored messages carry the modification")
+    return rec.m
 
 
+# 4 -------------------------------------------------------------------------------------------
 async def rooms_1000_concurrent(n: int, rooms: int = 1000, concurrency: int = 100) -> Measurement:
+    """``n`` messages spread round-robin over ``rooms`` rooms by ``concurrency`` senders run with
+    ``asyncio.gather``; each sender yields to the others between its messages, so up to
+    ``concurrency`` messages are in flight. (A fixed pool of senders rather than ``n`` tasks behind
+    a semaphore: creating thousands of waiting tasks up front would slow the first 10% of the run
+    for reasons that have nothing to do with the kit.)"""
     kit = RoomKit()
     ws = WebSocketChannel("ws")
-    counter = Counter()
+    receiver = Receiver()
     kit.register_channel(ws)
     kit.register_channel(WebSocketChannel(SENDER))
-    try:  # SPEC: one connection serves the channel in every room
-        ws.register_connection("conn", counter)
+    try:  # the SPEC: one connection serves the channel in every room
+        ws.register_connection("conn", receiver)
         per_room = False
-    except TypeError:  # published 0.109.0: connections belong to one room
+    except TypeError:  # 0.109.0: a connection belongs to one room
         per_room = True
     for r in range(rooms):
         if per_room:
-            ws.register_connection(f"conn-{r}", counter, room_id=f"room-{r}")  # type: ignore[call-arg]
+            ws.register_connection(f"conn-{r}", receiver, room_id=f"room-{r}")  # type: ignore[call-arg]
         await kit.create_room(room_id=f"room-{r}")
         await kit.attach_channel(f"room-{r}", "ws")
         await kit.attach_channel(f"room-{r}", SENDER)
-    m = Measurement()
-    lat = m.latencies_ns
-    semaphore = asyncio.Semaphore(concurrency)
+    todo = iter(range(n))
+    rec = Recorder()
 
-    async def one(i: int) -> None:
-        async with semaphore:
-            t0 = time.perf_counter_ns()
-            await kit.process_inbound(message(SENDER, f"m{i}"), room_id=f"room-{i % rooms}")
-            lat.append(time.perf_counter_ns() - t0)
+    async def sender() -> None:
+        for i in todo:
+            await rec.timed(kit.process_inbound(inbound(f"m{i}"), room_id=f"room-{i % rooms}"))
+            await asyncio.sleep(0)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(one(i) for i in range(n)))
-    m.wall_s = time.perf_counter() - started
-    check(counter.count == n, f"delivered {counter.count} of {n}")
-    total = 0
+    async with rec:
+        await asyncio.gather(*(sender() for _ in range(concurrency)))
+    receiver.check_once(n)
     for r in range(rooms):
-        events = await kit.store.list_events(f"room-{r}", offset=0, limit=n + 100)
-        check([e.index for e in events] == list(range(len(events))), f"room-{r} has index gaps")
-        total += sum(1 for e in events if e.source.channel_id == SENDER)
-    check(total == n, f"stored {total} of {n}")
-    return m
+        expected = n // rooms + (1 if r < n % rooms else 0)
+        await check_stored(kit, f"room-{r}", {SENDER: expected})
+    rec.m.extra.update(rooms=rooms, concurrency=concurrency)
+    return rec.m
 
 
+# 5 -------------------------------------------------------------------------------------------
 async def ai_reentry(n: int) -> Measurement:
+    """An AIChannel (MockAIProvider, INTELLIGENCE) answers each message; the reply re-enters the
+    pipeline and reaches the WebSocket receiver. The run ends when every reply has arrived."""
     from roomkit.channels.ai import AIChannel
     from roomkit.providers.ai.mock import MockAIProvider
 
     kit = RoomKit()
-    [counter] = await _ws_room(kit, "bench", 1)
-    kit.register_channel(AIChannel("ai", provider=MockAIProvider(responses=["ok"])))
+    [receiver] = await ws_room(kit, "bench", 1)
+    provider = MockAIProvider(responses=["ok"])
+    kit.register_channel(AIChannel("ai", provider=provider))
     await kit.attach_channel("bench", "ai", category=ChannelCategory.INTELLIGENCE)
-    m = Measurement()
-    await _sequential(n, lambda i: kit.process_inbound(message(SENDER, f"m{i}")), m)
-    await _wait_for(lambda: counter.count >= 2 * n)
-    check(counter.count == 2 * n, f"delivered {counter.count}, expected {2 * n} (msg + reply)")
-    await check_stored(kit, "bench", n)
-    await check_stored(kit, "bench", n, source="ai")
-    return m
+    rec = Recorder()
+    async with rec:
+        await send_all(rec, n, lambda i: kit.process_inbound(inbound(f"m{i}")))
+        await drain(lambda: receiver.count >= 2 * n)
+    receiver.check_once(2 * n, "messages and replies")
+    check(receiver.by_source["ai"] == n, f"{receiver.by_source['ai']} of {n} AI replies delivered")
+    check(len(provider.calls) == n, f"the provider was called {len(provider.calls)} times, not {n}")
+    stored = await check_stored(kit, "bench", {SENDER: n, "ai": n})
+    check(stored[SENDER] + stored["ai"] == 2 * n, "stored messages != 2n")
+    return rec.m
 
 
-async def timeline_page(n: int, big: int = 50_000, reads: int = 300) -> Measurement:
-    kit = RoomKit()
-    await _ws_room(kit, "big", 1)
-    small_kit = RoomKit()
-    await _ws_room(small_kit, "small", 1)
-    fill = Measurement()
-    await _sequential(big, lambda i: kit.process_inbound(message(SENDER, f"m{i}")), fill)
-    for i in range(50):
-        await small_kit.process_inbound(message(SENDER, f"m{i}"))
+# 6 -------------------------------------------------------------------------------------------
+async def fill_room(kit: RoomKit, room_id: str, total: int) -> Recorder:
+    """Send messages until the room holds ``total`` events (counting any system events)."""
+    already = len(await all_events(kit, room_id))
+    check(already <= total, f"{room_id} already holds {already} events")
+    return await sequential(total - already, lambda i: kit.process_inbound(inbound(f"m{i}")))
 
-    async def page_cost(target: RoomKit, room: str, offset: int) -> list[int]:
-        out = []
+
+async def timeline_page_50k(
+    n: int = 0, events: int = TIMELINE_EVENTS, reads: int = 200, small: int = PAGE
+) -> Measurement:
+    """``get_timeline(limit=50)`` at the start, middle and end of a room of ``events`` events,
+    against a page of a room of ``small`` events; page reads of both rooms alternate, so load
+    drift hits both alike. Filling the big room is timed separately (``extra["fill"]``).
+    ``n`` is unused: the size of this scenario is ``events``."""
+    del n
+    big_kit, small_kit = RoomKit(), RoomKit()
+    await ws_room(big_kit, "big", 1)
+    await ws_room(small_kit, "small", 1)
+    fill = await fill_room(big_kit, "big", events)
+    await fill_room(small_kit, "small", small)
+    big_count = len(await all_events(big_kit, "big"))
+    check(big_count == events, f"the big room holds {big_count} events, not {events}")
+    positions = {"start": 0, "middle": events // 2, "end": events - PAGE}
+
+    async def page(kit: RoomKit, room: str, offset: int) -> int:
+        t0 = time.perf_counter_ns()
+        got = await kit.get_timeline(room, offset=offset, limit=PAGE)
+        elapsed = time.perf_counter_ns() - t0
+        check(
+            [e.index for e in got] == list(range(offset, offset + PAGE)),
+            f"{room}: bad page at offset {offset}",
+        )
+        return elapsed
+
+    big_by_pos: dict[str, list[int]] = {p: [] for p in positions}
+    small_pages: list[int] = []
+    rec = Recorder()
+    async with rec:  # for the GC figures; ops/s below counts big-room pages only
         for _ in range(reads):
-            t0 = time.perf_counter_ns()
-            page = await target.get_timeline(room, offset=offset, limit=50)
-            out.append(time.perf_counter_ns() - t0)
-            check(len(page) == 50 and page[0].index == offset, f"bad page at offset {offset}")
-        return out
-
-    small = await page_cost(small_kit, "small", 0)
-    m = Measurement()
-    started = time.perf_counter()
-    for offset in (0, big // 2, big - 50):
-        m.latencies_ns.extend(await page_cost(kit, "big", offset))
-    m.wall_s = time.perf_counter() - started
+            for pos, offset in positions.items():
+                big_by_pos[pos].append(await page(big_kit, "big", offset))
+                small_pages.append(await page(small_kit, "small", 0))
+    m = rec.m
+    for pos in positions:
+        m.latencies_ns.extend(big_by_pos[pos])
+    elapsed = 0
+    for i in range(reads):  # the big-room pages back to back, in the order they were read
+        for pos in positions:
+            elapsed += big_by_pos[pos][i]
+            m.done_ns.append(elapsed)
+    m.wall_s = elapsed / 1e9
+    small_p50 = max(1.0, percentile(small_pages, 50))
     m.extra = {
-        "fill_ops_per_s": big / fill.wall_s,
-        "fill_first_vs_last_10pct": _decay(fill.latencies_ns),
-        "small_room_page_p50_us": _pct(small, 50) / 1000,
-        "big_room_page_p50_us": _pct(m.latencies_ns, 50) / 1000,
-        "big_vs_small_page_cost": _pct(m.latencies_ns, 50) / max(1, _pct(small, 50)),
+        "events": events,
+        "small_room_events": small,
+        "small_page_p50_us": small_p50 / 1000,
+        "small_page_p99_us": percentile(small_pages, 99) / 1000,
+        "page_p50_us_by_position": {p: percentile(v, 50) / 1000 for p, v in big_by_pos.items()},
+        "big_over_small_page_cost": percentile(m.latencies_ns, 50) / small_p50,
+        "worst_position_over_small": max(percentile(v, 50) for v in big_by_pos.values())
+        / small_p50,
+        "fill": summarize(fill.m),
     }
     return m
 
 
-def _pct(values: list[int], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return float(ordered[k])
+Scenario = Callable[..., Awaitable[Measurement]]
 
-
-def _decay(latencies: list[int]) -> float:
-    """Throughput of the last 10% of operations divided by that of the first 10%."""
-    tenth = max(1, len(latencies) // 10)
-    first = sum(latencies[:tenth]) or 1
-    last = sum(latencies[-tenth:]) or 1
-    return first / last
-
-
-SCENARIOS: dict[str, Callable[[int], Awaitable[Measurement]]] = {
+SCENARIOS: dict[str, Scenario] = {
     "single_channel": single_channel,
     "fan_out_10": fan_out_10,
-    "hooks_3sync_1async": hooks_3_sync_1_async,
+    "hooks_3sync_1async": hooks_3sync_1async,
     "rooms_1000_concurrent": rooms_1000_concurrent,
     "ai_reentry": ai_reentry,
-    "timeline_page_50k": timeline_page,
+    "timeline_page_50k": timeline_page_50k,
 }
 
-
-def summarize(name: str, m: Measurement, ops: int) -> dict[str, Any]:
-    lat = m.latencies_ns
-    return {
-        "scenario": name,
-        "ops": ops,
-        "ops_per_s": (len(lat) / m.wall_s) if m.wall_s else 0.0,
-        "p50_us": _pct(lat, 50) / 1000,
-        "p99_us": _pct(lat, 99) / 1000,
-        "p99_over_p50": _pct(lat, 99) / max(1.0, _pct(lat, 50)),
-        "last_vs_first_10pct": _decay(lat),
-        **m.extra,
-    }
+#: what one operation is, per scenario
+UNITS = {
+    "single_channel": "message",
+    "fan_out_10": "message (10 deliveries)",
+    "hooks_3sync_1async": "message (4 hooks)",
+    "rooms_1000_concurrent": "message",
+    "ai_reentry": "message (+ AI reply)",
+    "timeline_page_50k": "page of 50",
+}
