@@ -4,39 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 import uuid
 from pathlib import Path
 
-import pytest
 from roomkit_sql import PostgresStore
 
 from roomkit import RoomKit, WebSocketChannel
 
-PG_DSN = os.environ.get("ROOMKIT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 WORKER = Path(__file__).with_name("mp_worker.py")
 PROCESSES, MESSAGES, ROOMS = 3, 120, 4
 
 
-async def reachable() -> bool:
-    import asyncpg
-
-    try:
-        conn = await asyncpg.connect(PG_DSN, timeout=3)
-    except (OSError, asyncpg.PostgresError, TimeoutError):
-        return False
-    await conn.close()
-    return True
-
-
-async def test_three_processes_share_rooms_without_gaps_or_duplicates() -> None:
-    if not await reachable():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI and not reachable at {PG_DSN}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_DSN}")
+async def test_three_processes_share_rooms_without_gaps_or_duplicates(pg_dsn: str) -> None:
     schema = f"mp_{uuid.uuid4().hex[:10]}"
-    store = PostgresStore(PG_DSN, schema=schema)
+    store = PostgresStore(pg_dsn, schema=schema)
     setup = RoomKit(store=store)
     setup.register_channel(WebSocketChannel("ws"))
     for r in range(ROOMS):
@@ -47,7 +29,7 @@ async def test_three_processes_share_rooms_without_gaps_or_duplicates() -> None:
             await asyncio.create_subprocess_exec(
                 sys.executable,
                 str(WORKER),
-                PG_DSN,
+                pg_dsn,
                 schema,
                 str(w),
                 str(MESSAGES),

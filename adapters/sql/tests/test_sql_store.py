@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,32 +12,6 @@ from roomkit_sql import PostgresStore, SQLiteStore, StoreUnavailableError
 
 from roomkit import InboundMessage, Room, RoomKit, TextContent, WebSocketChannel
 from roomkit_contracts import ConversationStoreContract
-
-PG_DSN = os.environ.get("ROOMKIT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-async def postgres_reachable() -> bool:
-    import asyncpg
-
-    try:
-        conn = await asyncpg.connect(PG_DSN, timeout=3)
-    except (OSError, asyncpg.PostgresError, TimeoutError):
-        return False
-    await conn.close()
-    return True
-
-
-@pytest_asyncio.fixture
-async def pg_store() -> AsyncIterator[PostgresStore]:
-    if not await postgres_reachable():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI and not reachable at {PG_DSN}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_DSN} (set ROOMKIT_TEST_POSTGRES)")
-    store = PostgresStore(PG_DSN, schema=f"rk_{uuid.uuid4().hex[:12]}")
-    await store.init(min_size=2, max_size=10)
-    yield store
-    await store.drop_all()
-    await store.close()
 
 
 class TestSQLiteStore(ConversationStoreContract):
@@ -102,17 +75,13 @@ async def test_newer_schema_is_refused(tmp_path: Path) -> None:
         await SQLiteStore(path).init()
 
 
-async def test_config_by_kind_composes_store_locks_and_realtime() -> None:
-    if not await postgres_reachable():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI and not reachable at {PG_DSN}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_DSN}")
+async def test_config_by_kind_composes_store_locks_and_realtime(pg_dsn: str) -> None:
     from roomkit_sql import PostgresLockManager, PostgresRealtime
 
     schema = f"cfg_{uuid.uuid4().hex[:10]}"
     kit = RoomKit.from_config(
         {
-            "store": {"kind": "postgres", "dsn": PG_DSN, "schema": schema},
+            "store": {"kind": "postgres", "dsn": pg_dsn, "schema": schema},
             "locks": {"kind": "postgres"},
             "realtime": {"kind": "postgres"},
         }
@@ -121,7 +90,7 @@ async def test_config_by_kind_composes_store_locks_and_realtime() -> None:
         assert isinstance(kit.store, PostgresStore)
         assert isinstance(kit.runtime.locks, PostgresLockManager)
         assert isinstance(kit.runtime.realtime, PostgresRealtime)
-        assert kit.runtime.locks.dsn == kit.runtime.realtime.dsn == PG_DSN
+        assert kit.runtime.locks.dsn == kit.runtime.realtime.dsn == pg_dsn
         kit.register_channel(WebSocketChannel("ws"))
         await kit.create_room(room_id="r")
         await kit.attach_channel("r", "ws")
