@@ -53,6 +53,11 @@ class Runtime:
     channels: dict[str, Channel] = field(default_factory=dict)
     breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
     limiters: dict[tuple[str, str], TokenBucketRateLimiter] = field(default_factory=dict)
+    #: rooms whose strategy needs a longer reply chain than ``settings.max_chain_depth``
+    chain_limits: dict[str, int] = field(default_factory=dict)
+
+    def chain_limit(self, room_id: str) -> int:
+        return self.chain_limits.get(room_id, self.settings.max_chain_depth)
 
     def channel(self, channel_id: str) -> Channel:
         channel = self.channels.get(channel_id)

@@ -9,7 +9,13 @@ from roomkit.ai_docs import get_agents_md, get_ai_context, get_llms_full_txt, ge
 from roomkit.application.ai.agent import Agent
 from roomkit.application.ai.channel import AIChannel
 from roomkit.application.ai.tools import Tool, ToolHandler
-from roomkit.application.orchestration.strategies import Orchestration, Pipeline, Swarm
+from roomkit.application.orchestration.strategies import (
+    Loop,
+    Orchestration,
+    Pipeline,
+    Supervisor,
+    Swarm,
+)
 from roomkit.domain.ai import AIContext, AIResponse, AITool, AIToolCall, ToolCallEvent
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import (
@@ -90,8 +96,6 @@ RealtimeAudioVideoChannel = placeholder("RealtimeAudioVideoChannel", "realtime v
 RealtimeVoiceChannel = placeholder("RealtimeVoiceChannel", "realtime voice")
 VideoChannel = placeholder("VideoChannel", "voice and video")
 VoiceChannel = placeholder("VoiceChannel", "voice")
-Loop = placeholder("Loop", "orchestration (Loop strategy)")
-Supervisor = placeholder("Supervisor", "orchestration (Supervisor strategy)")
 
 __all__ = [
     "AIChannel",

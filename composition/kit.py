@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from roomkit.application.ai.agent import Agent
-from roomkit.application.ai.channel import IGNORE_AI_KEY
 from roomkit.application.bindings import ChannelBindings
 from roomkit.application.delivery.router import EventRouter
 from roomkit.application.delivery.transcoder import DefaultContentTranscoder
@@ -18,18 +17,17 @@ from roomkit.application.hooks.registration import DEFAULT_HOOK_TIMEOUT, HookReg
 from roomkit.application.inbound.pipeline import InboundPipeline
 from roomkit.application.inbound.steps.identity_hooks import identified_event
 from roomkit.application.lifecycle import RoomLifecycle
-from roomkit.application.orchestration.delegation import DelegationResult, task_message
-from roomkit.application.orchestration.handoff import HANDOFF_TOOL, HandoffTool, Orchestrator
-from roomkit.application.orchestration.status import StatusBus, StatusUpdate
+from roomkit.application.orchestration.delegation import DelegationResult, Delegations
+from roomkit.application.orchestration.handoff import HandoffHandler
+from roomkit.application.orchestration.orchestrator import Orchestrator
+from roomkit.application.orchestration.status import StatusBus
 from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
 from roomkit.container import build_container
-from roomkit.domain.base import new_id
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
 from roomkit.domain.context import RoomContext
-from roomkit.domain.conversation import ConversationState, set_conversation_state
 from roomkit.domain.delivery import DeliveryStatus
 from roomkit.domain.enums import (
     Access,
@@ -38,7 +36,6 @@ from roomkit.domain.enums import (
     ChannelType,
     DeliveryState,
     EphemeralEventType,
-    EventStatus,
     EventType,
     HookExecution,
     HookTrigger,
@@ -153,8 +150,19 @@ class RoomKit:
         self.task_runner = task_runner
         self.delivery_strategy = delivery_strategy
         self.status_bus: StatusBus = status_bus if status_bus is not None else StatusBus()
-        self.orchestration = orchestration
-        self._orchestrator = Orchestrator(self._runtime)
+        self.orchestration = _strategy(orchestration)
+        self._delegator: Channel | None = None
+        self._delegations = Delegations(
+            self._runtime,
+            self._rooms,
+            self._bindings,
+            self._pipeline,
+            self.status_bus,
+            self._delegation_channel,
+        )
+        self._orchestrator = Orchestrator(
+            self._runtime, self._bindings, self._delegations, self.orchestration
+        )
         self._closed = False
 
     # construction from configuration -------------------------------------------------------
@@ -209,37 +217,11 @@ class RoomKit:
         timers: RoomTimers | None = None,
         organization_id: str | None = None,
     ) -> Room:
-        strategy = orchestration or self.orchestration
-        if strategy is not None and not isinstance(strategy, Orchestration):
-            raise NotAvailableError(type(strategy).__name__, "this strategy is not built yet")
+        strategy = _strategy(orchestration) or self.orchestration
         room = await self._rooms.create(room_id, metadata, timers, organization_id)
         if strategy is not None:
-            room = await self._orchestrate(room, strategy)
+            room = await self._orchestrator.start(room, strategy)
         return room
-
-    async def _orchestrate(self, room: Room, strategy: Orchestration) -> Room:
-        """Register and attach the strategy's agents, give them the handoff tool, let only the
-        first one answer, and set the initial ConversationState."""
-        self._orchestrator.rooms[room.id] = strategy
-        for agent in strategy.agents:
-            if self._runtime.channels.get(agent.channel_id) is not agent:
-                self.register_channel(agent)
-            targets = strategy.allowed_targets(agent.channel_id)
-            if targets and not any(getattr(t, "name", None) == HANDOFF_TOOL for t in agent.tools):
-                agent.tools.append(HandoffTool(self._orchestrator, targets))
-            await self._bindings.attach(
-                room.id,
-                agent.channel_id,
-                category=ChannelCategory.INTELLIGENCE,
-                metadata={IGNORE_AI_KEY: True},
-            )
-            if agent.channel_id != strategy.initial_agent_id:
-                await self._bindings.update(room.id, agent.channel_id, output_muted=True)
-        state = ConversationState(
-            active_agent_id=strategy.initial_agent_id, phase_started_at=self._runtime.clock.now()
-        )
-        room = await self.get_room(room.id)
-        return await self.store.update_room(set_conversation_state(room, state))
 
     async def get_room(self, room_id: str) -> Room:
         return await self._runtime.require_room(room_id)
@@ -247,6 +229,7 @@ class RoomKit:
     async def close_room(self, room_id: str) -> Room:
         room = await self._rooms.close(room_id)
         self._runtime.hooks.forget_room(room_id)
+        self._orchestrator.forget(room_id)
         return room
 
     async def archive_room(self, room_id: str) -> Room:
@@ -742,40 +725,9 @@ class RoomKit:
     ) -> DelegationResult:
         """Give ``task`` to the AI channel ``agent_id`` in a child room; its answer is posted back
         into ``room_id`` (from the agent, with the child room in the metadata) and returned."""
-        from roomkit.application.ai.channel import AIChannel
-        from roomkit.domain.content import TextContent, text_of
+        from roomkit.domain.content import TextContent
 
-        await self._runtime.require_room(room_id)
-        agent = self._runtime.channel(agent_id)
-        if not isinstance(agent, AIChannel):
-            raise RoomKitError(f"channel {agent_id!r} is not an AI channel; it cannot take tasks")
-        task_id = new_id()
-        child_id = f"{room_id}--task-{task_id[:12]}"
-        if DELEGATOR not in self._runtime.channels:
-            self.register_channel(CLIChannel(DELEGATOR, output=io.StringIO()))
-        await self.create_room(
-            room_id=child_id, metadata={"parent_room_id": room_id, "task": task, "task_id": task_id}
-        )
-        await self._bindings.attach(child_id, DELEGATOR)
-        await self._bindings.attach(child_id, agent_id, category=ChannelCategory.INTELLIGENCE)
-        await self.status_bus.publish(
-            StatusUpdate(agent_id=agent_id, room_id=room_id, message=f"working on: {task}")
-        )
-        await self.process_inbound(
-            InboundMessage(
-                channel_id=DELEGATOR,
-                sender_id=room_id,
-                content=TextContent(body=task_message(task, context)),
-            ),
-            room_id=child_id,
-        )
-        replies = [
-            e
-            for e in await self.store.list_recent_events(child_id, 50)
-            if e.source.channel_id == agent_id and e.status is EventStatus.DELIVERED
-        ]
-        answer = text_of(replies[-1].content) if replies else ""
-        await self.close_room(child_id)
+        done = await self._delegations.run(room_id, agent_id, task, context)
         posted = await self._pipeline.process_event(
             RoomEvent(
                 room_id=room_id,
@@ -784,26 +736,28 @@ class RoomKit:
                     channel_type=ChannelType.AI,
                     direction=ChannelDirection.OUTBOUND,
                 ),
-                content=TextContent(body=answer or f"[no answer to the task: {task}]"),
+                content=TextContent(body=done.result or f"[no answer to the task: {task}]"),
                 metadata={
-                    "delegation": {"task_id": task_id, "child_room_id": child_id, "task": task}
+                    "delegation": {
+                        "task_id": done.task_id,
+                        "child_room_id": done.child_room_id,
+                        "task": task,
+                    }
                 },
             )
         )
-        await self.status_bus.publish(
-            StatusUpdate(
-                agent_id=agent_id, room_id=room_id, message="task done", data={"task_id": task_id}
-            )
-        )
-        return DelegationResult(
-            task_id=task_id,
-            parent_room_id=room_id,
-            child_room_id=child_id,
-            agent_id=agent_id,
-            task=task,
-            result=answer,
-            event_id=posted.event.id if posted.event else None,
-        )
+        return done.model_copy(update={"event_id": posted.event.id if posted.event else None})
+
+    @property
+    def handoffs(self) -> HandoffHandler:
+        """Performs handoffs in orchestrated rooms (what ``handoff_conversation`` calls)."""
+        return self._orchestrator.handoffs
+
+    def _delegation_channel(self) -> Channel:
+        """The channel tasks arrive through in child rooms."""
+        if self._delegator is None:
+            self._delegator = CLIChannel(DELEGATOR, output=io.StringIO())
+        return self._delegator
 
     async def process_webhook(self, meta: Any, channel_id: str) -> Any:
         raise NotAvailableError("webhook parsing", "transport providers are not built yet")
@@ -860,3 +814,12 @@ def _registration(
 
 
 __all__ = ["RoomKit"]
+
+
+def _strategy(orchestration: object) -> Orchestration | None:
+    if orchestration is None or isinstance(orchestration, Orchestration):
+        return orchestration
+    raise TypeError(
+        "orchestration must be an Orchestration strategy (Pipeline, Swarm, Supervisor, Loop "
+        f"or a subclass of Orchestration), not {type(orchestration).__name__}"
+    )

@@ -95,3 +95,19 @@ def set_conversation_state(room: Room, state: ConversationState) -> Room:
     """The room with ``state`` stored in its metadata (persist it with ``store.update_room``)."""
     metadata = {**room.metadata, STATE_KEY: state.model_dump(mode="json")}
     return room.model_copy(update={"metadata": metadata})
+
+
+#: event metadata stamped by a conversation router: the agent that answers this event
+ROUTED_TO_KEY = "_routed_to"
+#: event metadata stamped by a conversation router: agents that see every event (supervisors)
+ALWAYS_PROCESS_KEY = "_always_process"
+
+
+def routed_agents(metadata: dict[str, Any]) -> frozenset[str] | None:
+    """The intelligence channels a routed event may reach; None when it carries no routing
+    stamp (every intelligence channel may). A stamp naming nobody routes to no agent."""
+    if ROUTED_TO_KEY not in metadata:
+        return None
+    target = metadata[ROUTED_TO_KEY]
+    observers = metadata.get(ALWAYS_PROCESS_KEY) or ()
+    return frozenset([target, *observers] if target else observers)

@@ -95,8 +95,6 @@ def test_every_documented_import_path() -> None:
 
 
 def test_placeholders_say_what_is_missing() -> None:
-    with pytest.raises(NotAvailableError, match="Supervisor"):
-        roomkit.Supervisor(supervisor=None, workers=[])
     with pytest.raises(NotAvailableError, match="voice"):
         roomkit.VoiceChannel("voice")
     assert roomkit.get_current_voice_session() is None

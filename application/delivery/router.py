@@ -1,5 +1,7 @@
 """EventRouter: broadcast one stored event to every binding that may read it.
 
+An event stamped by a conversation router reaches only the intelligence channels it names.
+
 Per target: access check, transcoding, rate limit, circuit breaker, retry with backoff. A failed
 delivery is recorded and reported to ON_ERROR; it never stops delivery to the other targets.
 """
@@ -17,6 +19,7 @@ from roomkit.application.runtime import Runtime
 from roomkit.domain.base import evolve, utcnow
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.context import RoomContext
+from roomkit.domain.conversation import routed_agents
 from roomkit.domain.delivery import ChannelOutput, DeliveryResult
 from roomkit.domain.enums import ChannelCategory, DeliveryState
 from roomkit.domain.event import RoomEvent
@@ -43,6 +46,7 @@ class EventRouter:
 
     def targets(self, event: RoomEvent, context: RoomContext) -> list[ChannelBinding]:
         channels = self._rt.channels
+        routed = routed_agents(event.metadata) if event.metadata else None
         return [
             b
             for b in context.bindings
@@ -50,7 +54,10 @@ class EventRouter:
             and b.channel_id in channels
             and not (
                 b.category is ChannelCategory.INTELLIGENCE
-                and b.channel_id == event.source.channel_id
+                and (
+                    b.channel_id == event.source.channel_id
+                    or (routed is not None and b.channel_id not in routed)
+                )
             )
         ]
 

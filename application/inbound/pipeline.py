@@ -159,7 +159,10 @@ class InboundPipeline:
     # reentry -------------------------------------------------------------------------------
     async def _reenter(self, state: InboundState) -> None:
         pending = list(_responses(state))
-        limit = self._rt.settings.max_chain_depth
+        if not pending:
+            return
+        rt = self._rt
+        limit = rt.chain_limit(state.room_id) if state.room_id else rt.settings.max_chain_depth
         while pending:
             binding, parent, response = pending.pop(0)
             if binding.muted or binding.output_muted:
@@ -171,7 +174,7 @@ class InboundPipeline:
                 continue
             child = InboundState(message=None, room_id=event.room_id, event=event)
             child.chain_depth = event.chain_depth
-            child.context = await self._rt.context(event.room_id)
+            child.context = await rt.context(event.room_id)
             await self._locked_steps(child, "roomkit.reentry")
             pending.extend(_responses(child))
 
