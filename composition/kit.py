@@ -28,6 +28,7 @@ from roomkit.container import build_container
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
 from roomkit.domain.context import RoomContext
+from roomkit.domain.conversation import get_conversation_state
 from roomkit.domain.delivery import DeliveryStatus
 from roomkit.domain.enums import (
     Access,
@@ -161,7 +162,7 @@ class RoomKit:
             self._delegation_channel,
         )
         self._orchestrator = Orchestrator(
-            self._runtime, self._bindings, self._delegations, self.orchestration
+            self._runtime, self._bindings, self._delegations, self.status_bus, self.orchestration
         )
         self._closed = False
 
@@ -350,10 +351,15 @@ class RoomKit:
     async def send_greeting(
         self, room_id: str, channel_id: str | None = None, greeting: str | None = None
     ) -> RoomEvent:
-        """Send an Agent's greeting (or ``greeting``) into the room from that agent."""
+        """Send an Agent's greeting (or ``greeting``) into the room from that agent; without
+        ``channel_id``, the agent that has the conversation in an orchestrated room goes first."""
         from roomkit.domain.content import TextContent
 
-        bindings = await self.store.list_bindings(room_id)
+        room = await self._runtime.require_room(room_id)
+        active = get_conversation_state(room).active_agent_id
+        bindings = sorted(
+            await self.store.list_bindings(room_id), key=lambda b: b.channel_id != active
+        )
         agents = [
             self._runtime.channels[b.channel_id]
             for b in bindings

@@ -8,6 +8,7 @@ works in, which bounds delegation to one level.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -91,13 +92,16 @@ class Delegations:
             StatusUpdate(agent_id=agent_id, room_id=room_id, message=f"working on: {task}")
         )
         try:
-            await self._pipeline.process(
-                InboundMessage(
-                    channel_id=delegator.channel_id,
-                    sender_id=room_id,
-                    content=TextContent(body=task_message(task, context)),
-                ),
-                room_id=child_id,
+            # a task of its own: the child's log context stays out of the caller's
+            await asyncio.create_task(
+                self._pipeline.process(
+                    InboundMessage(
+                        channel_id=delegator.channel_id,
+                        sender_id=room_id,
+                        content=TextContent(body=task_message(task, context)),
+                    ),
+                    room_id=child_id,
+                )
             )
             replies = [
                 e

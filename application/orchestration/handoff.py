@@ -14,6 +14,7 @@ from typing import Any
 
 from roomkit.application.ai.channel import AIChannel
 from roomkit.application.ai.tools import Tool, current_tool_context
+from roomkit.application.orchestration.status import StatusBus, StatusUpdate
 from roomkit.application.runtime import Runtime
 from roomkit.domain.base import Model
 from roomkit.domain.content import SystemContent
@@ -57,11 +58,16 @@ class HandoffHandler:
     """Performs handoffs in rooms, within the targets a strategy or router allows."""
 
     def __init__(
-        self, runtime: Runtime, targets: TargetsFn, phase_for: PhaseFn = default_phase
+        self,
+        runtime: Runtime,
+        targets: TargetsFn,
+        phase_for: PhaseFn = default_phase,
+        status_bus: StatusBus | None = None,
     ) -> None:
         self._rt = runtime
         self._targets = targets
         self._phase_for = phase_for
+        self._status = status_bus
 
     def allowed_targets(self, room_id: str, from_agent: str) -> list[str]:
         return self._targets(room_id, from_agent)
@@ -116,6 +122,15 @@ class HandoffHandler:
                         binding.model_copy(update={"output_muted": silent})
                     )
             await rt.store.add_event(self._notice(room_id, from_agent, to_agent, reason, summary))
+        if self._status is not None:
+            await self._status.publish(
+                StatusUpdate(
+                    agent_id=from_agent,
+                    room_id=room_id,
+                    message=f"handed off to {to_agent}: {reason}",
+                    data={"to": to_agent, "handoff_count": new_state.handoff_count},
+                )
+            )
         return HandoffResult(
             accepted=True, active_agent_id=to_agent, handoff_count=new_state.handoff_count
         )

@@ -12,6 +12,7 @@ from roomkit.application.hooks.registration import HookRegistration
 from roomkit.application.orchestration.delegation import PARENT_ROOM_KEY, Delegations
 from roomkit.application.orchestration.handoff import HandoffHandler
 from roomkit.application.orchestration.router import ROUTER_HOOK_PRIORITY, RouterHook
+from roomkit.application.orchestration.status import StatusBus
 from roomkit.application.orchestration.strategies import Orchestration, OrchestrationServices
 from roomkit.application.runtime import Runtime
 from roomkit.domain.context import RoomContext
@@ -30,13 +31,14 @@ class Orchestrator:
         runtime: Runtime,
         bindings: ChannelBindings,
         delegations: Delegations,
+        status_bus: StatusBus,
         default: Orchestration | None = None,
     ) -> None:
         self._rt = runtime
         self._bindings = bindings
         self.default = default
         self.rooms: dict[str, Orchestration] = {}
-        self.handoffs = HandoffHandler(runtime, self._targets, self._phase)
+        self.handoffs = HandoffHandler(runtime, self._targets, self._phase, status_bus)
         self.services = OrchestrationServices(runtime, self.handoffs, delegations)
         self._routers: dict[int, RouterHook] = {}
         self._hook_installed = False
@@ -56,7 +58,6 @@ class Orchestrator:
         """Register the strategy's agents and equip them with its tools (once per strategy)."""
         if id(strategy) in self._routers:
             return
-        strategy.check(self._rt.settings.max_chain_depth)
         for agent in strategy.agents:
             self._bindings.register(agent)
             present = {getattr(t, "name", None) for t in agent.tools}
@@ -110,7 +111,7 @@ class Orchestrator:
         self._rt.chain_limits.pop(room_id, None)
 
     def _set_chain_limit(self, room_id: str, strategy: Orchestration) -> None:
-        needed = strategy.check(self._rt.settings.max_chain_depth)
+        needed = strategy.chain_depth_needed(self._rt.settings.max_chain_depth)
         if needed != self._rt.settings.max_chain_depth:
             self._rt.chain_limits[room_id] = needed
 

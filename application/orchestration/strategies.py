@@ -70,9 +70,9 @@ class Orchestration(ABC):
         """Tools ``agent`` gets besides ``handoff_conversation``."""
         return []
 
-    def check(self, max_chain_depth: int) -> int:
-        """Validate the strategy against the kit; return the chain depth its rooms need."""
-        return max_chain_depth
+    def chain_depth_needed(self, kit_limit: int) -> int:
+        """The reply-chain limit this strategy's rooms need, given the kit's limit."""
+        return kit_limit
 
 
 class Pipeline(Orchestration):
@@ -141,6 +141,6 @@ class Loop(Orchestration):
             return []
         return [ApproveOutputTool(services.runtime)]
 
-    def check(self, max_chain_depth: int) -> int:
+    def chain_depth_needed(self, kit_limit: int) -> int:
         # every iteration is two chained replies (a draft, then its review)
-        return max(max_chain_depth, 2 * self.max_iterations)
+        return max(kit_limit, 2 * self.max_iterations)

@@ -176,3 +176,40 @@ async def test_handoff_memory_tells_the_new_agent_what_was_handed_over() -> None
         "Summary: Order 42 arrived broken."
     )
     assert billing.provider.calls[0].messages[-1].text == "Can I get a refund?"  # type: ignore[attr-defined]
+
+
+async def test_greeting_comes_from_the_agent_with_the_floor_and_handoffs_report_status() -> None:
+    from roomkit.orchestration import StatusUpdate
+
+    triage = Agent("triage", provider=MockAIProvider(responses=["x"]), greeting="Triage here.")
+    billing = Agent(
+        "billing",
+        provider=MockAIProvider(responses=["Billing answers."]),
+        greeting="Billing here.",
+    )
+    kit = RoomKit(orchestration=Swarm(agents=[triage, billing]))
+    updates: list[StatusUpdate] = []
+
+    async def on_status(update: StatusUpdate) -> None:
+        updates.append(update)
+
+    await kit.status_bus.subscribe(on_status)
+    inbox = await user_room(kit)
+    assert (await kit.send_greeting("support")).content.body == "Triage here."
+    result = await kit.handoffs.handoff("support", "triage", "billing", "invoice", "wants a copy")
+    assert result.accepted and result.handoff_count == 1
+    assert (await kit.send_greeting("support")).content.body == "Billing here."
+    await kit.process_inbound(say("and my invoice?"))
+    assert [e.content.body for e in inbox if e.source.channel_id != "ws-user"] == [
+        "Triage here.",
+        "Billing here.",
+        "Billing answers.",
+    ]
+    [update] = updates
+    assert (update.agent_id, update.room_id, update.message) == (
+        "triage",
+        "support",
+        "handed off to billing: invoice",
+    )
+    # greetings are agents' messages: no agent answers them
+    assert triage.provider.calls == []  # type: ignore[attr-defined]
