@@ -13,6 +13,7 @@ THROUGHPUT_GOALS = {
     "hooks_3sync_1async": 5.0,
     "rooms_1000_concurrent": 5.0,
     "ai_reentry": 5.0,
+    "swarm_routing": 5.0,
     "timeline_page_50k": 5.0,
 }
 #: the last 10% of a run at least this fraction of the first 10%'s throughput

@@ -286,6 +286,29 @@ async def ai_reentry(n: int) -> Measurement:
     return rec.m
 
 
+async def swarm_routing(n: int, agents: int = 3) -> Measurement:
+    """A Swarm of ``agents`` agents (MockAIProvider): each message is routed to the active agent
+    only, whose reply re-enters and reaches the WebSocket receiver. Compare with ``ai_reentry``
+    for the cost of orchestration (routing hook, routed broadcast, the other agents)."""
+    from roomkit import Agent, Swarm
+    from roomkit.providers.ai.mock import MockAIProvider
+
+    providers = [MockAIProvider(responses=["ok"]) for _ in range(agents)]
+    team = [Agent(f"agent-{i}", provider=p) for i, p in enumerate(providers)]
+    kit = RoomKit(orchestration=Swarm(agents=team))
+    [receiver] = await ws_room(kit, "bench", 1)
+    rec = Recorder()
+    async with rec:
+        await send_all(rec, n, lambda i: kit.process_inbound(inbound(f"m{i}")))
+        await drain(lambda: receiver.count >= 2 * n)
+    receiver.check_once(2 * n, "messages and replies")
+    check(receiver.by_source["agent-0"] == n, f"{receiver.by_source['agent-0']} of {n} replies")
+    calls = [len(p.calls) for p in providers]
+    check(calls == [n] + [0] * (agents - 1), f"provider calls per agent: {calls}")
+    await check_stored(kit, "bench", {SENDER: n, "agent-0": n})
+    return rec.m
+
+
 # 6 -------------------------------------------------------------------------------------------
 async def fill_room(kit: RoomKit, room_id: str, total: int) -> Recorder:
     """Send messages until the room holds ``total`` events (counting any system events)."""
@@ -361,6 +384,7 @@ SCENARIOS: dict[str, Scenario] = {
     "hooks_3sync_1async": hooks_3sync_1async,
     "rooms_1000_concurrent": rooms_1000_concurrent,
     "ai_reentry": ai_reentry,
+    "swarm_routing": swarm_routing,
     "timeline_page_50k": timeline_page_50k,
 }
 
@@ -371,5 +395,6 @@ UNITS = {
     "hooks_3sync_1async": "message (4 hooks)",
     "rooms_1000_concurrent": "message",
     "ai_reentry": "message (+ AI reply)",
+    "swarm_routing": "message (+ routed reply, 3 agents)",
     "timeline_page_50k": "page of 50",
 }

@@ -76,6 +76,7 @@ class Orchestrator:
                     name=ORCHESTRATION_HOOK,
                     execution=HookExecution.SYNC,
                     priority=ROUTER_HOOK_PRIORITY,
+                    timeout=None,  # in-process decisions; the kit's process_timeout bounds it
                 )
             )
             self._hook_installed = True

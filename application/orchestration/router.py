@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from roomkit.domain.base import Model
+from roomkit.domain.base import Model, evolve
 from roomkit.domain.context import RoomContext
 from roomkit.domain.conversation import (
     ALWAYS_PROCESS_KEY,
@@ -79,13 +79,9 @@ class ConversationRouter:
         self.rules = sorted(rules, key=lambda r: r.priority)
         self.default_agent_id = default_agent_id
         self.supervisor_id = supervisor_id
-
-    @property
-    def agent_ids(self) -> frozenset[str]:
-        """Every agent this router can route to, and the supervisor."""
         named = {r.agent_id for r in self.rules}
-        named.update(a for a in (self.default_agent_id, self.supervisor_id) if a)
-        return frozenset(named)
+        named.update(a for a in (default_agent_id, supervisor_id) if a)
+        self.agent_ids = frozenset(named)
 
     def governs(self, context: RoomContext) -> bool:
         """A router governs the rooms where one of its agents is attached; elsewhere (a room
@@ -122,7 +118,7 @@ class ConversationRouter:
         metadata: dict[str, Any] = {**(event.metadata or {}), ROUTED_TO_KEY: agent_id}
         if self.supervisor_id and self.supervisor_id != agent_id:
             metadata[ALWAYS_PROCESS_KEY] = [self.supervisor_id]
-        return event.model_copy(update={"metadata": metadata})
+        return evolve(event, metadata=metadata)
 
     def as_hook(self) -> RouterHook:
         """A BEFORE_BROADCAST hook (run it SYNC, before other hooks that read the stamp)."""
@@ -176,7 +172,7 @@ class ConversationRouter:
 
 def stamp_nobody(event: RoomEvent) -> RoomEvent:
     """``event`` routed to no intelligence channel."""
-    return event.model_copy(update={"metadata": {**(event.metadata or {}), ROUTED_TO_KEY: None}})
+    return evolve(event, metadata={**(event.metadata or {}), ROUTED_TO_KEY: None})
 
 
 def is_from_intelligence(event: RoomEvent, context: RoomContext) -> bool:
