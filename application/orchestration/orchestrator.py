@@ -40,7 +40,7 @@ class Orchestrator:
         self.rooms: dict[str, Orchestration] = {}
         self.handoffs = HandoffHandler(runtime, self._targets, self._phase, status_bus)
         self.services = OrchestrationServices(runtime, self.handoffs, delegations)
-        self._routers: dict[int, RouterHook] = {}
+        self._routers: dict[Orchestration, RouterHook] = {}
         self._hook_installed = False
         if default is not None:
             self.prepare(default)
@@ -56,7 +56,7 @@ class Orchestrator:
 
     def prepare(self, strategy: Orchestration) -> None:
         """Register the strategy's agents and equip them with its tools (once per strategy)."""
-        if id(strategy) in self._routers:
+        if strategy in self._routers:
             return
         for agent in strategy.agents:
             self._bindings.register(agent)
@@ -67,7 +67,7 @@ class Orchestrator:
             targets = strategy.allowed_targets(agent.channel_id)
             if targets:
                 self.handoffs.equip(agent, targets)
-        self._routers[id(strategy)] = strategy.router(self.services).as_hook()
+        self._routers[strategy] = strategy.router(self.services).as_hook()
         if not self._hook_installed:
             self._rt.hooks.add(
                 HookRegistration(
@@ -105,7 +105,7 @@ class Orchestrator:
         strategy = self.strategy_for(context.room)
         if strategy is None:
             return HookResult.allow()
-        return await self._routers[id(strategy)](event, context)
+        return await self._routers[strategy](event, context)
 
     def forget(self, room_id: str) -> None:
         self.rooms.pop(room_id, None)
