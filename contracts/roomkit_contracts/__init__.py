@@ -16,6 +16,7 @@ from roomkit_contracts.ai import WEATHER_TOOL, AIProviderContract
 from roomkit_contracts.base import ContractSuite, scenario_helper
 from roomkit_contracts.identity import IdentityResolverContract, IdentityScenario
 from roomkit_contracts.locks import RoomLockManagerContract
+from roomkit_contracts.memory import MemoryProviderContract
 from roomkit_contracts.realtime import Inbox, RealtimeBackendContract
 from roomkit_contracts.store import ConversationStoreContract
 
@@ -27,6 +28,7 @@ __all__ = [
     "IdentityResolverContract",
     "IdentityScenario",
     "Inbox",
+    "MemoryProviderContract",
     "RealtimeBackendContract",
     "RoomLockManagerContract",
     "scenario_helper",

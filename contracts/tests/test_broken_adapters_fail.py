@@ -507,3 +507,98 @@ TestForgetsStreamedToolCalls = ai_suite(
     assert run.failed_in("TestForgetsStreamedToolCalls") == {
         "test_streamed_tool_call_ends_the_stream"
     }
+
+
+# -- memory providers ----------------------------------------------------------------------------
+
+MEMORY = """
+from roomkit.domain.ai import AIMessage
+from roomkit.ports.memory import MemoryProvider
+from roomkit_contracts import MemoryProviderContract
+
+
+def memory_suite(name, factory, bound=None):
+    class Suite(MemoryProviderContract):
+        max_messages = bound
+
+        @pytest.fixture
+        def memory(self):
+            return factory()
+
+    Suite.__name__ = Suite.__qualname__ = name
+    return Suite
+
+
+def replay(events, channel_id):
+    return [
+        AIMessage(role="assistant" if e.source.channel_id == channel_id else "user",
+                  content=e.content.body)
+        for e in events
+    ]
+
+
+class ReturnsCurrent(MemoryProvider):
+    async def retrieve(self, *, room_id, channel_id, current, context, history):
+        return replay(history, channel_id)
+
+
+class RemembersEverything(MemoryProvider):
+    def __init__(self):
+        self.seen = []
+
+    async def retrieve(self, *, room_id, channel_id, current, context, history):
+        self.seen.extend(e for e in history if e.id != current.id)
+        return replay(self.seen, channel_id)
+
+
+class NewestFirst(MemoryProvider):
+    async def retrieve(self, *, room_id, channel_id, current, context, history):
+        return replay([e for e in reversed(history) if e.id != current.id], channel_id)
+
+
+class PopsTheCurrentEvent(MemoryProvider):
+    async def retrieve(self, *, room_id, channel_id, current, context, history):
+        history.pop()
+        return replay(history, channel_id)
+
+
+class EveryoneIsTheUser(MemoryProvider):
+    async def retrieve(self, *, room_id, channel_id, current, context, history):
+        return [AIMessage(role="user", content=e.content.body) for e in history[:-1]]
+
+
+class ReturnsStrings(MemoryProvider):
+    async def retrieve(self, *, room_id, channel_id, current, context, history):
+        return [e.content.body for e in history[:-1]]
+
+
+class IgnoresItsBound(MemoryProvider):
+    async def retrieve(self, *, room_id, channel_id, current, context, history):
+        return replay(history[:-1], channel_id)
+
+
+TestReturnsCurrent = memory_suite("TestReturnsCurrent", ReturnsCurrent)
+TestRemembersEverything = memory_suite("TestRemembersEverything", RemembersEverything)
+TestNewestFirst = memory_suite("TestNewestFirst", NewestFirst)
+TestPopsTheCurrentEvent = memory_suite("TestPopsTheCurrentEvent", PopsTheCurrentEvent)
+TestEveryoneIsTheUser = memory_suite("TestEveryoneIsTheUser", EveryoneIsTheUser)
+TestReturnsStrings = memory_suite("TestReturnsStrings", ReturnsStrings)
+TestIgnoresItsBound = memory_suite("TestIgnoresItsBound", IgnoresItsBound, bound=4)
+"""
+
+
+def test_broken_memory_providers_fail(run_suite: RunSuite) -> None:
+    run = run_suite(HEADER + MEMORY)
+    assert run.failed_in("TestReturnsCurrent") == {
+        "test_never_returns_the_current_event",
+        "test_an_empty_history_is_fine",
+    }
+    assert {
+        "test_keeps_rooms_apart",
+        "test_concurrent_calls_answer_like_sequential_ones",
+    } <= run.failed_in("TestRemembersEverything")
+    assert run.failed_in("TestNewestFirst") == {"test_oldest_first"}
+    assert "test_leaves_its_inputs_untouched" in run.failed_in("TestPopsTheCurrentEvent")
+    assert run.failed_in("TestEveryoneIsTheUser") == {"test_own_replies_are_the_assistant"}
+    assert "test_returns_messages_or_none" in run.failed_in("TestReturnsStrings")
+    assert run.failed_in("TestIgnoresItsBound") == {"test_respects_its_bound"}

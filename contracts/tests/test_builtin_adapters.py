@@ -12,11 +12,13 @@ from roomkit.plugins.builtin.memory_store import InMemoryStore
 from roomkit.plugins.builtin.mock_ai import MockAIProvider
 from roomkit.plugins.builtin.mock_identity import MockIdentityResolver
 from roomkit.ports.ai import AIProvider
+from roomkit.ports.memory import MemoryProvider
 from roomkit_contracts import (
     AIProviderContract,
     ConversationStoreContract,
     IdentityResolverContract,
     IdentityScenario,
+    MemoryProviderContract,
     RealtimeBackendContract,
     RoomLockManagerContract,
 )
@@ -94,3 +96,26 @@ class TestStreamingMockAIProvider(AIProviderContract):
             responses=[MockAIProvider.tool_call("get_weather", {"city": "Oslo"}, content="Let me")],
             streaming=True,
         )
+
+
+class TestSlidingWindowMemory(MemoryProviderContract):
+    max_messages = 4
+
+    @pytest.fixture
+    def memory(self) -> MemoryProvider:
+        from roomkit.memory.sliding_window import SlidingWindowMemory
+
+        return SlidingWindowMemory(max_events=4)
+
+
+class TestHandoffMemoryProvider(MemoryProviderContract):
+    """The handoff wrapper keeps its inner provider's contract (rooms without a handoff)."""
+
+    max_messages = 6
+
+    @pytest.fixture
+    def memory(self) -> MemoryProvider:
+        from roomkit.memory.sliding_window import SlidingWindowMemory
+        from roomkit.orchestration.handoff import HandoffMemoryProvider
+
+        return HandoffMemoryProvider(SlidingWindowMemory(max_events=6))
