@@ -58,6 +58,8 @@ class DelegateTaskTool(Tool):
             )
         except RoomKitError as exc:
             return _refuse(str(exc))
+        if not done.result:
+            return _refuse(f"worker {agent_id!r} gave no answer (see room {done.child_room_id!r})")
         return json.dumps(
             {
                 "ok": True,

@@ -260,3 +260,23 @@ async def test_only_the_active_agent_can_hand_off() -> None:
     assert late.error == "'a' does not have the conversation; 'b' does"
     state = get_conversation_state(await kit.get_room("work"))
     assert state.handoff_count == 1 and len(state.phase_history) == 1
+
+
+async def test_a_worker_that_fails_is_reported_to_the_supervisor() -> None:
+    manager = agent(
+        "manager",
+        MockAIProvider.tool_call("delegate_task", {"agent": "flaky", "task": "compute"}),
+        "The worker failed; I will try another way.",
+    )
+    flaky = Agent("flaky", provider=MockAIProvider(error=RuntimeError("model overloaded")))
+    kit = RoomKit(orchestration=Supervisor(supervisor=manager, workers=[flaky]))
+    inbox = await user_room(kit)
+    await kit.process_inbound(say("go"))
+    result = json.loads(manager.provider.calls[1].messages[-1].tool_results[0].result)  # type: ignore[attr-defined]
+    assert result["ok"] is False
+    assert result["error"].startswith("worker 'flaky' gave no answer (see room 'work--task-")
+    # the failure is on record in the task room, and the person still got an answer
+    child_id = result["error"].split("'")[3]
+    failures = await kit.store.list_delivery_results(child_id)
+    assert [f.channel_id for f in failures] == ["flaky"] and "model overloaded" in failures[0].error
+    assert spoken(inbox) == [("manager", "The worker failed; I will try another way.")]
