@@ -1,32 +1,40 @@
-"""Pipeline and Swarm orchestration: routing to the active agent, handoffs, conversation state."""
+"""Orchestration end to end with scripted agents over a WebSocket user: Pipeline and Swarm
+(routing to the active agent, handoffs, conversation state), Supervisor, Loop, and the bounds."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
 from roomkit import (
     Agent,
     InboundMessage,
+    Loop,
     Pipeline,
     RoomEvent,
     RoomKit,
+    RoomStatus,
+    Supervisor,
     Swarm,
     TextContent,
     WebSocketChannel,
 )
+from roomkit.orchestration import StatusUpdate
 from roomkit.orchestration.state import ConversationPhase, get_conversation_state
 from roomkit.providers.ai.mock import MockAIProvider
 
 
-def agent(agent_id: str, *responses: object) -> Agent:
+def agent(agent_id: str, *responses: object, role: str | None = None) -> Agent:
     return Agent(
         agent_id,
         provider=MockAIProvider(responses=list(responses)),  # type: ignore[arg-type]
-        role=f"{agent_id} agent",
+        role=role or f"{agent_id} agent",
     )
 
 
-async def user_room(kit: RoomKit) -> list[RoomEvent]:
+async def user_room(kit: RoomKit, room_id: str = "support") -> list[RoomEvent]:
+    """A person on a WebSocket in ``room_id``; returns what they receive."""
     ws = WebSocketChannel("ws-user")
     inbox: list[RoomEvent] = []
 
@@ -35,13 +43,20 @@ async def user_room(kit: RoomKit) -> list[RoomEvent]:
 
     ws.register_connection("c", receive)
     kit.register_channel(ws)
-    await kit.create_room(room_id="support")
-    await kit.attach_channel("support", "ws-user")
+    await kit.create_room(room_id=room_id)
+    await kit.attach_channel(room_id, "ws-user")
     return inbox
 
 
 def say(body: str) -> InboundMessage:
     return InboundMessage(channel_id="ws-user", sender_id="user", content=TextContent(body=body))
+
+
+def spoken(inbox: list[RoomEvent]) -> list[tuple[str, str]]:
+    """(who, what) of everything the person received from others."""
+    return [
+        (e.source.channel_id, e.content.body) for e in inbox if e.source.channel_id != "ws-user"
+    ]
 
 
 async def test_only_the_active_agent_answers_and_handoff_moves_the_floor() -> None:
@@ -179,7 +194,6 @@ async def test_handoff_memory_tells_the_new_agent_what_was_handed_over() -> None
 
 
 async def test_greeting_comes_from_the_agent_with_the_floor_and_handoffs_report_status() -> None:
-    from roomkit.orchestration import StatusUpdate
 
     triage = Agent("triage", provider=MockAIProvider(responses=["x"]), greeting="Triage here.")
     billing = Agent(
@@ -213,3 +227,231 @@ async def test_greeting_comes_from_the_agent_with_the_floor_and_handoffs_report_
     )
     # greetings are agents' messages: no agent answers them
     assert triage.provider.calls == []  # type: ignore[attr-defined]
+
+
+# Supervisor -------------------------------------------------------------------------------
+
+
+async def test_supervisor_delegates_to_a_worker_and_answers_with_its_result() -> None:
+    manager = agent(
+        "manager",
+        MockAIProvider.tool_call(
+            "delegate_task",
+            {"agent": "researcher", "task": "Find the price of X", "context": {"sku": "X-1"}},
+        ),
+        "X costs $42, according to research.",
+    )
+    researcher = agent("researcher", "Product X costs $42.", role="Researcher")
+    writer = agent("writer", "unused")
+    kit = RoomKit(orchestration=Supervisor(supervisor=manager, workers=[researcher, writer]))
+    updates: list[StatusUpdate] = []
+
+    async def on_status(update: StatusUpdate) -> None:
+        updates.append(update)
+
+    await kit.status_bus.subscribe(on_status)
+    inbox = await user_room(kit, "work")
+    await kit.process_inbound(say("How much is X?"))
+
+    assert spoken(inbox) == [("manager", "X costs $42, according to research.")]
+    # the worker got the task (with its context) in a child room, and nothing else
+    [task_call] = researcher.provider.calls  # type: ignore[attr-defined]
+    assert task_call.messages[-1].text == 'Find the price of X\n\nContext: {"sku": "X-1"}'
+    assert writer.provider.calls == []  # type: ignore[attr-defined]
+    # the worker's answer came back to the supervisor as the tool result
+    second = manager.provider.calls[1]  # type: ignore[attr-defined]
+    result = json.loads(second.messages[-1].tool_results[0].result)
+    assert result["ok"] and result["agent"] == "researcher"
+    assert result["result"] == "Product X costs $42."
+    child = await kit.get_room(result["child_room_id"])
+    assert child.status is RoomStatus.CLOSED and child.metadata["parent_room_id"] == "work"
+    # only the supervisor is in the user's room; workers have no delegation tool
+    bound = {b.channel_id for b in await kit.store.list_bindings("work")}
+    assert bound == {"ws-user", "manager"}
+    assert [t.name for t in manager.provider.calls[0].tools] == ["delegate_task"]  # type: ignore[attr-defined]
+    assert researcher.tools == [] and writer.tools == []
+    assert [u.message for u in updates] == ["working on: Find the price of X", "task done"]
+
+
+async def test_supervisor_delegation_to_an_unknown_worker_is_refused_readably() -> None:
+    manager = agent(
+        "manager",
+        MockAIProvider.tool_call("delegate_task", {"agent": "ghost", "task": "boo"}),
+        "Sorry, I could not do that.",
+    )
+    kit = RoomKit(orchestration=Supervisor(supervisor=manager, workers=[agent("w", "x")]))
+    inbox = await user_room(kit, "work")
+    await kit.process_inbound(say("go"))
+    result = json.loads(manager.provider.calls[1].messages[-1].tool_results[0].result)  # type: ignore[attr-defined]
+    assert result == {"ok": False, "error": "unknown worker 'ghost'; workers: ['w']"}
+    assert spoken(inbox) == [("manager", "Sorry, I could not do that.")]
+    rooms = await kit.store.list_rooms()
+    assert [r.id for r in rooms] == ["work"]  # no child room was made
+
+
+def test_supervisor_needs_workers() -> None:
+    with pytest.raises(ValueError, match="Supervisor needs at least one worker"):
+        Supervisor(supervisor=agent("m"), workers=[])
+
+
+# Loop -------------------------------------------------------------------------------------
+
+
+async def test_loop_stops_when_the_reviewer_approves() -> None:
+    writer = agent("writer", "Draft 1", "Draft 2")
+    editor = agent(
+        "editor",
+        "Too long; cut it.",
+        MockAIProvider.tool_call("approve_output", {"feedback": "Good now."}),
+        "Approved.",
+    )
+    kit = RoomKit(orchestration=Loop(agent=writer, reviewer=editor, max_iterations=3))
+    inbox = await user_room(kit, "work")
+    await kit.process_inbound(say("Write a tagline."))
+
+    assert spoken(inbox) == [
+        ("writer", "Draft 1"),
+        ("editor", "Too long; cut it."),
+        ("writer", "Draft 2"),
+        ("editor", "Approved."),
+    ]
+    state = get_conversation_state(await kit.get_room("work"))
+    assert state.context["loop"] == {
+        "iteration": 2,
+        "approved": True,
+        "ended": "approved",
+        "feedback": "Good now.",
+    }
+    timeline = await kit.get_timeline("work", limit=100)
+    [ended] = [e for e in timeline if e.content.type == "system"]
+    assert ended.content.code == "loop_approved"
+    assert ended.content.data["iterations"] == 2
+    # the writer saw the editor's feedback when revising
+    revision = writer.provider.calls[1]  # type: ignore[attr-defined]
+    assert revision.messages[-1].text == "Too long; cut it."
+    assert len(writer.provider.calls) == 2 and len(editor.provider.calls) == 3  # type: ignore[attr-defined]
+
+
+async def test_loop_stops_at_max_iterations_without_approval() -> None:
+    writer = agent("writer", "Draft")
+    editor = agent("editor", "Not yet.")
+    kit = RoomKit(orchestration=Loop(agent=writer, reviewer=editor, max_iterations=3))
+    inbox = await user_room(kit, "work")
+    await kit.process_inbound(say("Write a tagline."))
+
+    assert spoken(inbox) == [("writer", "Draft"), ("editor", "Not yet.")] * 3
+    state = get_conversation_state(await kit.get_room("work"))
+    assert state.context["loop"]["iteration"] == 3
+    assert state.context["loop"]["ended"] == "max_iterations"
+    timeline = await kit.get_timeline("work", limit=100)
+    codes = [e.content.code for e in timeline if e.content.type == "system"]
+    assert codes == ["loop_max_iterations"]
+    # nothing was cut short by the chain limit: every draft and review was delivered
+    assert not [e for e in timeline if e.blocked_by]
+
+
+async def test_a_new_message_starts_a_new_loop_cycle() -> None:
+    writer = agent("writer", "Draft")
+    editor = agent("editor", "Not yet.")
+    kit = RoomKit(orchestration=Loop(agent=writer, reviewer=editor, max_iterations=1))
+    inbox = await user_room(kit, "work")
+    await kit.process_inbound(say("one"))
+    await kit.process_inbound(say("two"))
+    assert spoken(inbox) == [("writer", "Draft"), ("editor", "Not yet.")] * 2
+    assert len(writer.provider.calls) == 2  # type: ignore[attr-defined]
+
+
+def test_loop_needs_at_least_one_iteration() -> None:
+    with pytest.raises(ValueError, match="max_iterations must be at least 1, got 0"):
+        Loop(agent=agent("w"), reviewer=agent("r"), max_iterations=0)
+
+
+def test_orchestration_must_be_a_strategy() -> None:
+    with pytest.raises(TypeError, match="not str"):
+        RoomKit(orchestration="pipeline")
+
+
+# bounds -----------------------------------------------------------------------------------
+
+
+async def test_a_loop_is_bounded_by_max_iterations_even_with_a_small_chain_limit() -> None:
+    writer = agent("writer", "Draft")
+    editor = agent("editor", "Again.")
+    kit = RoomKit(
+        max_chain_depth=2, orchestration=Loop(agent=writer, reviewer=editor, max_iterations=6)
+    )
+    inbox = await user_room(kit, "work")
+    await kit.process_inbound(say("go"))
+    assert spoken(inbox) == [("writer", "Draft"), ("editor", "Again.")] * 6
+    # other rooms of the kit keep the kit's own limit
+    assert kit.runtime.chain_limit("work") == 12 and kit.runtime.chain_limit("other") == 2
+
+
+async def test_a_strategy_that_routes_agents_to_each_other_stops_at_max_chain_depth() -> None:
+    from roomkit import Orchestration
+    from roomkit.orchestration import ConversationRouter
+
+    class PingPong(Orchestration):
+        """A deliberately unbounded strategy: each agent's reply goes to the other agent."""
+
+        agents_ignore_each_other = False
+
+        def allowed_targets(self, from_agent_id: str) -> list[str]:
+            return []
+
+        def router(self, services: object) -> ConversationRouter:
+            ping, pong = (a.channel_id for a in self.agents)
+
+            class Bounce(ConversationRouter):
+                def as_hook(self):  # type: ignore[no-untyped-def]
+                    async def bounce(event, context):  # type: ignore[no-untyped-def]
+                        target = {ping: pong, pong: ping}.get(event.source.channel_id, ping)
+                        return HookResult.modify(self.stamp(event, target))
+
+                    return bounce
+
+            return Bounce()
+
+    from roomkit import HookResult
+
+    kit = RoomKit(max_chain_depth=4, orchestration=PingPong([agent("ping"), agent("pong")]))
+    inbox = await user_room(kit, "work")
+    await kit.process_inbound(say("serve"))
+    assert [who for who, _ in spoken(inbox)] == ["ping", "pong", "ping", "pong"]
+    timeline = await kit.get_timeline("work", limit=100)
+    [stopped] = [e for e in timeline if e.blocked_by]
+    assert stopped.blocked_by == "max_chain_depth (4) reached; response not broadcast"
+
+
+async def test_only_the_active_agent_can_hand_off() -> None:
+    from roomkit import Swarm
+
+    a, b = agent("a", "hi"), agent("b", "hi")
+    kit = RoomKit(orchestration=Swarm(agents=[a, b]))
+    await user_room(kit, "work")
+    handoffs = kit.handoffs
+    assert (await handoffs.handoff("work", "a", "b", "first")).accepted
+    late = await handoffs.handoff("work", "a", "b", "again")
+    assert late.error == "'a' does not have the conversation; 'b' does"
+    state = get_conversation_state(await kit.get_room("work"))
+    assert state.handoff_count == 1 and len(state.phase_history) == 1
+
+
+async def test_a_worker_that_fails_is_reported_to_the_supervisor() -> None:
+    manager = agent(
+        "manager",
+        MockAIProvider.tool_call("delegate_task", {"agent": "flaky", "task": "compute"}),
+        "The worker failed; I will try another way.",
+    )
+    flaky = Agent("flaky", provider=MockAIProvider(error=RuntimeError("model overloaded")))
+    kit = RoomKit(orchestration=Supervisor(supervisor=manager, workers=[flaky]))
+    inbox = await user_room(kit, "work")
+    await kit.process_inbound(say("go"))
+    result = json.loads(manager.provider.calls[1].messages[-1].tool_results[0].result)  # type: ignore[attr-defined]
+    assert result["ok"] is False
+    assert result["error"].startswith("worker 'flaky' gave no answer (see room 'work--task-")
+    # the failure is on record in the task room, and the person still got an answer
+    child_id = result["error"].split("'")[3]
+    failures = await kit.store.list_delivery_results(child_id)
+    assert [f.channel_id for f in failures] == ["flaky"] and "model overloaded" in failures[0].error
+    assert spoken(inbox) == [("manager", "The worker failed; I will try another way.")]
