@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from roomkit.application.ai.channel import RESPONDS_TO
 from roomkit.application.ai.tools import current_tool_context
 from roomkit.application.orchestration.router import (
     ConversationRouter,
@@ -56,13 +57,15 @@ async def update_progress(runtime: Runtime, room_id: str, **changes: Any) -> dic
 
 class LoopRouter(ConversationRouter):
     def __init__(self, loop: Loop, runtime: Runtime) -> None:
-        super().__init__(default_agent_id=loop.producer.channel_id)
+        super().__init__(
+            default_agent_id=loop.producer.channel_id, agents=[loop.reviewer.channel_id]
+        )
         self.loop = loop
         self._rt = runtime
 
     def as_hook(self) -> RouterHook:
         async def loop_router(event: RoomEvent, context: RoomContext) -> HookResult:
-            if event.type is not EventType.MESSAGE:
+            if event.type not in RESPONDS_TO:  # a person's edit starts a cycle like a message
                 return HookResult.allow()
             return HookResult.modify(self.stamp(event, await self.route(event, context)))
 

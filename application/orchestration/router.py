@@ -74,12 +74,16 @@ class ConversationRouter:
         rules: Sequence[RoutingRule] = (),
         default_agent_id: str | None = None,
         supervisor_id: str | None = None,
+        *,
+        agents: Iterable[str] = (),
     ) -> None:
+        """``agents``: further agents this router governs besides those its rules, default and
+        supervisor name (the agents a handoff may give the conversation to)."""
         # sorted() is stable: rules of equal priority keep the order they were given in
         self.rules = sorted(rules, key=lambda r: r.priority)
         self.default_agent_id = default_agent_id
         self.supervisor_id = supervisor_id
-        named = {r.agent_id for r in self.rules}
+        named = {r.agent_id for r in self.rules} | set(agents)
         named.update(a for a in (default_agent_id, supervisor_id) if a)
         self.agent_ids = frozenset(named)
 

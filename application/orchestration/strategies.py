@@ -64,7 +64,10 @@ class Orchestration(ABC):
 
     def router(self, services: OrchestrationServices) -> ConversationRouter:
         """Routes each human message to the active agent (the first one until a handoff)."""
-        return ConversationRouter(default_agent_id=self.initial_agent_id)
+        return ConversationRouter(
+            default_agent_id=self.initial_agent_id,
+            agents=[a.channel_id for a in self.room_agents],
+        )
 
     def tools_for(self, agent: Agent, services: OrchestrationServices) -> list[Tool]:
         """Tools ``agent`` gets besides ``handoff_conversation``."""

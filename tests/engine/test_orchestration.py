@@ -455,3 +455,15 @@ async def test_a_worker_that_fails_is_reported_to_the_supervisor() -> None:
     failures = await kit.store.list_delivery_results(child_id)
     assert [f.channel_id for f in failures] == ["flaky"] and "model overloaded" in failures[0].error
     assert spoken(inbox) == [("manager", "The worker failed; I will try another way.")]
+
+
+async def test_the_room_stays_routed_when_the_first_agent_leaves() -> None:
+    triage, billing = agent("triage", "hi"), agent("billing", "Billing answers.")
+    kit = RoomKit(orchestration=Swarm(agents=[triage, billing]))
+    inbox = await user_room(kit)
+    assert (await kit.handoffs.handoff("support", "triage", "billing", "invoice")).accepted
+    await kit.detach_channel("support", "triage")
+    await kit.process_inbound(say("invoice?"))
+    assert spoken(inbox) == [("billing", "Billing answers.")]
+    [asked] = [e for e in await kit.get_timeline("support") if e.source.channel_id == "ws-user"]
+    assert asked.metadata["_routed_to"] == "billing"
