@@ -69,6 +69,8 @@ class RoutingRule(Model):
 
 
 class ConversationRouter:
+    """Decides which agent answers each message in the rooms it governs."""
+
     def __init__(
         self,
         rules: Sequence[RoutingRule] = (),
