@@ -162,7 +162,12 @@ class RoomKit:
             self._delegation_channel,
         )
         self._orchestrator = Orchestrator(
-            self._runtime, self._bindings, self._delegations, self.status_bus, self.orchestration
+            self._runtime,
+            self._bindings,
+            self._delegations,
+            self.status_bus,
+            self._router,
+            self.orchestration,
         )
         self._closed = False
 

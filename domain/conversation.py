@@ -101,6 +101,8 @@ def set_conversation_state(room: Room, state: ConversationState) -> Room:
 ROUTED_TO_KEY = "_routed_to"
 #: event metadata stamped by a conversation router: agents that see every event (supervisors)
 ALWAYS_PROCESS_KEY = "_always_process"
+#: event metadata: an exchange between agents that only intelligence channels receive
+INTERNAL_KEY = "_internal"
 
 
 def routed_agents(metadata: dict[str, Any]) -> frozenset[str] | None:

@@ -1,6 +1,7 @@
 """EventRouter: broadcast one stored event to every binding that may read it.
 
-An event stamped by a conversation router reaches only the intelligence channels it names.
+An event stamped by a conversation router reaches only the intelligence channels it names; an
+internal one (agents talking among themselves) reaches intelligence channels only.
 
 Per target: access check, transcoding, rate limit, circuit breaker, retry with backoff. A failed
 delivery is recorded and reported to ON_ERROR; it never stops delivery to the other targets.
@@ -19,7 +20,7 @@ from roomkit.application.runtime import Runtime
 from roomkit.domain.base import evolve, utcnow
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.context import RoomContext
-from roomkit.domain.conversation import routed_agents
+from roomkit.domain.conversation import INTERNAL_KEY, routed_agents
 from roomkit.domain.delivery import ChannelOutput, DeliveryResult
 from roomkit.domain.enums import ChannelCategory, DeliveryState
 from roomkit.domain.event import RoomEvent
@@ -46,17 +47,20 @@ class EventRouter:
 
     def targets(self, event: RoomEvent, context: RoomContext) -> list[ChannelBinding]:
         channels = self._rt.channels
-        routed = routed_agents(event.metadata) if event.metadata else None
+        metadata = event.metadata
+        routed = routed_agents(metadata) if metadata else None
+        internal = bool(metadata) and bool(metadata.get(INTERNAL_KEY))
         return [
             b
             for b in context.bindings
             if b.access.can_read
             and b.channel_id in channels
-            and not (
-                b.category is ChannelCategory.INTELLIGENCE
-                and (
-                    b.channel_id == event.source.channel_id
-                    or (routed is not None and b.channel_id not in routed)
+            and (
+                not (internal or b.category is ChannelCategory.INTELLIGENCE)
+                or (
+                    b.category is ChannelCategory.INTELLIGENCE
+                    and b.channel_id != event.source.channel_id
+                    and (routed is None or b.channel_id in routed)
                 )
             )
         ]

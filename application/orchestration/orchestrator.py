@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from roomkit.application.ai.channel import IGNORE_AI_KEY
 from roomkit.application.bindings import ChannelBindings
+from roomkit.application.delivery.router import EventRouter
 from roomkit.application.hooks.registration import HookRegistration
 from roomkit.application.orchestration.delegation import PARENT_ROOM_KEY, Delegations
 from roomkit.application.orchestration.handoff import HandoffHandler
@@ -32,6 +33,7 @@ class Orchestrator:
         bindings: ChannelBindings,
         delegations: Delegations,
         status_bus: StatusBus,
+        broadcaster: EventRouter,
         default: Orchestration | None = None,
     ) -> None:
         self._rt = runtime
@@ -39,7 +41,7 @@ class Orchestrator:
         self.default = default
         self.rooms: dict[str, Orchestration] = {}
         self.handoffs = HandoffHandler(runtime, self._targets, self._phase, status_bus)
-        self.services = OrchestrationServices(runtime, self.handoffs, delegations)
+        self.services = OrchestrationServices(runtime, self.handoffs, delegations, broadcaster)
         self._routers: dict[Orchestration, RouterHook] = {}
         self._hook_installed = False
         if default is not None:

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from roomkit.application.ai.agent import Agent
+from roomkit.application.delivery.router import EventRouter
 from roomkit.application.orchestration.delegation import Delegations
 from roomkit.application.orchestration.handoff import HandoffHandler, default_phase
-from roomkit.application.orchestration.loop import ApproveOutputTool, LoopRouter
+from roomkit.application.orchestration.loop import ApproveOutputTool, LoopCycle, LoopRouter
 from roomkit.application.orchestration.router import ConversationRouter
 from roomkit.application.orchestration.supervisor import DelegateTaskTool
 from roomkit.application.runtime import Runtime
@@ -29,6 +30,7 @@ class OrchestrationServices:
     runtime: Runtime
     handoffs: HandoffHandler
     delegations: Delegations
+    broadcaster: EventRouter
 
 
 class Orchestration(ABC):
@@ -121,28 +123,37 @@ class Supervisor(Orchestration):
 
 class Loop(Orchestration):
     """A producer writes, a reviewer reviews; the reviewer's feedback goes back to the producer
-    until the reviewer calls ``approve_output`` or ``max_iterations`` drafts were reviewed."""
+    until the reviewer calls ``approve_output`` or ``max_iterations`` drafts were reviewed.
+    ``show_drafts=False`` keeps drafts and reviews between the two agents and delivers only the
+    final draft to the room's other channels."""
 
     agents_ignore_each_other = False
 
-    def __init__(self, agent: Agent, reviewer: Agent, max_iterations: int = 3) -> None:
+    def __init__(
+        self, agent: Agent, reviewer: Agent, max_iterations: int = 3, *, show_drafts: bool = True
+    ) -> None:
         if max_iterations < 1:
             raise ValueError(f"Loop max_iterations must be at least 1, got {max_iterations}")
         super().__init__([agent, reviewer])
         self.producer = agent
         self.reviewer = reviewer
         self.max_iterations = max_iterations
+        self.show_drafts = show_drafts
+
+    def cycle(self, services: OrchestrationServices) -> LoopCycle:
+        """The cycle bookkeeping of this strategy in one kit (its state lives in the rooms)."""
+        return LoopCycle(self, services.runtime, services.broadcaster)
 
     def allowed_targets(self, from_agent_id: str) -> list[str]:
         return []
 
     def router(self, services: OrchestrationServices) -> ConversationRouter:
-        return LoopRouter(self, services.runtime)
+        return LoopRouter(self.cycle(services))
 
     def tools_for(self, agent: Agent, services: OrchestrationServices) -> list[Tool]:
         if agent is not self.reviewer:
             return []
-        return [ApproveOutputTool(services.runtime)]
+        return [ApproveOutputTool(self.cycle(services))]
 
     def chain_depth_needed(self, kit_limit: int) -> int:
         # every iteration is two chained replies (a draft, then its review)

@@ -467,3 +467,46 @@ async def test_the_room_stays_routed_when_the_first_agent_leaves() -> None:
     assert spoken(inbox) == [("billing", "Billing answers.")]
     [asked] = [e for e in await kit.get_timeline("support") if e.source.channel_id == "ws-user"]
     assert asked.metadata["_routed_to"] == "billing"
+
+
+async def test_hidden_drafts_reach_only_the_agents_and_the_final_draft_reaches_the_person() -> None:
+    writer = agent("writer", "Draft 1", "Draft 2")
+    editor = agent(
+        "editor",
+        "Too long; cut it.",
+        MockAIProvider.tool_call("approve_output", {"feedback": "Good now."}),
+        "Approved.",
+    )
+    loop = Loop(agent=writer, reviewer=editor, max_iterations=3, show_drafts=False)
+    kit = RoomKit(orchestration=loop)
+    inbox = await user_room(kit, "work")
+    await kit.process_inbound(say("Write a tagline."))
+
+    assert spoken(inbox) == [("writer", "Draft 2")]
+    [final] = [e for e in inbox if e.source.channel_id == "writer"]
+    assert final.metadata["loop"] == {"final": True, "ended": "approved"}
+    timeline = await kit.get_timeline("work", limit=100)
+    stored = [(e.source.channel_id, e.content.body) for e in timeline if e.content.type == "text"]
+    assert stored == [
+        ("ws-user", "Write a tagline."),
+        ("writer", "Draft 1"),
+        ("editor", "Too long; cut it."),
+        ("writer", "Draft 2"),
+        ("editor", "Approved."),
+    ]
+    internal = [e.content.body for e in timeline if e.metadata.get("_internal")]
+    assert internal == ["Draft 1", "Too long; cut it.", "Approved."]
+    assert "_internal" not in final.metadata
+    assert next(e for e in timeline if e.id == final.id).metadata == final.metadata
+
+
+async def test_hidden_drafts_publish_the_last_draft_at_max_iterations() -> None:
+    writer = agent("writer", "Draft A", "Draft B")
+    editor = agent("editor", "Not yet.")
+    kit = RoomKit(
+        orchestration=Loop(agent=writer, reviewer=editor, max_iterations=2, show_drafts=False)
+    )
+    inbox = await user_room(kit, "work")
+    await kit.process_inbound(say("Write."))
+    assert spoken(inbox) == [("writer", "Draft B")]
+    assert inbox[-1].metadata["loop"] == {"final": True, "ended": "max_iterations"}
