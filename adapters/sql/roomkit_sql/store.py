@@ -220,18 +220,23 @@ class SQLStore(ConversationStore):
                     .where(t.rooms.c.id == room.id)
                     .values(event_count=index + 1, data=room.model_dump_json())
                 )
-                stamp = now.isoformat()
-                for channel_id in dict.fromkeys(deliveries):
+                if deliveries:
+                    stamp = now.isoformat()
+                    # one executemany round for every target instead of one insert each
                     await conn.execute(
-                        insert(t.outbox).values(
-                            event_id=stored.id,
-                            channel_id=channel_id,
-                            room_id=stored.room_id,
-                            state=OutboxState.PENDING.value,
-                            attempts=0,
-                            created_at=stamp,
-                            updated_at=stamp,
-                        )
+                        insert(t.outbox),
+                        [
+                            {
+                                "event_id": stored.id,
+                                "channel_id": channel_id,
+                                "room_id": stored.room_id,
+                                "state": OutboxState.PENDING.value,
+                                "attempts": 0,
+                                "created_at": stamp,
+                                "updated_at": stamp,
+                            }
+                            for channel_id in dict.fromkeys(deliveries)
+                        ],
                     )
         except IntegrityError as exc:
             if event.provider_message_id and await self.find_event_by_provider_message_id(
