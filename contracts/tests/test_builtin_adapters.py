@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from roomkit.domain.ai import AIMessage
+from roomkit.domain.context import RoomContext
+from roomkit.domain.conversation import ConversationState, set_conversation_state
 from roomkit.domain.enums import IdentificationStatus
+from roomkit.domain.event import RoomEvent
 from roomkit.domain.identity import Identity
+from roomkit.domain.room import Room
+from roomkit.memory.sliding_window import SlidingWindowMemory
+from roomkit.orchestration.handoff import HandoffMemoryProvider
 from roomkit.plugins.builtin.memory_locks import InMemoryLockManager
 from roomkit.plugins.builtin.memory_realtime import InMemoryRealtime
 from roomkit.plugins.builtin.memory_store import InMemoryStore
@@ -22,6 +29,7 @@ from roomkit_contracts import (
     RealtimeBackendContract,
     RoomLockManagerContract,
 )
+from roomkit_contracts.memory import AGENT
 
 
 class TestInMemoryStore(ConversationStoreContract):
@@ -103,8 +111,6 @@ class TestSlidingWindowMemory(MemoryProviderContract):
 
     @pytest.fixture
     def memory(self) -> MemoryProvider:
-        from roomkit.memory.sliding_window import SlidingWindowMemory
-
         return SlidingWindowMemory(max_events=4)
 
 
@@ -115,7 +121,44 @@ class TestHandoffMemoryProvider(MemoryProviderContract):
 
     @pytest.fixture
     def memory(self) -> MemoryProvider:
-        from roomkit.memory.sliding_window import SlidingWindowMemory
-        from roomkit.orchestration.handoff import HandoffMemoryProvider
-
         return HandoffMemoryProvider(SlidingWindowMemory(max_events=6))
+
+
+def handed_over(room_id: str, to_agent: str) -> Room:
+    """A room whose conversation triage handed to ``to_agent``, with a reason and a summary."""
+    state = ConversationState(active_agent_id="triage").transition(
+        to_agent=to_agent, reason="billing question", metadata={"summary": "charged twice"}
+    )
+    return set_conversation_state(Room(id=room_id), state)
+
+
+async def recall_handoff(room: Room, history: list[RoomEvent]) -> list[AIMessage] | None:
+    """What HandoffMemoryProvider over a sliding window gives the contract's agent."""
+    memory = HandoffMemoryProvider(SlidingWindowMemory(max_events=6))
+    return await memory.retrieve(
+        room_id=room.id,
+        channel_id=AGENT,
+        current=history[-1],
+        context=RoomContext(room=room, recent_events=history),
+        history=history,
+    )
+
+
+@pytest.mark.asyncio
+async def test_handoff_note_comes_first() -> None:
+    """The agent taking over reads who handed over, why and the summary before the history."""
+    history = MemoryProviderContract.conversation("r1", ["hi", "hello", "current"])
+    got = await recall_handoff(handed_over("r1", AGENT), history)
+    assert got is not None
+    note, *rest = got
+    assert note.role == "system"
+    assert all(part in note.text for part in ("triage", "billing question", "charged twice"))
+    assert [(m.role, m.text) for m in rest] == [("user", "hi"), ("assistant", "hello")]
+
+
+@pytest.mark.asyncio
+async def test_no_handoff_note_for_another_agent() -> None:
+    """A handoff to someone else is not this agent's business."""
+    history = MemoryProviderContract.conversation("r1", ["hi", "hello", "current"])
+    got = await recall_handoff(handed_over("r1", "billing-agent"), history)
+    assert [m.text for m in got or []] == ["hi", "hello"]

@@ -17,6 +17,7 @@ from roomkit_contracts import (
     ContractSuite,
     ConversationStoreContract,
     IdentityResolverContract,
+    MemoryProviderContract,
     RealtimeBackendContract,
     RoomLockManagerContract,
 )
@@ -30,6 +31,7 @@ CONTRACTS: list[type[ContractSuite]] = [
     RealtimeBackendContract,
     IdentityResolverContract,
     AIProviderContract,
+    MemoryProviderContract,
 ]
 ids = [c.__name__ for c in CONTRACTS]
 
@@ -148,9 +150,10 @@ from roomkit.plugins.builtin.memory_realtime import InMemoryRealtime
 from roomkit.plugins.builtin.memory_store import InMemoryStore
 from roomkit.plugins.builtin.mock_ai import MockAIProvider
 from roomkit.plugins.builtin.mock_identity import MockIdentityResolver
+from roomkit.memory.sliding_window import SlidingWindowMemory
 from roomkit_contracts import (
     AIProviderContract, ConversationStoreContract, IdentityResolverContract, IdentityScenario,
-    RealtimeBackendContract, RoomLockManagerContract,
+    MemoryProviderContract, RealtimeBackendContract, RoomLockManagerContract,
 )
 
 class TestStore(ConversationStoreContract):
@@ -187,6 +190,13 @@ class TestAI(AIProviderContract):
         return MockAIProvider(
             [MockAIProvider.tool_call("get_weather", {"city": "Rome"})], streaming=True
         )
+
+class TestMemory(MemoryProviderContract):
+    max_messages = 3
+
+    @pytest.fixture
+    def memory(self):
+        return SlidingWindowMemory(max_events=3)
 """
 
 
