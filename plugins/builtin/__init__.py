@@ -12,6 +12,9 @@ from roomkit.plugins.builtin import (
     mock_ai,
     mock_identity,
     mock_messaging,
+    mock_speech,
+    mock_voice_backend,
+    mock_voice_stages,
     noop_telemetry,
     transport,
     websocket,
@@ -30,4 +33,7 @@ PLUGINS: tuple[ModuleType, ...] = (
     mock_messaging,
     clock,
     noop_telemetry,
+    mock_voice_backend,
+    mock_speech,
+    mock_voice_stages,
 )
