@@ -81,7 +81,7 @@ class MockTTSProvider(TTSProvider):
         if self.error is not None:
             raise self.error
         samples = self.sample_rate * self.frame_ms // 1000
-        frames = max(1, len(text.split()) * self.frames_per_word)
+        frames = len(text.split()) * self.frames_per_word  # no words, no audio
         for index in range(frames):
             if self.frame_delay:
                 await asyncio.sleep(self.frame_delay)
