@@ -309,6 +309,88 @@ async def swarm_routing(n: int, agents: int = 3) -> Measurement:
     return rec.m
 
 
+# voice ---------------------------------------------------------------------------------------
+async def voice_response(n: int) -> Measurement:
+    """A voice call: per operation the caller says one utterance (3 frames of 20 ms, the mock VAD
+    reports speech start and end), the mock STT transcribes it, it enters the room, an AIChannel
+    (MockAIProvider) answers, the mock TTS speaks it and the reply's first frame reaches the
+    MockVoiceBackend. The latency is from handing the speech_end frame to the backend until that
+    first frame arrives: what the framework adds, since every provider is a mock. The next
+    utterance starts once the whole reply has been played."""
+    from roomkit import VoiceChannel
+    from roomkit.channels.ai import AIChannel
+    from roomkit.providers.ai.mock import MockAIProvider
+    from roomkit.voice.audio_frame import AudioFrame
+    from roomkit.voice.backends.mock import MockVoiceBackend
+    from roomkit.voice.pipeline import (
+        AudioPipelineConfig,
+        MockVADProvider,
+        VADEvent,
+        VADEventType,
+    )
+    from roomkit.voice.stt.mock import MockSTTProvider
+    from roomkit.voice.tts.mock import MockTTSProvider
+
+    class TimedBackend(MockVoiceBackend):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.arrivals: list[int] = []
+            self.frames = 0
+            self.changed = asyncio.Event()
+
+        async def send_audio(self, session: Any, audio: Any, *args: Any, **kwargs: Any) -> Any:
+            self.arrivals.append(time.perf_counter_ns())
+            self.frames += 1
+            self.changed.set()
+            return await super().send_audio(session, audio, *args, **kwargs)
+
+    start = VADEvent(type=VADEventType.SPEECH_START)
+    end = VADEvent(type=VADEventType.SPEECH_END, audio_bytes=b"\x00\x00" * 960)
+    vad = MockVADProvider(events=[start, None, end] * (n + 1))
+    backend = TimedBackend()
+    kit = RoomKit()
+    kit.register_channel(
+        VoiceChannel(
+            "voice",
+            stt=MockSTTProvider(transcriptions=["What time is it?"]),
+            tts=MockTTSProvider(),
+            backend=backend,
+            pipeline=AudioPipelineConfig(vad=vad),
+        )
+    )
+    kit.register_channel(AIChannel("ai", provider=MockAIProvider(responses=["It is noon."])))
+    await kit.create_room(room_id="call")
+    await kit.attach_channel("call", "voice")
+    await kit.attach_channel("call", "ai", category=ChannelCategory.INTELLIGENCE)
+    session = await kit.join(room_id="call", channel_id="voice", participant_id="caller")
+    frame = AudioFrame(data=b"\x00" * 640, sample_rate=16000)
+    reply_frames = 6  # "It is noon." is three words, two 20 ms frames each with the mock TTS
+
+    async def frames_reach(count: int) -> None:
+        async with asyncio.timeout(30):
+            while backend.frames < count:
+                backend.changed.clear()
+                await backend.changed.wait()
+
+    rec = Recorder()
+    async with rec:
+        for i in range(n):
+            backend.simulate_audio_received(session, frame)
+            backend.simulate_audio_received(session, frame)
+            t0 = time.perf_counter_ns()
+            backend.simulate_audio_received(session, frame)  # the speech_end frame
+            await frames_reach((i + 1) * reply_frames)
+            first = backend.arrivals[i * reply_frames]
+            rec.m.latencies_ns.append(first - t0)
+            rec.m.done_ns.append(time.perf_counter_ns() - rec._t0)
+    check(backend.frames == n * reply_frames, f"{backend.frames} frames for {n} replies")
+    await check_stored(kit, "call", {"voice": n, "ai": n})
+    await kit.leave(session)
+    await kit.close()
+    rec.m.extra = {"reply_frames": reply_frames}
+    return rec.m
+
+
 # 6 -------------------------------------------------------------------------------------------
 async def fill_room(kit: RoomKit, room_id: str, total: int) -> Recorder:
     """Send messages until the room holds ``total`` events (counting any system events)."""
@@ -385,6 +467,7 @@ SCENARIOS: dict[str, Scenario] = {
     "rooms_1000_concurrent": rooms_1000_concurrent,
     "ai_reentry": ai_reentry,
     "swarm_routing": swarm_routing,
+    "voice_response": voice_response,
     "timeline_page_50k": timeline_page_50k,
 }
 
@@ -396,5 +479,6 @@ UNITS = {
     "rooms_1000_concurrent": "message",
     "ai_reentry": "message (+ AI reply)",
     "swarm_routing": "message (+ routed reply, 3 agents)",
+    "voice_response": "utterance (speech_end -> first reply frame)",
     "timeline_page_50k": "page of 50",
 }
