@@ -1,0 +1,48 @@
+"""Fixed-size block processing for streams that arrive in frames of any length."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from roomkit_audio.dsp.pcm import Floats
+
+
+class BlockQueue:
+    """Collects samples and hands them out in blocks of ``size``; keeps the remainder."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pending: Floats = np.zeros(0)
+
+    def blocks(self, samples: Floats) -> Floats:
+        """All complete blocks, as a ``(count, size)`` array."""
+        if self._pending.size:
+            samples = np.concatenate((self._pending, samples))
+        whole = samples.size // self.size
+        self._pending = samples[whole * self.size :]
+        return samples[: whole * self.size].reshape(whole, self.size)
+
+    @property
+    def pending(self) -> int:
+        return self._pending.size
+
+
+class OutputQueue:
+    """Holds processed samples so that every call returns as many samples as it received.
+
+    When a call's input does not fill whole blocks, its output would come up short; the
+    queue then starts with enough silence to cover it, which adds that much fixed delay once.
+    """
+
+    def __init__(self) -> None:
+        self._ready: Floats = np.zeros(0)
+        self.delay_samples = 0
+
+    def push_pull(self, produced: Floats, wanted: int) -> Floats:
+        ready = np.concatenate((self._ready, produced)) if self._ready.size else produced
+        if ready.size < wanted:
+            missing = wanted - ready.size
+            self.delay_samples += missing
+            ready = np.concatenate((np.zeros(missing), ready))
+        self._ready = ready[wanted:]
+        return ready[:wanted]

@@ -1,0 +1,165 @@
+"""Energy voice activity detection with hysteresis and an adaptive noise floor.
+
+Audio is measured in 10 ms blocks. The noise floor follows the quietest recent level (it
+drops at once to a quieter block and rises slowly), so stationary noise of any level becomes
+the floor. Speech starts when blocks stay ``start_threshold_db`` above the floor for
+``min_speech_ms``, and ends after ``silence_threshold_ms`` below ``stop_threshold_db``. The
+reported times are those of the edges themselves, not of the moment they were confirmed.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from roomkit_audio.dsp.levels import SILENCE_DBFS
+from roomkit_audio.dsp.pcm import FULL_SCALE, Pcm, as_pcm, check_rate
+
+BLOCK_MS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class VADDecision:
+    """An edge of an utterance; ``audio`` (on speech_end) is the utterance as int16 LE bytes,
+    from ``pre_roll_ms`` before its start to ``post_roll_ms`` after its end."""
+
+    kind: Literal["speech_start", "speech_end"]
+    at_ms: float
+    audio: bytes | None = None
+
+
+class EnergyVAD:
+    def __init__(
+        self,
+        sample_rate: int,
+        *,
+        start_threshold_db: float = 12.0,
+        stop_threshold_db: float = 6.0,
+        min_speech_ms: float = 60.0,
+        silence_threshold_ms: float = 500.0,
+        pre_roll_ms: float = 200.0,
+        post_roll_ms: float = 100.0,
+        min_level_dbfs: float = -50.0,
+        noise_rise_db_per_s: float = 3.0,
+    ) -> None:
+        self.sample_rate = check_rate(sample_rate)
+        if stop_threshold_db > start_threshold_db:
+            raise ValueError(
+                f"stop_threshold_db ({stop_threshold_db}) must not exceed "
+                f"start_threshold_db ({start_threshold_db})"
+            )
+        for name, value in (
+            ("min_speech_ms", min_speech_ms),
+            ("silence_threshold_ms", silence_threshold_ms),
+            ("pre_roll_ms", pre_roll_ms),
+            ("post_roll_ms", post_roll_ms),
+        ):
+            if value < 0:
+                raise ValueError(f"{name} must not be negative, got {value!r}")
+        self.start_threshold_db = start_threshold_db
+        self.stop_threshold_db = stop_threshold_db
+        self.min_speech_ms = min_speech_ms
+        self.silence_threshold_ms = silence_threshold_ms
+        self.pre_roll_ms = pre_roll_ms
+        self.post_roll_ms = post_roll_ms
+        self.min_level_dbfs = min_level_dbfs
+        self._block = round(self.sample_rate * BLOCK_MS / 1000.0)
+        self._noise_rise_db = noise_rise_db_per_s * BLOCK_MS / 1000.0
+        self._start_blocks = max(1, round(min_speech_ms / BLOCK_MS))
+        self._stop_blocks = max(1, round(silence_threshold_ms / BLOCK_MS))
+        self._pre_roll_blocks = round(pre_roll_ms / BLOCK_MS)
+        self._post_roll_blocks = round(post_roll_ms / BLOCK_MS)
+        self._scale = 1.0 / (FULL_SCALE * FULL_SCALE * self._block)
+        self.reset()
+
+    def reset(self) -> None:
+        self._pending = np.zeros(0, dtype=np.int16)
+        self._blocks_seen = 0
+        self._noise_db: float | None = None
+        self._level_db = SILENCE_DBFS
+        self._speaking = False
+        self._candidate = 0  # consecutive loud blocks while not speaking
+        self._quiet = 0  # consecutive quiet blocks while speaking
+        self._history: deque[Pcm] = deque(maxlen=self._pre_roll_blocks + self._start_blocks)
+        self._utterance: list[Pcm] = []
+        self._decisions: deque[VADDecision] = deque()
+
+    @property
+    def level_db(self) -> float:
+        """Level (dBFS) of the last complete 10 ms block."""
+        return self._level_db
+
+    @property
+    def noise_floor_db(self) -> float:
+        return SILENCE_DBFS if self._noise_db is None else self._noise_db
+
+    @property
+    def is_speech(self) -> bool:
+        return self._speaking
+
+    def process(self, pcm: Pcm) -> VADDecision | None:
+        """Feed a frame; returns the next edge found, if any. When one frame holds several
+        edges (long frames), the later ones are returned by the following calls."""
+        self._feed(pcm)
+        return self._decisions.popleft() if self._decisions else None
+
+    def process_all(self, pcm: Pcm) -> list[VADDecision]:
+        """Feed a frame; returns every edge not yet returned, in order."""
+        self._feed(pcm)
+        found = list(self._decisions)
+        self._decisions.clear()
+        return found
+
+    def _feed(self, pcm: Pcm) -> None:
+        samples = as_pcm(pcm)
+        if self._pending.size:
+            samples = np.concatenate((self._pending, samples))
+        whole = samples.size // self._block
+        self._pending = samples[whole * self._block :]
+        if not whole:
+            return
+        blocks = samples[: whole * self._block].reshape(whole, self._block)
+        as_float = blocks.astype(np.float64)
+        power = np.einsum("ij,ij->i", as_float, as_float) * self._scale
+        levels = 10.0 * np.log10(np.maximum(power, 1e-12))
+        for index in range(whole):
+            self._step(float(levels[index]), blocks[index])
+
+    def _step(self, level: float, block: Pcm) -> None:
+        self._level_db = level
+        index = self._blocks_seen
+        self._blocks_seen += 1
+        noise = self._noise_db
+        if noise is None or level < noise:
+            noise = level
+        elif not self._speaking and self._candidate == 0:
+            noise = min(level, noise + self._noise_rise_db)
+        elif self._speaking:
+            noise += self._noise_rise_db / 10.0  # a lasting new noise level ends speech
+        self._noise_db = noise
+        if not self._speaking:
+            self._history.append(block)
+            loud = level >= max(noise + self.start_threshold_db, self.min_level_dbfs)
+            self._candidate = self._candidate + 1 if loud else 0
+            if self._candidate >= self._start_blocks:
+                self._speaking = True
+                self._quiet = 0
+                onset = index - self._candidate + 1
+                self._utterance = list(self._history)
+                self._history.clear()
+                self._decisions.append(VADDecision("speech_start", onset * BLOCK_MS))
+            return
+        self._utterance.append(block)
+        voiced = level >= max(noise + self.stop_threshold_db, self.min_level_dbfs - 6.0)
+        self._quiet = 0 if voiced else self._quiet + 1
+        if self._quiet >= self._stop_blocks:
+            self._speaking = False
+            self._candidate = 0
+            end_block = index - self._quiet + 1
+            keep = len(self._utterance) - self._quiet + min(self._post_roll_blocks, self._quiet)
+            audio = np.concatenate(self._utterance[:keep]).astype("<i2").tobytes()
+            self._utterance = []
+            self._decisions.append(VADDecision("speech_end", end_block * BLOCK_MS, audio))
