@@ -18,6 +18,8 @@ class BlockQueue:
         """All complete blocks, as a ``(count, size)`` array."""
         if self._pending.size:
             samples = np.concatenate((self._pending, samples))
+        elif samples.size % self.size == 0:
+            return samples.reshape(-1, self.size)
         whole = samples.size // self.size
         self._pending = samples[whole * self.size :]
         return samples[: whole * self.size].reshape(whole, self.size)
@@ -39,7 +41,12 @@ class OutputQueue:
         self.delay_samples = 0
 
     def push_pull(self, produced: Floats, wanted: int) -> Floats:
-        ready = np.concatenate((self._ready, produced)) if self._ready.size else produced
+        if self._ready.size:
+            ready = np.concatenate((self._ready, produced))
+        elif produced.size == wanted:
+            return produced
+        else:
+            ready = produced
         if ready.size < wanted:
             missing = wanted - ready.size
             self.delay_samples += missing

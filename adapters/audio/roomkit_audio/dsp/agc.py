@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 
-from roomkit_audio.dsp.pcm import FULL_SCALE, Pcm, as_pcm, check_rate, to_int16
+from roomkit_audio.dsp.pcm import FULL_SCALE, Floats, Pcm, as_pcm, check_rate, to_int16
 
 BLOCK_MS = 10.0
 
@@ -25,8 +26,8 @@ class AutomaticGainControl:
         sample_rate: int,
         target_dbfs: float = -18.0,
         max_gain_db: float = 30.0,
-        attack_ms: float = 50.0,
-        release_ms: float = 400.0,
+        attack_ms: float = 200.0,
+        release_ms: float = 300.0,
         *,
         max_attenuation_db: float = 30.0,
         noise_gate_dbfs: float = -55.0,
@@ -49,6 +50,7 @@ class AutomaticGainControl:
         self._block = round(self.sample_rate * BLOCK_MS / 1000.0)
         self._attack = 1.0 - math.exp(-BLOCK_MS / attack_ms)
         self._release = 1.0 - math.exp(-BLOCK_MS / release_ms)
+        self._layouts: dict[int, tuple[npt.NDArray[np.intp], Floats, Floats]] = {}
         self._gate_power = 10.0 ** (noise_gate_dbfs / 10.0) * FULL_SCALE * FULL_SCALE
         self.reset()
 
@@ -65,14 +67,13 @@ class AutomaticGainControl:
         if samples.size == 0:
             return samples.copy()
         as_float = samples.astype(np.float64)
-        count = max(1, -(-samples.size // self._block))
-        bounds = np.linspace(0, samples.size, count + 1).astype(np.int64)
-        gains = np.empty(count + 1)
-        gains[0] = self._gain
-        for index in range(count):
-            block = as_float[bounds[index] : bounds[index + 1]]
-            power = float(np.dot(block, block)) / block.size
-            gain = gains[index]
+        starts, bounds, positions = self._layout(samples.size)
+        powers = np.add.reduceat(as_float * as_float, starts) / np.diff(bounds)
+        peaks = np.maximum.reduceat(np.abs(as_float), starts)
+        gains = [self._gain]
+        for power, peak in zip(powers.tolist(), peaks.tolist(), strict=True):
+            start_gain = gains[-1]
+            gain = start_gain
             if power > self._gate_power:
                 if self._power is None:
                     self._power = power
@@ -80,14 +81,23 @@ class AutomaticGainControl:
                     rate = self._attack if power > self._power else self._release
                     self._power += rate * (power - self._power)
                 gain = self._wanted_gain(self._power)
-            peak = float(np.max(np.abs(block)))
-            if peak * max(gain, gains[index]) > self.ceiling:
+            if peak * max(gain, start_gain) > self.ceiling:
                 gain = min(gain, self.ceiling / peak)
-                gains[index] = min(gains[index], gain)
-            gains[index + 1] = gain
-        self._gain = float(gains[-1])
-        ramp = np.interp(np.arange(samples.size), bounds, gains)
-        return to_int16(as_float * ramp)
+                gains[-1] = min(start_gain, gain)
+            gains.append(gain)
+        self._gain = gains[-1]
+        return to_int16(as_float * np.interp(positions, bounds, gains))
+
+    def _layout(self, size: int) -> tuple[npt.NDArray[np.intp], Floats, Floats]:
+        """Block starts, block bounds and sample positions for a frame of ``size`` samples."""
+        layout = self._layouts.get(size)
+        if layout is None:
+            count = max(1, -(-size // self._block))
+            bounds = np.linspace(0, size, count + 1).round()
+            layout = (bounds[:-1].astype(np.intp), bounds, np.arange(size, dtype=np.float64))
+            if len(self._layouts) < 32:
+                self._layouts[size] = layout
+        return layout
 
     def _wanted_gain(self, power: float) -> float:
         level_db = 10.0 * math.log10(power / (FULL_SCALE * FULL_SCALE))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from roomkit_audio.dsp._fft import irfft, rfft
 from roomkit_audio.dsp._stream import BlockQueue, OutputQueue
 from roomkit_audio.dsp.pcm import Floats, Pcm, as_pcm, check_rate, to_int16
 
@@ -34,6 +35,7 @@ class SpectralSubtractionDenoiser:
             raise ValueError(f"smoothing must be in [0, 1), got {smoothing!r}")
         self.oversubtraction = oversubtraction
         self.floor = 10.0 ** (floor_db / 20.0)
+        self._floor_power = self.floor * self.floor
         self.smoothing = smoothing
         self.hop = self.sample_rate // 100
         size = 2 * self.hop
@@ -64,35 +66,51 @@ class SpectralSubtractionDenoiser:
         samples = as_pcm(pcm)
         hops = self._input.blocks(samples.astype(np.float64))
         count = hops.shape[0]
-        produced = np.empty(count * self.hop)
-        if count:
-            frames = np.empty((count, 2 * self.hop))
-            frames[0, : self.hop] = self._previous
-            frames[1:, : self.hop] = hops[:-1]
-            frames[:, self.hop :] = hops
-            self._previous = hops[-1].copy()
-            spectra = np.fft.rfft(frames * self._window, axis=1)
-            powers = spectra.real**2 + spectra.imag**2
-            gains = np.empty_like(powers)
-            for index in range(count):
-                gains[index] = self._gain_for(powers[index])
-            frames_out = np.fft.irfft(spectra * gains, n=2 * self.hop, axis=1) * self._window
-            for index in range(count):
-                produced[index * self.hop : (index + 1) * self.hop] = (
-                    self._tail + frames_out[index, : self.hop]
-                )
-                self._tail = frames_out[index, self.hop :]
+        if count == 0:
+            return to_int16(self._out.push_pull(np.zeros(0), samples.size))
+        hop = self.hop
+        # analysis frames: the previous hop and this one, for each hop of the call
+        frames = np.empty((count, 2 * hop))
+        frames[0, :hop] = self._previous
+        frames[1:, :hop] = hops[:-1]
+        frames[:, hop:] = hops
+        self._previous = hops[-1].copy()
+        frames *= self._window
+        spectra = rfft(frames)
+        powers = np.abs(spectra)
+        powers *= powers
+        for index in range(count):
+            spectra[index] *= self._gain_for(powers[index])
+        frames_out = irfft(spectra, 2 * hop)
+        frames_out *= self._window
+        # overlap-add: each output hop is the tail of one frame plus the head of the next
+        frames_out[0, :hop] += self._tail
+        frames_out[1:, :hop] += frames_out[:-1, hop:]
+        self._tail = frames_out[-1, hop:].copy()
+        produced = frames_out[:, :hop].reshape(-1)
         return to_int16(self._out.push_pull(produced, samples.size))
 
     def _gain_for(self, power: Floats) -> Floats:
         smoothed = self._smoothed
         smoothed *= 0.7
         smoothed += 0.3 * power
-        if self._noise is None:
-            self._noise = smoothed.copy()
+        noise = self._noise
+        if noise is None:
+            noise = self._noise = smoothed + 1e-9
         else:
-            np.minimum(self._noise * self._rise, smoothed, out=self._noise)
-        ratio = self._noise / np.maximum(smoothed, 1e-9)
-        wanted = np.sqrt(np.maximum(1.0 - self.oversubtraction * ratio, self.floor**2))
-        self._gain = self.smoothing * self._gain + (1.0 - self.smoothing) * wanted
-        return self._gain
+            # bins near the noise level follow it (mean, not minimum: no downward bias);
+            # louder bins only let it creep up, so speech does not become noise
+            near = smoothed < 3.0 * noise
+            noise *= self._rise
+            np.copyto(noise, 0.9 * noise + 0.1 * smoothed, where=near)
+        # gain^2 = 1 - oversubtraction * noise / power, floored; then smoothed over time
+        wanted = noise / (smoothed + 1e-9)
+        wanted *= -self.oversubtraction
+        wanted += 1.0
+        np.maximum(wanted, self._floor_power, out=wanted)
+        np.sqrt(wanted, out=wanted)
+        gain = self._gain
+        gain *= self.smoothing
+        wanted *= 1.0 - self.smoothing
+        gain += wanted
+        return gain

@@ -52,7 +52,10 @@ def pcm_from_bytes(data: bytes | bytearray | memoryview, what: str = "pcm") -> P
 
 def to_int16(samples: Floats) -> Pcm:
     """Round float samples to int16, saturating at the int16 range."""
-    return np.clip(np.rint(samples), -FULL_SCALE, INT16_MAX).astype(np.int16)
+    rounded = np.rint(samples)
+    np.minimum(rounded, INT16_MAX, out=rounded)
+    np.maximum(rounded, -FULL_SCALE, out=rounded)
+    return rounded.astype(np.int16)
 
 
 def db_to_gain(db: float) -> float:

@@ -16,6 +16,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from roomkit_audio.dsp.pcm import Floats, Pcm, as_pcm, check_rate, to_int16
 
+PHASE_LOOP_MAX = 8  # filter rows computed one correlation each; a gather above that
+
 
 class _PolyphaseResampler:
     """Shared engine: ``bank`` has one row of ``taps`` weights per output phase."""
@@ -66,12 +68,14 @@ class _PolyphaseResampler:
         first_pos = first * self._down - self.delay_samples * self._up
         offset = first_pos // self._up - self.taps // 2 + 1 - self._history_start
         phase0 = first_pos % self._up
-        starts, weights = self._plan(count, phase0)
-        if count:
+        if count == 0:
+            out = np.zeros(0)
+        elif self._up <= PHASE_LOOP_MAX:
+            out = self._by_phase(buffer, count, offset, phase0)
+        else:
+            starts, weights = self._plan(count, phase0)
             windows = sliding_window_view(buffer, self.taps)[starts + offset]
             out = np.einsum("kt,kt->k", windows, weights)
-        else:
-            out = np.zeros(0)
         self._emitted = end
         # keep what the next output's window needs
         next_pos = end * self._down - self.delay_samples * self._up
@@ -80,6 +84,20 @@ class _PolyphaseResampler:
         self._history = buffer[drop:]
         self._history_start += drop
         return to_int16(out)
+
+    def _by_phase(self, buffer: Floats, count: int, offset: int, phase0: int) -> Floats:
+        """Outputs ``r, r + up, r + 2 up, ...`` share one filter row and step ``down`` input
+        samples apart: one correlation per row, for few rows (small ``up``)."""
+        out = np.empty(count)
+        up, down = self._up, self._down
+        for r in range(min(up, count)):
+            position = phase0 + r * down
+            start = offset + position // up
+            n = len(range(r, count, up))
+            span = buffer[start : start + (n - 1) * down + self.taps]
+            correlated = np.correlate(span, self._bank[position % up], "valid")
+            out[r::up] = correlated[::down] if down > 1 else correlated
+        return out
 
     def _plan(self, count: int, phase0: int) -> tuple[np.ndarray, Floats]:
         """Window starts (relative to the first output's) and weight rows for ``count`` outputs."""
@@ -108,8 +126,9 @@ class LinearResampler(_PolyphaseResampler):
 
 
 class SincResampler(_PolyphaseResampler):
-    """Kaiser-windowed sinc interpolation: ``taps`` input samples per output sample, cutoff
-    just below the lower of the two Nyquist frequencies; ``taps / 2`` input samples of latency."""
+    """Kaiser-windowed sinc interpolation: ``taps`` samples (at the lower of the two rates) per
+    output sample, cutoff at ``rolloff`` of the lower Nyquist frequency; the latency is half
+    the filter (``delay_samples`` input samples, 1 ms at the default 32 taps)."""
 
     def __init__(
         self,
@@ -126,7 +145,12 @@ class SincResampler(_PolyphaseResampler):
             raise ValueError(f"rolloff must be in [0.5, 1), got {rolloff!r}")
         self.rolloff = rolloff
         self.kaiser_beta = kaiser_beta
-        super().__init__(src_rate, dst_rate, taps=taps)
+        check_rate(src_rate, "src_rate")
+        check_rate(dst_rate, "dst_rate")
+        # when decimating, the filter spans ``taps`` samples of the output rate, so that the
+        # transition band is as narrow (relative to the output Nyquist) as when interpolating
+        span = -(-taps * src_rate // dst_rate) if src_rate > dst_rate else taps
+        super().__init__(src_rate, dst_rate, taps=span + span % 2)
 
     def _make_bank(self) -> Floats:
         half = self.taps // 2
