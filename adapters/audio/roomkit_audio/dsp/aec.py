@@ -19,6 +19,10 @@ from roomkit_audio.dsp._fft import irfft, rfft
 from roomkit_audio.dsp._stream import BlockQueue, OutputQueue
 from roomkit_audio.dsp.pcm import Floats, Pcm, as_pcm, check_rate, to_int16
 
+CONVERGED_ERLE = 4.0  # 6 dB: the echo estimate can be trusted for double-talk detection
+NEAR_END_OVER_ECHO = 4.0  # microphone 6 dB above the predicted echo: someone is talking
+PATH_CHANGE_S = 2.0
+HANGOVER_MS = 300  # adaptation stays paused this long after the last sign of double talk
 POWER_SMOOTHING = 0.9  # per block, for the per-bin reference power that normalises the step
 
 
@@ -31,7 +35,7 @@ class NLMSEchoCanceller:
         *,
         block_size: int | None = None,
         max_reference_s: float = 5.0,
-        double_talk_db: float = 6.0,
+        double_talk_db: float = 0.0,
     ) -> None:
         self.sample_rate = check_rate(sample_rate)
         block = self.sample_rate // 50 if block_size is None else block_size
@@ -47,6 +51,7 @@ class NLMSEchoCanceller:
         self.block_size = block
         self._double_talk = 10.0 ** (double_talk_db / 10.0)
         self._partitions = -(-length // block)
+        self._hangover_blocks = -(-self.sample_rate * HANGOVER_MS // (1000 * block))
         self._max_reference = round(max_reference_s * self.sample_rate)
         self._zeros = np.zeros(block)
         # a tenth of the mean bin power keeps bins the reference hardly excites from blowing up
@@ -65,6 +70,10 @@ class NLMSEchoCanceller:
         self._out = OutputQueue()
         self._silent_blocks = self._partitions + 1  # reference blocks of silence in a row
         self._recent_ref_energy = 0.0
+        self._enhancement = 1.0  # smoothed mic / error energy while only the far end talks
+        self._talk_blocks = 0
+        self._blocks = 0
+        self._hold_until = 0
         self._turn = 0
 
     @property
@@ -108,6 +117,33 @@ class NLMSEchoCanceller:
                 )
         return to_int16(self._out.push_pull(produced, mic.size))
 
+    def _near_end_talking(
+        self, mic: Floats, echo: Floats, error: Floats, ref_energy: float
+    ) -> bool:
+        """Double talk: the microphone is louder than any echo of the recent reference could be
+        (louder than the reference itself), or, once the filter has converged, well above the
+        echo it predicts; adaptation stays paused ``HANGOVER_MS`` after the last such block.
+        A long stretch of "double talk" is taken for a changed echo path: the filter adapts
+        again from there."""
+        self._blocks += 1
+        self._recent_ref_energy = max(self._recent_ref_energy * 0.9, ref_energy)
+        mic_energy = float(np.dot(mic, mic))
+        echo_energy = float(np.dot(echo, echo))
+        talking = mic_energy > self._double_talk * self._recent_ref_energy or (
+            self._enhancement > CONVERGED_ERLE and mic_energy > NEAR_END_OVER_ECHO * echo_energy
+        )
+        if talking:
+            self._hold_until = self._blocks + self._hangover_blocks
+        if talking or self._blocks < self._hold_until:
+            self._talk_blocks += 1
+            if self._talk_blocks * self.block_size > self.sample_rate * PATH_CHANGE_S:
+                self._enhancement = 1.0
+            return True
+        self._talk_blocks = 0
+        error_energy = float(np.dot(error, error))
+        self._enhancement += 0.1 * (mic_energy / (error_energy + 1.0) - self._enhancement)
+        return False
+
     def _block(self, mic: Floats, reference: Floats) -> Floats:
         size = self.block_size
         frame = self._frame
@@ -123,11 +159,9 @@ class NLMSEchoCanceller:
         spectra = self._spectra
         spectra[1:] = spectra[:-1]
         spectra[0] = rfft(frame)
-        echo = irfft((spectra * self._weights).sum(axis=0), 2 * size)
-        error = mic - echo[size:]
-        self._recent_ref_energy = max(self._recent_ref_energy * 0.9, ref_energy)
-        mic_energy = float(np.dot(mic, mic))
-        if ref_energy == 0.0 or mic_energy > self._double_talk * self._recent_ref_energy:
+        echo = irfft((spectra * self._weights).sum(axis=0), 2 * size)[size:]
+        error = mic - echo
+        if ref_energy == 0.0 or self._near_end_talking(mic, echo, error, ref_energy):
             return error
         latest = np.abs(spectra[0])
         latest *= latest

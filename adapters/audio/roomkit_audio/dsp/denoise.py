@@ -1,8 +1,8 @@
 """Noise reduction by spectral subtraction with a tracked noise spectrum.
 
 Short-time spectra (20 ms windows, 10 ms hop, square-root Hann analysis and synthesis so that
-overlap-add is exact) are compared with a per-bin noise estimate that follows the minimum of
-the smoothed power (drops at once, rises ``noise_rise_db_per_s``). Each bin keeps the gain
+overlap-add is exact) are compared with a per-bin noise estimate: the mean power of the frames
+in which the bin stays near its minimum over the last 1.2 s. Each bin keeps the gain
 ``max(1 - oversubtraction * noise / power, floor)`` (as amplitude), smoothed over time to keep
 musical noise down. The output lags the input by one hop (10 ms).
 """
@@ -15,6 +15,12 @@ from roomkit_audio.dsp._fft import irfft, rfft
 from roomkit_audio.dsp._stream import BlockQueue, OutputQueue
 from roomkit_audio.dsp.pcm import Floats, Pcm, as_pcm, check_rate, to_int16
 
+INIT_FRAMES = 10
+MIN_WINDOW_FRAMES = 30  # 0.3 s of 10 ms hops per stored minimum
+MIN_WINDOWS = 4  # the noise minimum is taken over about 1.2 s
+NEAR_ESTIMATE = 3.0  # bins within 5 dB of the noise estimate ...
+NEAR_MINIMUM = 10.0  # ... and within 10 dB of their recent minimum count as noise
+
 
 class SpectralSubtractionDenoiser:
     def __init__(
@@ -23,7 +29,6 @@ class SpectralSubtractionDenoiser:
         *,
         oversubtraction: float = 2.0,
         floor_db: float = -20.0,
-        noise_rise_db_per_s: float = 6.0,
         smoothing: float = 0.5,
     ) -> None:
         self.sample_rate = check_rate(sample_rate)
@@ -40,7 +45,6 @@ class SpectralSubtractionDenoiser:
         self.hop = self.sample_rate // 100
         size = 2 * self.hop
         self._window = np.sqrt(0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(size) / size))
-        self._rise = 10.0 ** (noise_rise_db_per_s * 0.01 / 10.0)
         self.reset()
 
     def reset(self) -> None:
@@ -52,6 +56,12 @@ class SpectralSubtractionDenoiser:
         self._smoothed = np.zeros(bins)
         self._noise: Floats | None = None
         self._gain = np.ones(bins)
+        self._frames = 0
+        self._window_min = np.full(bins, np.inf)
+        self._history = np.full((MIN_WINDOWS, bins), np.inf)
+        self._history_min = np.full(bins, np.inf)
+        self._history_slot = 0
+        self._frames_in_window = 0
 
     @property
     def latency_ms(self) -> float:
@@ -92,16 +102,35 @@ class SpectralSubtractionDenoiser:
 
     def _gain_for(self, power: Floats) -> Floats:
         smoothed = self._smoothed
-        smoothed *= 0.7
-        smoothed += 0.3 * power
         noise = self._noise
-        if noise is None:
-            noise = self._noise = smoothed + 1e-9
+        self._frames += 1
+        if noise is None or self._frames <= INIT_FRAMES:
+            # the first 100 ms are taken for noise: the estimate is their running mean
+            if noise is None:
+                noise = self._noise = power + 1e-9
+                smoothed[:] = power
+            else:
+                noise += (power - noise) / self._frames
+                smoothed *= 0.7
+                smoothed += 0.3 * power
         else:
-            # bins near the noise level follow it (mean, not minimum: no downward bias);
-            # louder bins only let it creep up, so speech does not become noise
-            near = smoothed < 3.0 * noise
-            noise *= self._rise
+            smoothed *= 0.7
+            smoothed += 0.3 * power
+            # the minimum of the smoothed power over the last second or so: speech does not
+            # hold a bin up that long, noise does
+            np.minimum(self._window_min, smoothed, out=self._window_min)
+            self._frames_in_window += 1
+            if self._frames_in_window == MIN_WINDOW_FRAMES:
+                self._history[self._history_slot] = self._window_min
+                self._history_slot = (self._history_slot + 1) % MIN_WINDOWS
+                self._history_min = self._history.min(axis=0)
+                self._window_min = np.full_like(smoothed, np.inf)
+                self._frames_in_window = 0
+            # bins close to the estimate and not far above that minimum are noise: the
+            # estimate follows their mean (a minimum alone would sit well under the noise);
+            # louder bins, and bins that stayed loud for the whole minimum window, do not
+            near = smoothed < NEAR_ESTIMATE * noise
+            near &= smoothed < NEAR_MINIMUM * self._history_min
             np.copyto(noise, 0.9 * noise + 0.1 * smoothed, where=near)
         # gain^2 = 1 - oversubtraction * noise / power, floored; then smoothed over time
         wanted = noise / (smoothed + 1e-9)

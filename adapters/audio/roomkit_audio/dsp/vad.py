@@ -1,10 +1,12 @@
 """Energy voice activity detection with hysteresis and an adaptive noise floor.
 
-Audio is measured in 10 ms blocks. The noise floor follows the quietest recent level (it
-drops at once to a quieter block and rises slowly), so stationary noise of any level becomes
-the floor. Speech starts when blocks stay ``start_threshold_db`` above the floor for
-``min_speech_ms``, and ends after ``silence_threshold_ms`` below ``stop_threshold_db``. The
-reported times are those of the edges themselves, not of the moment they were confirmed.
+Audio is measured in 10 ms blocks. Outside speech the noise floor tracks the median block
+level (it moves ``noise_tracking_db_per_s`` towards each block, and drops at once when the
+noise gets much quieter), so stationary noise of any level becomes the floor. Speech starts
+when blocks stay ``start_threshold_db`` above the floor for ``min_speech_ms``, and ends after
+``silence_threshold_ms`` below ``stop_threshold_db`` (a single loud block in a pause does not
+restart the count). The reported times are those of the edges themselves, not of the moment
+they were confirmed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from roomkit_audio.dsp.levels import SILENCE_DBFS
 from roomkit_audio.dsp.pcm import FULL_SCALE, Pcm, as_pcm, check_rate
 
 BLOCK_MS = 10.0
+DROP_DB = 10.0  # a block this far under the noise floor resets it at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +40,13 @@ class EnergyVAD:
         sample_rate: int,
         *,
         start_threshold_db: float = 12.0,
-        stop_threshold_db: float = 6.0,
+        stop_threshold_db: float = 8.0,
         min_speech_ms: float = 60.0,
         silence_threshold_ms: float = 500.0,
         pre_roll_ms: float = 200.0,
         post_roll_ms: float = 100.0,
         min_level_dbfs: float = -50.0,
-        noise_rise_db_per_s: float = 3.0,
+        noise_tracking_db_per_s: float = 5.0,
     ) -> None:
         self.sample_rate = check_rate(sample_rate)
         if stop_threshold_db > start_threshold_db:
@@ -67,7 +70,7 @@ class EnergyVAD:
         self.post_roll_ms = post_roll_ms
         self.min_level_dbfs = min_level_dbfs
         self._block = round(self.sample_rate * BLOCK_MS / 1000.0)
-        self._noise_rise_db = noise_rise_db_per_s * BLOCK_MS / 1000.0
+        self._noise_step = noise_tracking_db_per_s * BLOCK_MS / 1000.0
         self._start_blocks = max(1, round(min_speech_ms / BLOCK_MS))
         self._stop_blocks = max(1, round(silence_threshold_ms / BLOCK_MS))
         self._pre_roll_blocks = round(pre_roll_ms / BLOCK_MS)
@@ -82,7 +85,8 @@ class EnergyVAD:
         self._level_db = SILENCE_DBFS
         self._speaking = False
         self._candidate = 0  # consecutive loud blocks while not speaking
-        self._quiet = 0  # consecutive quiet blocks while speaking
+        self._quiet = 0  # quiet blocks since speech last ran on, while speaking
+        self._voiced_before = False
         self._history: deque[Pcm] = deque(maxlen=self._pre_roll_blocks + self._start_blocks)
         self._utterance: list[Pcm] = []
         self._decisions: deque[VADDecision] = deque()
@@ -133,12 +137,13 @@ class EnergyVAD:
         index = self._blocks_seen
         self._blocks_seen += 1
         noise = self._noise_db
-        if noise is None or level < noise:
-            noise = level
+        if noise is None or level < noise - DROP_DB:
+            noise = level  # a first block, or the noise got much quieter
         elif not self._speaking and self._candidate == 0:
-            noise = min(level, noise + self._noise_rise_db)
+            # the median of the non-speech levels: step up or down by the same amount
+            noise += self._noise_step if level > noise else -self._noise_step
         elif self._speaking:
-            noise += self._noise_rise_db / 10.0  # a lasting new noise level ends speech
+            noise += self._noise_step / 30.0  # a lasting new noise level ends speech
         self._noise_db = noise
         if not self._speaking:
             self._history.append(block)
@@ -147,6 +152,7 @@ class EnergyVAD:
             if self._candidate >= self._start_blocks:
                 self._speaking = True
                 self._quiet = 0
+                self._voiced_before = True
                 onset = index - self._candidate + 1
                 self._utterance = list(self._history)
                 self._history.clear()
@@ -154,7 +160,13 @@ class EnergyVAD:
             return
         self._utterance.append(block)
         voiced = level >= max(noise + self.stop_threshold_db, self.min_level_dbfs - 6.0)
-        self._quiet = 0 if voiced else self._quiet + 1
+        if not voiced:
+            self._quiet += 1
+        elif self._voiced_before:
+            self._quiet = 0  # speech resumed (a lone loud block in a pause does not count)
+        elif self._quiet:
+            self._quiet += 1
+        self._voiced_before = voiced
         if self._quiet >= self._stop_blocks:
             self._speaking = False
             self._candidate = 0
