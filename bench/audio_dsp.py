@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
 from roomkit_audio.dsp import (
     AutomaticGainControl,
     EnergyVAD,

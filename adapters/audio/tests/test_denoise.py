@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from roomkit_audio.dsp import SpectralSubtractionDenoiser, rms_dbfs
 from roomkit_audio.dsp import signals as sig
 

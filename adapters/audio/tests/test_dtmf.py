@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from roomkit_audio.dsp import DTMF_DIGITS, DTMFTone, GoertzelDTMFDetector
 from roomkit_audio.dsp import signals as sig
 from roomkit_audio.dsp.dtmf import COLUMNS, ROWS

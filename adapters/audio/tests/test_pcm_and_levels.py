@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+
 from roomkit_audio.dsp import (
     AutomaticGainControl,
     EnergyVAD,

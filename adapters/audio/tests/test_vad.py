@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from roomkit_audio.dsp import EnergyVAD, VADDecision
 from roomkit_audio.dsp import signals as sig
 
@@ -143,3 +144,21 @@ def test_bad_settings_are_refused() -> None:
         EnergyVAD(RATE, start_threshold_db=6, stop_threshold_db=9)
     with pytest.raises(ValueError, match="silence_threshold_ms must not be negative"):
         EnergyVAD(RATE, silence_threshold_ms=-1)
+
+
+def test_speech_ends_even_when_a_gain_stage_raised_the_noise_meanwhile() -> None:
+    # an AGC ahead of the VAD boosted everything by 15 dB during the utterance: the noise
+    # after it is louder than the floor measured before it, yet far under the speech
+    before = sig.white_noise(1.0, RATE, level_dbfs=-65, seed=1)
+    speech = sig.speech_like(1.5, RATE, level_dbfs=-18, seed=2).astype(np.int32)
+    speech += sig.white_noise(1.5, RATE, level_dbfs=-50, seed=3)
+    after = sig.white_noise(1.5, RATE, level_dbfs=-50, seed=4)
+    audio = np.concatenate([before, speech.astype(np.int16), after])
+    decisions = run(EnergyVAD(RATE), audio, 320)
+    assert [d.kind for d in decisions] == ["speech_start", "speech_end"]
+    assert abs(decisions[0].at_ms - 1000) <= 60
+    assert abs(decisions[1].at_ms - 2500) <= 60
+    # without the peak-relative rule the boosted noise keeps the utterance open
+    assert [d.kind for d in run(EnergyVAD(RATE, speech_drop_db=200.0), audio, 320)] == [
+        "speech_start"
+    ]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from roomkit_audio.dsp import AudioMixer, StereoCallWriter, WavWriter, mix
 from roomkit_audio.dsp import signals as sig
 

@@ -4,9 +4,11 @@ Audio is measured in 10 ms blocks. Outside speech the noise floor tracks the med
 level (it moves ``noise_tracking_db_per_s`` towards each block, and drops at once when the
 noise gets much quieter), so stationary noise of any level becomes the floor. Speech starts
 when blocks stay ``start_threshold_db`` above the floor for ``min_speech_ms``, and ends after
-``silence_threshold_ms`` below ``stop_threshold_db`` (a single loud block in a pause does not
-restart the count). The reported times are those of the edges themselves, not of the moment
-they were confirmed.
+``silence_threshold_ms`` below ``stop_threshold_db`` above the floor, or more than
+``speech_drop_db`` under the utterance's peak level (a gain stage ahead of the VAD may have
+raised the noise since the floor was measured; the floor is then re-measured on the pause);
+a single loud block in a pause does not restart the count. The reported times are those of
+the edges themselves, not of the moment they were confirmed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from roomkit_audio.dsp.levels import SILENCE_DBFS
 from roomkit_audio.dsp.pcm import FULL_SCALE, Pcm, as_pcm, check_rate
 
 BLOCK_MS = 10.0
+SPEECH_PEAK_DECAY_DB_PER_S = 2.0
 DROP_DB = 10.0  # a block this far under the noise floor resets it at once
 
 
@@ -47,6 +50,7 @@ class EnergyVAD:
         post_roll_ms: float = 100.0,
         min_level_dbfs: float = -50.0,
         noise_tracking_db_per_s: float = 5.0,
+        speech_drop_db: float = 30.0,
     ) -> None:
         self.sample_rate = check_rate(sample_rate)
         if stop_threshold_db > start_threshold_db:
@@ -69,6 +73,8 @@ class EnergyVAD:
         self.pre_roll_ms = pre_roll_ms
         self.post_roll_ms = post_roll_ms
         self.min_level_dbfs = min_level_dbfs
+        self.speech_drop_db = speech_drop_db
+        self._peak_decay = SPEECH_PEAK_DECAY_DB_PER_S * BLOCK_MS / 1000.0
         self._block = round(self.sample_rate * BLOCK_MS / 1000.0)
         self._noise_step = noise_tracking_db_per_s * BLOCK_MS / 1000.0
         self._start_blocks = max(1, round(min_speech_ms / BLOCK_MS))
@@ -87,6 +93,8 @@ class EnergyVAD:
         self._candidate = 0  # consecutive loud blocks while not speaking
         self._quiet = 0  # quiet blocks since speech last ran on, while speaking
         self._voiced_before = False
+        self._speech_peak = SILENCE_DBFS
+        self._quiet_levels: list[float] = []
         self._history: deque[Pcm] = deque(maxlen=self._pre_roll_blocks + self._start_blocks)
         self._utterance: list[Pcm] = []
         self._decisions: deque[VADDecision] = deque()
@@ -153,23 +161,35 @@ class EnergyVAD:
                 self._speaking = True
                 self._quiet = 0
                 self._voiced_before = True
+                self._speech_peak = level
+                self._quiet_levels.clear()
                 onset = index - self._candidate + 1
                 self._utterance = list(self._history)
                 self._history.clear()
                 self._decisions.append(VADDecision("speech_start", onset * BLOCK_MS))
             return
         self._utterance.append(block)
-        voiced = level >= max(noise + self.stop_threshold_db, self.min_level_dbfs - 6.0)
+        self._speech_peak = max(self._speech_peak - self._peak_decay, level)
+        voiced = level >= max(
+            noise + self.stop_threshold_db,
+            self.min_level_dbfs - 6.0,
+            self._speech_peak - self.speech_drop_db,
+        )
         if not voiced:
             self._quiet += 1
+            self._quiet_levels.append(level)
         elif self._voiced_before:
             self._quiet = 0  # speech resumed (a lone loud block in a pause does not count)
+            self._quiet_levels.clear()
         elif self._quiet:
             self._quiet += 1
         self._voiced_before = voiced
         if self._quiet >= self._stop_blocks:
             self._speaking = False
             self._candidate = 0
+            # the pause that ended the utterance is the best measure of the noise now
+            self._noise_db = max(noise, float(np.median(self._quiet_levels)))
+            self._quiet_levels.clear()
             end_block = index - self._quiet + 1
             keep = len(self._utterance) - self._quiet + min(self._post_roll_blocks, self._quiet)
             audio = np.concatenate(self._utterance[:keep]).astype("<i2").tobytes()
