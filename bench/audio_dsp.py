@@ -1,11 +1,12 @@
 """``python -m bench.audio_dsp``: the cost of each numpy voice stage per 20 ms frame.
 
-A telephone call is simulated: 8 kHz caller audio (speech-like bursts, DTMF keys and pink
-noise), resampled to 16 kHz, with an agent's voice played back and echoed into the
-microphone. Each stage runs alone over the whole call, then the full inbound chain
-(resample 8k->16k, AEC, AGC, denoise, VAD, DTMF) runs frame by frame. Figures are the median
-of ``--repeat`` runs, in microseconds per 20 ms frame, with the real-time factor (how many
-times faster than real time one core runs the stage).
+A telephone call is simulated: the 8 kHz line carries the caller (speech-like bursts, DTMF
+keys, pink noise) and the echo of the agent's 16 kHz voice. Each stage runs alone over the
+whole call, then the full inbound chain (resample 8k->16k, DTMF, AEC fed with the agent's
+voice, AGC, denoise, VAD) runs frame by frame. Figures are microseconds per 20 ms frame over
+``--repeat`` runs: the median CPU time of the thread (what a frame costs even while other
+processes share the cores) and the median and best wall times, with the real-time factor (how
+many times faster than real time one core runs the stage).
 """
 
 from __future__ import annotations

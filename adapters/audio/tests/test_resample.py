@@ -102,6 +102,20 @@ def test_an_impulse_comes_out_after_the_stated_delay() -> None:
     assert int(np.argmax(out)) == 3 * (100 + resampler.delay_samples)
 
 
+@pytest.mark.parametrize("cls", [SincResampler, LinearResampler])
+def test_flush_returns_what_the_delay_held_back(cls: type[SincResampler]) -> None:
+    resampler = cls(8000, 16000)
+    impulse = np.zeros(160, dtype=np.int16)
+    impulse[-1] = 20000  # the very last sample of the stream
+    body = resampler.process(impulse)
+    assert body.max() < 15000  # not out yet (at most half of it): it is within the delay
+    tail = resampler.flush()
+    assert tail.size == 2 * resampler.delay_samples
+    whole = np.concatenate([body, tail])
+    assert int(np.argmax(whole)) == 2 * (159 + resampler.delay_samples)  # at the stated delay
+    assert resampler.process(impulse).size == 320  # reset: a new stream
+
+
 def test_reset_forgets_the_stream_and_equal_rates_pass_through() -> None:
     signal = sig.white_noise(0.1, 16000, level_dbfs=-20.0)
     resampler = SincResampler(16000, 8000)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from roomkit_audio.dsp import AudioMixer, StereoCallWriter, WavWriter, mix
+from roomkit_audio.dsp import AudioMixer, MixedCallWriter, StereoCallWriter, WavWriter, mix
 from roomkit_audio.dsp import signals as sig
 
 
@@ -75,6 +75,22 @@ def test_closing_flushes_outbound_audio_still_queued(tmp_path: Path) -> None:
     assert params.nframes == 400
     assert data[0::2].tolist() == [7] * 100 + [5] * 50 + [0] * 250
     assert data[1::2].tolist() == [0] * 100 + [9] * 300
+
+
+def test_the_mixed_recorder_writes_both_sides_on_one_track(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.wav"
+    with MixedCallWriter(path, 8000) as recorder:
+        recorder.write_outbound(np.full(150, 30000, dtype=np.int16))
+        recorder.write_inbound(np.full(100, 1000, dtype=np.int16))
+        recorder.write_inbound(np.full(100, -7, dtype=np.int16))
+        recorder.write_outbound(np.full(20, 5, dtype=np.int16))
+    params, data = read(path)
+    assert (params.nchannels, params.framerate, params.nframes) == (1, 8000, 220)
+    assert data.tolist() == [31000] * 100 + [29993] * 50 + [-7] * 50 + [5] * 20
+    with MixedCallWriter(tmp_path / "loud.wav", 8000) as recorder:
+        recorder.write_outbound(np.full(10, 30000, dtype=np.int16))
+        recorder.write_inbound(np.full(10, 30000, dtype=np.int16))
+    assert read(tmp_path / "loud.wav")[1].tolist() == [32767] * 10
 
 
 def test_bad_recorder_input_is_refused(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from roomkit_audio.dsp.mixer import AudioMixer, mix
 from roomkit_audio.dsp.pcm import SUPPORTED_RATES, as_pcm, check_rate, pcm_from_bytes
 from roomkit_audio.dsp.resample import LinearResampler, SincResampler
 from roomkit_audio.dsp.vad import EnergyVAD, VADDecision
-from roomkit_audio.dsp.wav import StereoCallWriter, WavWriter
+from roomkit_audio.dsp.wav import MixedCallWriter, StereoCallWriter, WavWriter
 
 __all__ = [
     "DTMF_DIGITS",
@@ -24,6 +24,7 @@ __all__ = [
     "EnergyVAD",
     "GoertzelDTMFDetector",
     "LinearResampler",
+    "MixedCallWriter",
     "NLMSEchoCanceller",
     "SincResampler",
     "SpectralSubtractionDenoiser",

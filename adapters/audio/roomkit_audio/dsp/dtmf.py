@@ -14,7 +14,7 @@ the same values the Goertzel recursion gives, at a fraction of the cost. A windo
   speech and music, whose energy is spread over many harmonics).
 
 Consecutive windows with the same key form one key press, reported once the key is released
-if it lasted at least ``min_duration_ms``.
+if it lasted at least ``min_duration_ms`` (less 10 %, the error of the duration estimate).
 """
 
 from __future__ import annotations

@@ -85,6 +85,13 @@ class _PolyphaseResampler:
         self._history_start += drop
         return to_int16(out)
 
+    def flush(self) -> Pcm:
+        """End of stream: the output still held back by the filter's delay (the input is taken
+        to be silent after the last sample); the resampler is then reset."""
+        tail = self.process(np.zeros(self.delay_samples, dtype=np.int16))
+        self.reset()
+        return tail
+
     def _by_phase(self, buffer: Floats, count: int, offset: int, phase0: int) -> Floats:
         """Outputs ``r, r + up, r + 2 up, ...`` share one filter row and step ``down`` input
         samples apart: one correlation per row, for few rows (small ``up``)."""

@@ -1,5 +1,5 @@
-"""WAV recording with the standard ``wave`` module: 16-bit PCM, mono or stereo, and a
-two-sided call recorder (caller on the left, agent on the right) kept in step."""
+"""WAV recording with the standard ``wave`` module: 16-bit PCM, mono or stereo, and call
+recorders that keep both sides in step (stereo: caller left, agent right; or mixed)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Self
 
 import numpy as np
 
+from roomkit_audio.dsp.mixer import mix
 from roomkit_audio.dsp.pcm import Pcm, as_pcm, check_rate
 
 
@@ -74,19 +75,24 @@ class WavWriter:
         self.close()
 
 
-class StereoCallWriter:
-    """Records a call as stereo: inbound (caller) left, outbound (agent) right.
+class _CallWriter:
+    """Both sides of a call on one timeline.
 
     The inbound stream is the clock: audio arrives from the caller in real time, while the
     agent's audio may come in bursts. Outbound samples queue up and are laid against the
-    inbound samples as they arrive; where nothing was played the right channel is silent.
-    ``close`` writes what is still queued (the other side silent).
+    inbound samples as they arrive; where nothing was played the outbound side is silent.
+    ``close`` writes what is still queued (the inbound side silent).
     """
 
+    channels = 1
+
     def __init__(self, path: str | os.PathLike[str], sample_rate: int) -> None:
-        self._writer = WavWriter(path, sample_rate, channels=2)
+        self._writer = WavWriter(path, sample_rate, channels=self.channels)
         self._outbound: list[Pcm] = []
         self._outbound_queued = 0
+
+    def _frame(self, inbound: Pcm, outbound: Pcm) -> Pcm:
+        raise NotImplementedError
 
     @property
     def path(self) -> str:
@@ -101,11 +107,8 @@ class StereoCallWriter:
         return self._writer.frames_written
 
     def write_inbound(self, pcm: Pcm) -> None:
-        left = as_pcm(pcm)
-        stereo = np.zeros((left.size, 2), dtype=np.int16)
-        stereo[:, 0] = left
-        stereo[:, 1] = self._take_outbound(left.size)
-        self._writer.write(stereo)
+        inbound = as_pcm(pcm)
+        self._writer.write(self._frame(inbound, self._take_outbound(inbound.size)))
 
     def write_outbound(self, pcm: Pcm) -> None:
         samples = as_pcm(pcm)
@@ -133,9 +136,7 @@ class StereoCallWriter:
             return
         rest = self._take_outbound(self._outbound_queued)
         if rest.size:
-            stereo = np.zeros((rest.size, 2), dtype=np.int16)
-            stereo[:, 1] = rest
-            self._writer.write(stereo)
+            self._writer.write(self._frame(np.zeros(rest.size, dtype=np.int16), rest))
         self._writer.close()
 
     def __enter__(self) -> Self:
@@ -148,3 +149,22 @@ class StereoCallWriter:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class StereoCallWriter(_CallWriter):
+    """Records a call as stereo: inbound (caller) left, outbound (agent) right."""
+
+    channels = 2
+
+    def _frame(self, inbound: Pcm, outbound: Pcm) -> Pcm:
+        stereo = np.empty((inbound.size, 2), dtype=np.int16)
+        stereo[:, 0] = inbound
+        stereo[:, 1] = outbound
+        return stereo
+
+
+class MixedCallWriter(_CallWriter):
+    """Records a call as one mono track: both sides mixed (with saturation)."""
+
+    def _frame(self, inbound: Pcm, outbound: Pcm) -> Pcm:
+        return mix((inbound, outbound))
