@@ -32,12 +32,15 @@ class BlockQueue:
 class OutputQueue:
     """Holds processed samples so that every call returns as many samples as it received.
 
-    When a call's input does not fill whole blocks, its output would come up short; the
-    queue then starts with enough silence to cover it, which adds that much fixed delay once.
+    A stage that works in blocks of ``block`` samples has output for whole blocks only. While
+    the frames are whole blocks nothing waits; the first frame that is not leaves the output
+    short, and the queue then adds a fixed delay of ``block - 1`` samples of silence, once:
+    enough that no later frame, whatever its size, can come up short again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, block: int) -> None:
         self._ready: Floats = np.zeros(0)
+        self._cover = block - 1
         self.delay_samples = 0
 
     def push_pull(self, produced: Floats, wanted: int) -> Floats:
@@ -48,8 +51,8 @@ class OutputQueue:
         else:
             ready = produced
         if ready.size < wanted:
-            missing = wanted - ready.size
-            self.delay_samples += missing
-            ready = np.concatenate((np.zeros(missing), ready))
+            pad = max(wanted - ready.size, self._cover)
+            self.delay_samples += pad
+            ready = np.concatenate((np.zeros(pad), ready))
         self._ready = ready[wanted:]
         return ready[:wanted]

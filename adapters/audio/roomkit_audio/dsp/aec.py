@@ -67,7 +67,7 @@ class NLMSEchoCanceller:
         self._reference: Floats = np.zeros(0)
         self._mic = BlockQueue(self.block_size)
         self._ref_blocks = BlockQueue(self.block_size)
-        self._out = OutputQueue()
+        self._out = OutputQueue(self.block_size)
         self._silent_blocks = self._partitions + 1  # reference blocks of silence in a row
         self._recent_ref_energy = 0.0
         self._enhancement = 1.0  # smoothed mic / error energy while only the far end talks
@@ -78,7 +78,8 @@ class NLMSEchoCanceller:
 
     @property
     def delay_samples(self) -> int:
-        """Delay added by frames that are not whole blocks (none for multiples of a block)."""
+        """How far the output lags the microphone: none while frames are whole blocks,
+        ``block_size - 1`` once a frame that is not has been seen."""
         return self._out.delay_samples
 
     @property

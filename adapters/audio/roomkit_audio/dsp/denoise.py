@@ -50,7 +50,7 @@ class SpectralSubtractionDenoiser:
     def reset(self) -> None:
         bins = self.hop + 1
         self._input = BlockQueue(self.hop)
-        self._out = OutputQueue()
+        self._out = OutputQueue(self.hop)
         self._previous: Floats = np.zeros(self.hop)
         self._tail: Floats = np.zeros(self.hop)  # second half of the last synthesis frame
         self._smoothed = np.zeros(bins)
@@ -64,8 +64,14 @@ class SpectralSubtractionDenoiser:
         self._frames_in_window = 0
 
     @property
+    def delay_samples(self) -> int:
+        """How far the output lags the input: one hop, plus ``hop - 1`` once frames that
+        are not whole hops (10 ms) have been seen."""
+        return self.hop + self._out.delay_samples
+
+    @property
     def latency_ms(self) -> float:
-        return 1000.0 * (self.hop + self._out.delay_samples) / self.sample_rate
+        return 1000.0 * self.delay_samples / self.sample_rate
 
     @property
     def noise_spectrum(self) -> Floats | None:
