@@ -143,3 +143,14 @@ def test_the_dsp_package_imports_nothing_from_the_roomkit_core() -> None:
         "assert not core, core\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_stages_take_views_of_pcm_bytes_as_they_arrive_from_a_backend() -> None:
+    frame_bytes = sig.speech_like(0.02, 8000, level_dbfs=-20).astype("<i2").tobytes()
+    frame = pcm_from_bytes(frame_bytes)
+    assert not frame.flags.writeable  # a view of the immutable bytes, not a copy
+    for stage in STAGES.values():
+        out = stage().process(frame)  # type: ignore[attr-defined]
+        assert out is None or isinstance(out, list | np.ndarray)
+    with pytest.raises(ValueError, match=r"odd byte count \(321\)"):
+        pcm_from_bytes(frame_bytes + b"\x00")

@@ -7,8 +7,9 @@ reference blocks (overlap-save, FFT size two blocks); the error (microphone minu
 is the output and drives a normalised LMS update of every partition in the frequency domain.
 The gradient constraint that keeps partitions linear (not circular) convolutions is applied
 to one partition per block in turn, which keeps the cost per block flat. Adaptation pauses
-while the reference is silent and while the near end talks over it (the microphone louder
-than any echo of the recent reference could be).
+while the reference is silent and while the near end talks over it: the microphone louder
+than any echo of the recent reference could be, or well above the echo the converged filter
+predicts.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ POWER_SMOOTHING = 0.9  # per block, for the per-bin reference power that normali
 
 
 class NLMSEchoCanceller:
+    """Removes the loudspeaker's echo from microphone frames; ``filter_length`` and
+    ``block_size`` are in samples (default 64 ms and 20 ms)."""
+
     def __init__(
         self,
         sample_rate: int,

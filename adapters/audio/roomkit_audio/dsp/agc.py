@@ -21,6 +21,8 @@ BLOCK_MS = 10.0
 
 
 class AutomaticGainControl:
+    """Gain towards ``target_dbfs`` RMS for a stream of frames; ``gain_db`` is the gain now."""
+
     def __init__(
         self,
         sample_rate: int,

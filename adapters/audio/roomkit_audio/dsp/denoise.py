@@ -23,6 +23,8 @@ NEAR_MINIMUM = 10.0  # ... and within 10 dB of their recent minimum count as noi
 
 
 class SpectralSubtractionDenoiser:
+    """Stationary-noise removal for a stream of frames, one 10 ms hop behind the input."""
+
     def __init__(
         self,
         sample_rate: int,

@@ -42,6 +42,8 @@ class DTMFTone:
 
 
 class GoertzelDTMFDetector:
+    """Key presses of the 16-key pad in a stream of frames, each reported once."""
+
     def __init__(
         self,
         sample_rate: int,

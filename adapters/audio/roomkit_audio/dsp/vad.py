@@ -38,6 +38,8 @@ class VADDecision:
 
 
 class EnergyVAD:
+    """Speech start and end decisions on a stream of frames, with the utterance audio."""
+
     def __init__(
         self,
         sample_rate: int,
