@@ -3,13 +3,17 @@ but, for the block-based stages, a fixed delay that the stage reports."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
 from roomkit_audio.dsp import (
+    AutomaticGainControl,
     EnergyVAD,
     GoertzelDTMFDetector,
     NLMSEchoCanceller,
+    SincResampler,
     SpectralSubtractionDenoiser,
 )
 from roomkit_audio.dsp import signals as sig
@@ -70,3 +74,25 @@ def test_denoiser_and_echo_canceller_differ_only_by_their_reported_delay(size: i
         delay = stage.delay_samples - whole.delay_samples
         assert delay >= 0
         assert np.array_equal(got[delay:], expected[: expected.size - delay]), make.__name__
+
+
+def test_a_deep_copy_is_an_independent_stream() -> None:
+    # a pipeline may configure one instance and copy it for every session
+    audio = call()
+    for make in (
+        lambda: SincResampler(16000, 8000),
+        lambda: EnergyVAD(RATE),
+        lambda: AutomaticGainControl(RATE),
+        lambda: NLMSEchoCanceller(RATE),
+        lambda: SpectralSubtractionDenoiser(RATE),
+        lambda: GoertzelDTMFDetector(RATE),
+    ):
+        template = make()
+        used = copy.deepcopy(template)
+        first = used.process(audio[:8000])
+        used.process(audio[8000:])  # the copy moves on; the template must not
+        fresh = copy.deepcopy(template).process(audio[:8000])
+        if isinstance(first, np.ndarray):
+            assert np.array_equal(first, fresh)
+        else:
+            assert first == fresh
