@@ -141,3 +141,18 @@ async def test_hooks_and_the_ai_turn_know_the_current_voice_session() -> None:
     await eventually(lambda: len(call.ai.calls) == 1 and len(seen) == 2)
     assert seen == [call.session, call.session]  # the transcript, and the AI reply it caused
     await call.kit.close()
+
+
+async def test_an_utterance_that_was_a_key_press_is_not_transcribed() -> None:
+    from roomkit.domain.voice import DTMFEvent
+    from roomkit.voice.pipeline import MockDTMFDetector
+
+    dtmf = MockDTMFDetector(events=[None, DTMFEvent(digit="3")])
+    call = await start_call([*utterance(2), *utterance(1)], pipeline={"dtmf": dtmf})
+    call.feed(4)  # the tone is loud enough for the VAD: an "utterance" with a DTMF digit in it
+    await eventually(lambda: call.payloads(HookTrigger.ON_SPEECH_END))
+    assert call.payloads(HookTrigger.ON_SPEECH_END)[0].data["keypress"] is True
+    call.feed(3)  # then real words
+    await eventually(lambda: len(call.ai.calls) == 1)
+    assert len(call.stt.calls) == 1 and call.payloads(HookTrigger.ON_DTMF)[0].data["digit"] == "3"
+    await call.kit.close()
