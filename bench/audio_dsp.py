@@ -175,6 +175,9 @@ def render(data: dict[str, Any]) -> str:
     verdict = "within" if data["within_budget"] else "OVER"
     lines.append(
         f"\nBudget {data['budget_us_per_frame']:.0f} µs of CPU per frame: {verdict}. "
+        f"One core has room for the full chain of about "
+        f"{int(data['chain_real_time_factor'])} calls at once (DSP only, before the "
+        f"framework's own per-frame work). "
         f"Load average during the run: {data['load_average_1min']:.1f} on 2 cores."
     )
     return "\n".join(lines) + "\n"

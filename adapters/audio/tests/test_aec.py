@@ -118,6 +118,31 @@ def test_any_frame_length_returns_as_many_samples_with_a_fixed_delay() -> None:
     assert aligned.delay_samples == 0
 
 
+def test_reference_fed_in_a_burst_is_matched_in_order_and_can_be_discarded() -> None:
+    # TTS hands over its whole reply at once; the speaker plays it over the next frames
+    played = far_end(6.0)
+    mic = through(echo_path(10, 30, 0.5), played)
+    aec = NLMSEchoCanceller(RATE)
+    aec.feed_reference(played)
+    out = np.concatenate([aec.process(mic[i : i + 320]) for i in range(0, mic.size, 320)])
+    assert erle_db(mic[3 * RATE :], out[3 * RATE :]) >= 15.0
+    assert aec.queued_reference == 0
+    small = NLMSEchoCanceller(RATE, max_reference_s=1.0)
+    small.feed_reference(played[: 3 * RATE // 2])
+    assert (small.queued_reference, small.dropped_reference) == (RATE, RATE // 2)
+    aec.feed_reference(played[:RATE])
+    assert aec.queued_reference == RATE
+    aec.discard_reference()  # playback cancelled: nothing of it will reach the microphone
+    assert aec.queued_reference == 0
+    taps = aec.filter_taps.copy()
+    voice = sig.speech_like(0.5, RATE, level_dbfs=-20, seed=8)
+    out = aec.process(voice)
+    # once the echo of what was played has died out, nothing is subtracted any more
+    settled = aec.filter_length + aec.block_size
+    assert np.array_equal(out[settled:], voice[settled:])
+    assert np.array_equal(aec.filter_taps, taps)  # and the echo path is still known
+
+
 def test_reset_and_bad_settings() -> None:
     aec = NLMSEchoCanceller(RATE)
     aec.feed_reference(far_end(0.5))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
+import numpy.typing as npt
 
 from roomkit_audio.dsp.pcm import Floats
 
@@ -56,3 +59,43 @@ class OutputQueue:
             ready = np.concatenate((np.zeros(pad), ready))
         self._ready = ready[wanted:]
         return ready[:wanted]
+
+
+class SampleQueue:
+    """A FIFO of int16 samples, pushed in chunks and taken in any amounts (no copying of
+    what stays queued); refuses to hold more than ``limit`` samples."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._chunks: deque[npt.NDArray[np.int16]] = deque()
+        self.size = 0
+
+    def push(self, samples: npt.NDArray[np.int16]) -> int:
+        """Queue ``samples``; returns how many were dropped (the newest) for want of room."""
+        room = self.limit - self.size
+        kept = samples[:room] if samples.size > room else samples
+        if kept.size:
+            self._chunks.append(kept)
+            self.size += kept.size
+        return samples.size - kept.size
+
+    def take(self, count: int) -> Floats:
+        """The next ``count`` samples as floats, silence where the queue runs out."""
+        out = np.zeros(count)
+        filled = 0
+        chunks = self._chunks
+        while chunks and filled < count:
+            chunk = chunks[0]
+            used = min(chunk.size, count - filled)
+            out[filled : filled + used] = chunk[:used]
+            filled += used
+            if used == chunk.size:
+                chunks.popleft()
+            else:
+                chunks[0] = chunk[used:]
+        self.size -= filled
+        return out
+
+    def clear(self) -> None:
+        self._chunks.clear()
+        self.size = 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from roomkit_audio.dsp._fft import irfft, rfft
-from roomkit_audio.dsp._stream import BlockQueue, OutputQueue
+from roomkit_audio.dsp._stream import BlockQueue, OutputQueue, SampleQueue
 from roomkit_audio.dsp.pcm import Floats, Pcm, as_pcm, check_rate, to_int16
 
 CONVERGED_ERLE = 4.0  # 6 dB: the echo estimate can be trusted for double-talk detection
@@ -38,7 +38,7 @@ class NLMSEchoCanceller:
         step_size: float = 0.7,
         *,
         block_size: int | None = None,
-        max_reference_s: float = 5.0,
+        max_reference_s: float = 60.0,
         double_talk_db: float = 0.0,
     ) -> None:
         self.sample_rate = check_rate(sample_rate)
@@ -68,7 +68,8 @@ class NLMSEchoCanceller:
         self._spectra = np.zeros((self._partitions, bins), dtype=np.complex128)
         self._power = np.zeros(bins)
         self._frame = np.zeros(2 * self.block_size)  # previous and current reference block
-        self._reference: Floats = np.zeros(0)
+        self._reference = SampleQueue(self._max_reference)
+        self.dropped_reference = 0
         self._mic = BlockQueue(self.block_size)
         self._ref_blocks = BlockQueue(self.block_size)
         self._out = OutputQueue(self.block_size)
@@ -93,22 +94,26 @@ class NLMSEchoCanceller:
         return taps.reshape(-1)[: self.filter_length]
 
     def feed_reference(self, pcm: Pcm) -> None:
-        """Queue what the loudspeaker played; it is matched to microphone samples in order."""
-        samples = as_pcm(pcm, "reference pcm").astype(np.float64)
-        if self._reference.size:
-            samples = np.concatenate((self._reference, samples))
-        if samples.size > self._max_reference:
-            samples = samples[-self._max_reference :]
-        self._reference = samples
+        """Queue what the loudspeaker plays; it is matched to microphone samples in order, so
+        a whole reply may be fed at once. Beyond ``max_reference_s`` queued, the newest
+        samples are dropped (and counted in ``dropped_reference``): the queue's head stays
+        aligned with the microphone."""
+        self.dropped_reference += self._reference.push(as_pcm(pcm, "reference pcm"))
+
+    @property
+    def queued_reference(self) -> int:
+        """Reference samples fed but not yet matched with microphone audio."""
+        return self._reference.size
+
+    def discard_reference(self) -> None:
+        """Drop the reference not yet matched (playback was cancelled, e.g. on barge-in); the
+        learned echo path is kept."""
+        self._reference.clear()
 
     def process(self, mic_pcm: Pcm) -> Pcm:
         """Remove the echo of the reference from the microphone frame."""
         mic = as_pcm(mic_pcm, "mic_pcm").astype(np.float64)
-        taken = min(mic.size, self._reference.size)
-        reference = self._reference[:taken]
-        self._reference = self._reference[taken:]
-        if taken < mic.size:
-            reference = np.concatenate((reference, np.zeros(mic.size - taken)))
+        reference = self._reference.take(mic.size)
         mic_blocks = self._mic.blocks(mic)
         ref_blocks = self._ref_blocks.blocks(reference)
         if mic_blocks.shape[0] == 1:
