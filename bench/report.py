@@ -14,8 +14,11 @@ THROUGHPUT_GOALS = {
     "rooms_1000_concurrent": 5.0,
     "ai_reentry": 5.0,
     "swarm_routing": 5.0,
+    "voice_response": 5.0,
     "timeline_page_50k": 5.0,
 }
+#: framework-added latency from speech_end to the first reply frame, p99, microseconds
+VOICE_P99_CEILING_US = 5000.0
 #: the last 10% of a run at least this fraction of the first 10%'s throughput
 DECAY_FLOOR = 0.9
 #: p99 latency at most this multiple of p50
@@ -179,6 +182,16 @@ def goals(ours: dict[str, Result], published: dict[str, Result]) -> list[tuple[s
                 f"{name}: last 10% >= {DECAY_FLOOR:.0%} of first 10% throughput",
                 decay >= DECAY_FLOOR,
                 f"{decay:.2f} (p50-based {typical:.2f})",
+            )
+        )
+    voice = ours.get("voice_response")
+    if voice:
+        p99 = voice["p99_us"]
+        out.append(
+            (
+                f"voice_response: p99 < {VOICE_P99_CEILING_US:,.0f} us",
+                p99 < VOICE_P99_CEILING_US,
+                f"{p99:,.0f} us",
             )
         )
     timeline = ours.get("timeline_page_50k")

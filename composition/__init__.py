@@ -16,6 +16,7 @@ from roomkit.application.orchestration.strategies import (
     Supervisor,
     Swarm,
 )
+from roomkit.application.voice.channel import VoiceChannel
 from roomkit.domain.ai import AIContext, AIResponse, AITool, AIToolCall, ToolCallEvent
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import (
@@ -95,7 +96,6 @@ AudioVideoChannel = placeholder("AudioVideoChannel", "voice and video")
 RealtimeAudioVideoChannel = placeholder("RealtimeAudioVideoChannel", "realtime voice")
 RealtimeVoiceChannel = placeholder("RealtimeVoiceChannel", "realtime voice")
 VideoChannel = placeholder("VideoChannel", "voice and video")
-VoiceChannel = placeholder("VoiceChannel", "voice")
 
 __all__ = [
     "AIChannel",

@@ -26,6 +26,8 @@ from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
 from roomkit.application.sources import RestartPolicy, SourceSupervisor
+from roomkit.application.voice import sessions as voice_sessions
+from roomkit.application.voice.sessions import VoiceSessions
 from roomkit.container import build_container
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
@@ -49,8 +51,6 @@ from roomkit.domain.errors import (
     NotAvailableError,
     ParticipantNotFoundError,
     RoomKitError,
-    VoiceBackendNotConfiguredError,
-    VoiceNotConfiguredError,
 )
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.inbound import InboundMessage, InboundResult
@@ -60,6 +60,7 @@ from roomkit.domain.realtime import EphemeralEvent
 from roomkit.domain.room import Room, RoomTimers
 from roomkit.domain.sources import SourceHealth
 from roomkit.domain.tasks import Observation
+from roomkit.domain.voice import AudioFrame, TranscriptionResult, VoiceSession
 from roomkit.logging import configure_logging
 from roomkit.plugins.builtin.cli import CLIChannel
 from roomkit.plugins.registry import Registry, default_registry
@@ -158,6 +159,7 @@ class RoomKit:
         self._realtime = RealtimeEvents(self._runtime)
         self._outbox = OutboxRecovery(self._runtime, self._pipeline)
         self._sources = SourceSupervisor(self._runtime, self._pipeline.process)
+        self._voice = VoiceSessions(self._runtime, self._pipeline.process)
         self.stt = stt
         self.tts = tts
         self.voice = voice
@@ -369,12 +371,24 @@ class RoomKit:
         return result.event
 
     async def send_greeting(
-        self, room_id: str, channel_id: str | None = None, greeting: str | None = None
+        self,
+        room_id: str,
+        channel_id: str | None = None,
+        greeting: str | None = None,
+        *,
+        session: VoiceSession | None = None,
     ) -> RoomEvent:
         """Send an Agent's greeting (or ``greeting``) into the room from that agent; without
-        ``channel_id``, the agent that has the conversation in an orchestrated room goes first."""
+        ``channel_id``, the agent that has the conversation in an orchestrated room goes first.
+        With a voice ``session``, the greeting is spoken to that caller."""
         from roomkit.domain.content import TextContent
 
+        if session is not None:
+            named = self._runtime.channels.get(channel_id or session.channel_id)
+            text = greeting or getattr(named, "greeting", None)
+            if not text:
+                raise ValueError("no greeting to speak: pass greeting=... or an Agent's channel id")
+            return await self._voice.greet(session, text)
         room = await self._runtime.require_room(room_id)
         active = get_conversation_state(room).active_agent_id
         bindings = sorted(
@@ -703,30 +717,31 @@ class RoomKit:
             "channel_disconnected", channel_id=channel_id, connection_id=connection_id
         )
 
-    # subsystems that are not part of this installation yet --------------------------------
+    # voice ---------------------------------------------------------------------------------
     async def join(
-        self, room_id: str, channel_id: str, participant_id: str | None = None, **kwargs: Any
-    ) -> Any:
-        raise VoiceBackendNotConfiguredError(
-            f"cannot join {channel_id!r} in {room_id!r}: voice sessions are not built yet"
-        )
+        self,
+        room_id: str,
+        channel_id: str,
+        participant_id: str | None = None,
+        *,
+        metadata: dict[str, Any] | None = None,
+    ) -> VoiceSession:
+        """Open a voice session for ``participant_id`` on a VoiceChannel attached to the room."""
+        return await self._voice.join(room_id, channel_id, participant_id, metadata=metadata)
 
-    async def leave(self, session: Any) -> None:
-        raise VoiceBackendNotConfiguredError("voice sessions are not built yet")
+    async def leave(self, session: VoiceSession) -> None:
+        await self._voice.leave(session)
 
-    async def transcribe(self, audio: Any) -> Any:
-        if self.stt is None:
-            raise VoiceNotConfiguredError("no STT provider: pass RoomKit(stt=...)")
-        return await self.stt.transcribe(audio)
+    async def transcribe(self, audio: AudioFrame | bytes) -> TranscriptionResult:
+        """Speech to text with the kit's ``stt`` provider (bytes: mono 16-bit PCM at 16 kHz)."""
+        return await voice_sessions.transcribe(self.stt, audio)
 
-    async def synthesize(self, text: str, voice: str | None = None) -> Any:
-        if self.tts is None:
-            raise VoiceNotConfiguredError("no TTS provider: pass RoomKit(tts=...)")
-        return (
-            await self.tts.synthesize(text, voice=voice)
-            if voice
-            else await self.tts.synthesize(text)
-        )
+    async def synthesize(self, text: str, voice: str | None = None) -> AudioFrame:
+        """Text to speech with the kit's ``tts`` provider, as one frame."""
+        return await voice_sessions.synthesize(self.tts, text, voice)
+
+    async def send_dtmf(self, session: VoiceSession, digit: str, duration_ms: int = 160) -> None:
+        await self._voice.voice_channel(session.channel_id).send_dtmf(session, digit, duration_ms)
 
     # event sources -------------------------------------------------------------------------
     async def attach_source(
@@ -803,6 +818,7 @@ class RoomKit:
         self._closed = True
         rt = self._runtime
         await self._sources.close()
+        await self._voice.end_all()
         for channel in list(rt.channels.values()):
             await channel.close()
             provider = getattr(channel, "provider", None)

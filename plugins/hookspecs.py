@@ -78,7 +78,77 @@ def roomkit_register_clocks(register: Register) -> None:
 
 @hookspec
 def roomkit_register_sources(register: Register) -> None:
-    """Contribute SourceProvider adapters (event sources). Since version 1."""
+    """Contribute SourceProvider adapters (event sources). Since version 2."""
+
+
+@hookspec
+def roomkit_register_voice_backends(register: Register) -> None:
+    """Contribute VoiceBackend adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_stt_providers(register: Register) -> None:
+    """Contribute STTProvider adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_tts_providers(register: Register) -> None:
+    """Contribute TTSProvider adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_vad_providers(register: Register) -> None:
+    """Contribute VADProvider adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_resamplers(register: Register) -> None:
+    """Contribute Resampler adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_aec_providers(register: Register) -> None:
+    """Contribute AECProvider (echo cancellation) adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_agc_providers(register: Register) -> None:
+    """Contribute AGCProvider (automatic gain control) adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_denoisers(register: Register) -> None:
+    """Contribute DenoiserProvider adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_diarization_providers(register: Register) -> None:
+    """Contribute DiarizationProvider adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_dtmf_detectors(register: Register) -> None:
+    """Contribute DTMFDetector adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_audio_recorders(register: Register) -> None:
+    """Contribute AudioRecorder adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_turn_detectors(register: Register) -> None:
+    """Contribute TurnDetector adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_backchannel_detectors(register: Register) -> None:
+    """Contribute BackchannelDetector adapters. Since version 2."""
+
+
+@hookspec
+def roomkit_register_audio_postprocessors(register: Register) -> None:
+    """Contribute AudioPostProcessor adapters. Since version 2."""
 
 
 #: plugin hook name -> the port it contributes to (the key used by ``Registry.create``).
@@ -93,4 +163,18 @@ PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_telemetry_providers": "telemetry",
     "roomkit_register_clocks": "clock",
     "roomkit_register_sources": "source",
+    "roomkit_register_voice_backends": "voice_backend",
+    "roomkit_register_stt_providers": "stt_provider",
+    "roomkit_register_tts_providers": "tts_provider",
+    "roomkit_register_vad_providers": "vad_provider",
+    "roomkit_register_resamplers": "resampler",
+    "roomkit_register_aec_providers": "aec_provider",
+    "roomkit_register_agc_providers": "agc_provider",
+    "roomkit_register_denoisers": "denoiser",
+    "roomkit_register_diarization_providers": "diarization_provider",
+    "roomkit_register_dtmf_detectors": "dtmf_detector",
+    "roomkit_register_audio_recorders": "audio_recorder",
+    "roomkit_register_turn_detectors": "turn_detector",
+    "roomkit_register_backchannel_detectors": "backchannel_detector",
+    "roomkit_register_audio_postprocessors": "audio_postprocessor",
 }

@@ -17,12 +17,29 @@ class Agent(AIChannel):
         role: str | None = None,
         description: str | None = None,
         greeting: str | None = None,
+        stt: Any = None,
+        tts: Any = None,
+        backend: Any = None,
+        pipeline: Any = None,
+        interruption: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(channel_id, provider, **kwargs)
         self.role = role
         self.description = description
         self.greeting = greeting
+        #: a voice agent's speech settings, for a VoiceChannel that speaks for it
+        self.voice_settings: dict[str, Any] = {
+            k: v
+            for k, v in {
+                "stt": stt,
+                "tts": tts,
+                "backend": backend,
+                "pipeline": pipeline,
+                "interruption": interruption,
+            }.items()
+            if v is not None
+        }
 
     @property
     def info(self) -> dict[str, Any]:

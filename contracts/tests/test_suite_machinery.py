@@ -13,13 +13,19 @@ import pytest
 
 import roomkit_contracts
 from roomkit_contracts import (
+    AECProviderContract,
     AIProviderContract,
     ContractSuite,
     ConversationStoreContract,
+    DTMFDetectorContract,
     IdentityResolverContract,
     MemoryProviderContract,
     RealtimeBackendContract,
     RoomLockManagerContract,
+    STTProviderContract,
+    TTSProviderContract,
+    VADProviderContract,
+    VoiceBackendContract,
 )
 from roomkit_contracts.base import HINT_PREFIX
 
@@ -32,6 +38,12 @@ CONTRACTS: list[type[ContractSuite]] = [
     IdentityResolverContract,
     AIProviderContract,
     MemoryProviderContract,
+    VoiceBackendContract,
+    STTProviderContract,
+    TTSProviderContract,
+    VADProviderContract,
+    DTMFDetectorContract,
+    AECProviderContract,
 ]
 ids = [c.__name__ for c in CONTRACTS]
 
@@ -197,7 +209,37 @@ class TestMemory(MemoryProviderContract):
     @pytest.fixture
     def memory(self):
         return SlidingWindowMemory(max_events=3)
+
+from roomkit.domain.voice import AudioFrame
+from roomkit.plugins.builtin.mock_speech import MockSTTProvider, MockTTSProvider
+from roomkit.plugins.builtin.mock_voice_stages import MockAECProvider
+from roomkit_contracts import (
+    AECProviderContract, STTProviderContract, STTScenario, TTSProviderContract,
+)
+
+class TestSTT(STTProviderContract):
+    @pytest.fixture
+    def stt_scenario(self):
+        return STTScenario(MockSTTProvider(["hi"]), AudioFrame(b"\\0\\0" * 160), "hi")
+
+class TestTTS(TTSProviderContract):
+    @pytest.fixture
+    def tts(self):
+        return MockTTSProvider()
+
+class TestAEC(AECProviderContract):
+    cancels_echo = False
+
+    @pytest.fixture
+    def aec(self):
+        return MockAECProvider()
 """
+
+
+SANDBOXED_PORTS = {
+    "ConversationStore", "RoomLockManager", "RealtimeBackend", "IdentityResolver", "AIProvider",
+    "MemoryProvider", "STTProvider", "TTSProvider", "AECProvider",
+}  # fmt: skip
 
 
 def test_builtin_adapters_pass_in_asyncio_strict_mode(run_suite: RunSuite) -> None:
@@ -206,10 +248,13 @@ def test_builtin_adapters_pass_in_asyncio_strict_mode(run_suite: RunSuite) -> No
     expected_skips = {
         "TestLocks::test_peer_managers_exclude_each_other",
         "TestRealtime::test_events_reach_subscribers_of_a_peer",
+        "TestAEC::test_echo_of_the_reference_is_reduced",
     }
     assert expected_skips <= run.skipped
-    total = sum(len(c.contract_tests()) for c in CONTRACTS)
-    run.result.assert_outcomes(passed=total - 2, skipped=2)
+    # the scripted VAD, DTMF and backend suites run in test_voice_adapters.py
+    sandboxed = [c for c in CONTRACTS if c.port.__name__ in SANDBOXED_PORTS]
+    total = sum(len(c.contract_tests()) for c in sandboxed)
+    run.result.assert_outcomes(passed=total - 3, skipped=3)
 
 
 def test_contract_marker_selects_contract_tests(run_suite: RunSuite) -> None:

@@ -12,6 +12,9 @@ from roomkit.plugins.builtin import (
     mock_ai,
     mock_identity,
     mock_messaging,
+    mock_speech,
+    mock_voice_backend,
+    mock_voice_stages,
     noop_telemetry,
     queue_source,
     transport,
@@ -32,4 +35,7 @@ PLUGINS: tuple[ModuleType, ...] = (
     clock,
     noop_telemetry,
     queue_source,
+    mock_voice_backend,
+    mock_speech,
+    mock_voice_stages,
 )

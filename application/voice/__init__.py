@@ -1,0 +1,1 @@
+"""Voice use cases: the audio pipeline engine, sessions, turn taking, interruption, playback."""

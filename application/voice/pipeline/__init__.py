@@ -1,0 +1,1 @@
+"""The audio pipeline: independent stages, ordered in ``engine``."""

@@ -1,0 +1,1 @@
+"""One module per pipeline stage; they never import each other (import-linter checks it)."""

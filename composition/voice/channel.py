@@ -1,0 +1,5 @@
+"""VoiceChannel."""
+
+from roomkit.application.voice.channel import VoiceChannel
+
+__all__ = ["VoiceChannel"]

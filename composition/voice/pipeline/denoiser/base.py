@@ -1,0 +1,7 @@
+"""The denoiser stage: the port."""
+
+from roomkit.ports.voice import (
+    DenoiserProvider,
+)
+
+__all__ = ["DenoiserProvider"]

@@ -1,0 +1,7 @@
+"""The postprocessor stage: the port."""
+
+from roomkit.ports.voice import (
+    AudioPostProcessor,
+)
+
+__all__ = ["AudioPostProcessor"]

@@ -1,0 +1,11 @@
+"""The turn stage: its port and settings."""
+
+from roomkit.domain.voice import (
+    TurnDecision,
+)
+from roomkit.ports.voice import (
+    TurnContext,
+    TurnDetector,
+)
+
+__all__ = ["TurnContext", "TurnDecision", "TurnDetector"]
