@@ -1,12 +1,14 @@
-"""Loopback feeds on 127.0.0.1: a WebSocket server and a Server-Sent Events server, each
-sending what the test queues."""
+"""Loopback feeds on 127.0.0.1 as fixtures: a WebSocket server and a Server-Sent Events
+server, each sending what the test queues."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest_asyncio
 import websockets
 
 
@@ -104,3 +106,19 @@ class SSEFeed:
         for task in self._handlers:
             task.cancel()
         self._server.close()
+
+
+@pytest_asyncio.fixture
+async def ws_feed() -> AsyncIterator[tuple[WebSocketFeed, str]]:
+    feed = WebSocketFeed()
+    url = await feed.start()
+    yield feed, url
+    await feed.stop()
+
+
+@pytest_asyncio.fixture
+async def sse_feed() -> AsyncIterator[tuple[SSEFeed, str]]:
+    feed = SSEFeed()
+    url = await feed.start()
+    yield feed, url
+    await feed.stop()
