@@ -78,7 +78,7 @@ def roomkit_register_clocks(register: Register) -> None:
 
 @hookspec
 def roomkit_register_sources(register: Register) -> None:
-    """Contribute SourceProvider adapters (event sources). Since version 1."""
+    """Contribute SourceProvider adapters (event sources). Since version 2."""
 
 
 #: plugin hook name -> the port it contributes to (the key used by ``Registry.create``).
