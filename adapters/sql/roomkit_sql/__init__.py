@@ -8,7 +8,7 @@ _HOME = {
     "LockTimeoutError": "locks",
     "PostgresLockManager": "locks",
     "PostgresRealtime": "realtime",
-    "PostgresStore": "store",
+    "PostgresStore": "postgres",
     "SQLStore": "store",
     "SQLiteStore": "store",
     "SchemaVersionError": "store",

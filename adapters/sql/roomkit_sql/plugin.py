@@ -22,7 +22,7 @@ class SQLiteSettings(BaseModel):
 
 
 def build_postgres(settings: PostgresSettings) -> object:
-    from roomkit_sql.store import PostgresStore
+    from roomkit_sql.postgres import PostgresStore
 
     return PostgresStore(settings.dsn, schema=settings.schema_name)
 

@@ -661,26 +661,6 @@ class SQLStore(ConversationStore):
         return total - 1 - (-1 if last is None else int(last))
 
 
-class PostgresStore(SQLStore):
-    """``PostgresStore("postgresql://user:pass@host/db")``, then ``await store.init(...)``."""
-
-    def __init__(self, dsn: str, *, schema: str | None = None) -> None:
-        url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+asyncpg://", dsn)
-        if not url.startswith("postgresql+asyncpg://"):
-            raise ValueError(f"not a PostgreSQL DSN: {dsn!r}")
-        super().__init__(url, schema=schema)
-
-    def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
-        settings = {"search_path": self.schema} if self.schema else {}
-        return create_async_engine(
-            self.url,
-            poolclass=AsyncAdaptedQueuePool,
-            pool_size=max(1, min_size),
-            max_overflow=max(0, max_size - min_size),
-            connect_args={"timeout": connect_timeout, "server_settings": settings},
-        )
-
-
 class SQLiteStore(SQLStore):
     """``SQLiteStore("rooms.db")``: one writer connection, so appends serialise."""
 
