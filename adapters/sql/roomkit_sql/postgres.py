@@ -38,21 +38,39 @@ SELECT r.data,
                             ORDER BY idx DESC LIMIT $2) e ORDER BY e.idx)
 FROM rooms r WHERE r.id = $1
 """
-_LOCK_ROOM = "SELECT data, event_count FROM rooms WHERE id = $1 FOR UPDATE"
-# the event, the room's counters and the outbox rows in one statement
+# One statement, one round trip and one commit per message: the room's UPDATE takes its row lock
+# and yields the index (a concurrent append waits, then sees the new count), the event is inserted
+# with that index written into its JSON, then its outbox rows. A unique violation (a duplicate
+# provider_message_id) fails the whole statement, the count included, so indexes stay gap-free.
 _APPEND = """
-WITH ev AS (
-  INSERT INTO events (room_id, idx, id, provider_message_id, data) VALUES ($1, $2, $3, $4, $5)
-), rm AS (
-  UPDATE rooms SET event_count = $2 + 1, data = $6 WHERE id = $1
+WITH rm AS (
+  UPDATE rooms SET event_count = event_count + 1,
+    data = jsonb_set(jsonb_set(jsonb_set(data::jsonb,
+      '{event_count}', to_jsonb(event_count + 1)),
+      '{latest_index}', to_jsonb(event_count)),
+      '{last_activity_at}', CASE
+        WHEN (data::jsonb ->> 'last_activity_at')::timestamptz >= $6::text::timestamptz
+        THEN data::jsonb -> 'last_activity_at' ELSE to_jsonb($6::text) END)::text
+  WHERE id = $1
+  RETURNING event_count - 1 AS idx
+), ev AS (
+  INSERT INTO events (room_id, idx, id, provider_message_id, data)
+  SELECT $1, rm.idx, $2, $3, jsonb_set($4::jsonb, '{index}', to_jsonb(rm.idx))::text FROM rm
+), ob AS (
+  INSERT INTO outbox (event_id, channel_id, room_id, state, attempts, created_at, updated_at)
+  SELECT $2, c, $1, 'pending', 0, $7, $7 FROM rm, unnest($5::text[]) AS c
 )
-INSERT INTO outbox (event_id, channel_id, room_id, state, attempts, created_at, updated_at)
-SELECT $3, c, $1, 'pending', 0, $8, $8 FROM unnest($7::text[]) AS c
+SELECT idx FROM rm
 """
+# Settling commits without waiting for the WAL flush (synchronous_commit off for this statement's
+# transaction only): a crash can lose the last fraction of a second of settlements, whose entries
+# are then pending again and delivered once more by recover_deliveries (at least once, as the
+# outbox promises), while the event itself was committed durably.
 _SETTLE = """
 UPDATE outbox AS o SET state = s.state, attempts = o.attempts + s.attempts,
   last_error = s.error, updated_at = $2
-FROM unnest($3::text[], $4::text[], $5::int[], $6::text[]) AS s(channel_id, state, attempts, error)
+FROM unnest($3::text[], $4::text[], $5::int[], $6::text[]) AS s(channel_id, state, attempts, error),
+  (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
 WHERE o.event_id = $1 AND o.channel_id = s.channel_id
 """
 _FIND_PARTICIPANT = (
@@ -186,40 +204,31 @@ class PostgresStore(SQLStore):
         import asyncpg
 
         now = utcnow()
-        pool = await self._p()
+        stored = event.model_copy(update={"stored_at": now})
+        created = stored.model_dump(mode="json", include={"created_at"})["created_at"]
         try:
-            async with pool.acquire() as conn, conn.transaction():
-                row = await conn.fetchrow(_LOCK_ROOM, event.room_id)
-                if row is None:
-                    raise KeyError(f"room {event.room_id!r} does not exist")
-                index = int(row[1])
-                stored = event.model_copy(update={"index": index, "stored_at": now})
-                room = self._room(row[0])
-                room = room.model_copy(
-                    update={
-                        "event_count": index + 1,
-                        "latest_index": index,
-                        "last_activity_at": max(room.last_activity_at, stored.created_at),
-                    }
-                )
-                await conn.execute(
-                    _APPEND,
-                    stored.room_id,
-                    index,
-                    stored.id,
-                    stored.provider_message_id,
-                    stored.model_dump_json(),
-                    room.model_dump_json(),
-                    list(dict.fromkeys(deliveries)),
-                    now.isoformat(),
-                )
+            index = await (await self._p()).fetchval(
+                _APPEND,
+                stored.room_id,
+                stored.id,
+                stored.provider_message_id,
+                stored.model_dump_json(),
+                list(dict.fromkeys(deliveries)),
+                created,
+                now.isoformat(),
+            )
         except asyncpg.UniqueViolationError as exc:
             if event.provider_message_id and await self.find_event_by_provider_message_id(
                 event.room_id, event.provider_message_id
             ):
                 raise DuplicateEventError(event.room_id, event.provider_message_id) from exc
             raise ValueError(f"event {event.id!r} is already stored") from exc
-        return stored
+        except asyncpg.UntranslatableCharacterError:
+            # JSON with \u0000 has no jsonb form: the transaction that leaves the text as it is
+            return await super().add_event(event, deliveries)
+        if index is None:
+            raise KeyError(f"room {event.room_id!r} does not exist")
+        return stored.model_copy(update={"index": int(index)})
 
     async def mark_delivery(
         self,
