@@ -202,9 +202,7 @@ class ConversationStore(ABC):
     ) -> None:
         """Record the outcome of delivering ``event_id`` to ``channel_id``."""
 
-    async def mark_deliveries(
-        self, event_id: str, outcomes: Sequence[DeliverySettlement]
-    ) -> None:
+    async def mark_deliveries(self, event_id: str, outcomes: Sequence[DeliverySettlement]) -> None:
         """Settle several of ``event_id``'s outbox entries at once (a broadcast's targets).
 
         The default marks them one by one; durable stores do it in one statement."""

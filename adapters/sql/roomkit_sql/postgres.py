@@ -189,9 +189,7 @@ class PostgresStore(SQLStore):
     async def find_participant(
         self, room_id: str, channel_id: str, external_id: str
     ) -> Participant | None:
-        data = await (await self._p()).fetchval(
-            _FIND_PARTICIPANT, room_id, channel_id, external_id
-        )
+        data = await (await self._p()).fetchval(_FIND_PARTICIPANT, room_id, channel_id, external_id)
         return self._participant(data) if data else None
 
     async def find_event_by_provider_message_id(

@@ -14,7 +14,8 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import event as sa_event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
@@ -26,7 +27,7 @@ from roomkit.domain.enums import RoomStatus
 from roomkit.domain.errors import DuplicateEventError, RoomKitError
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.identity import Identity
-from roomkit.domain.outbox import OutboxEntry, OutboxState
+from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
@@ -593,6 +594,40 @@ class SQLStore(ConversationStore):
                 )
             )
 
+    async def mark_deliveries(self, event_id: str, outcomes: Sequence[DeliverySettlement]) -> None:
+        if not outcomes:
+            return
+        stamp = utcnow().isoformat()
+        statement = (
+            update(t.outbox)
+            .where(
+                and_(
+                    t.outbox.c.event_id == bindparam("e_id"),
+                    t.outbox.c.channel_id == bindparam("c_id"),
+                )
+            )
+            .values(
+                state=bindparam("new_state"),
+                attempts=t.outbox.c.attempts + bindparam("tries"),
+                last_error=bindparam("err"),
+                updated_at=stamp,
+            )
+        )
+        async with self._tx() as conn:
+            await conn.execute(
+                statement,
+                [
+                    {
+                        "e_id": event_id,
+                        "c_id": o.channel_id,
+                        "new_state": OutboxState(o.state).value,
+                        "tries": o.attempts,
+                        "err": o.error,
+                    }
+                    for o in outcomes
+                ],
+            )
+
     async def list_outbox(
         self, state: OutboxState, *, room_id: str | None = None, limit: int = 100
     ) -> list[OutboxEntry]:
@@ -662,17 +697,32 @@ class SQLStore(ConversationStore):
 
 
 class SQLiteStore(SQLStore):
-    """``SQLiteStore("rooms.db")``: one writer connection, so appends serialise."""
+    """``SQLiteStore("rooms.db")``: one writer connection, so appends serialise.
+
+    The database is in WAL mode with ``synchronous=NORMAL``: a commit appends to the log without
+    an fsync each time, and survives a crash of the process (the operating system keeps the
+    write); a power loss can roll back the last commits, never corrupt the file."""
 
     def __init__(self, path: str) -> None:
         super().__init__(f"sqlite+aiosqlite:///{path}")
         self.path = path
 
     def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
-        return create_async_engine(
+        engine = create_async_engine(
             self.url,
             poolclass=AsyncAdaptedQueuePool,
             pool_size=1,
             max_overflow=0,
             connect_args={"timeout": connect_timeout},
         )
+        sa_event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
