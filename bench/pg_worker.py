@@ -167,8 +167,8 @@ async def process(dsn: str, rooms: list[str], n: int) -> dict[str, Any]:
     from roomkit_sql import PostgresLockManager, PostgresStore
 
     store = PostgresStore(dsn)
-    await store.init(min_size=1, max_size=10)
-    kit = RoomKit(store=store, lock_manager=PostgresLockManager(dsn))
+    await store.init(min_size=1, max_size=len(rooms))  # a connection per room in flight
+    kit = RoomKit(store=store, lock_manager=PostgresLockManager(dsn, max_size=len(rooms)))
     kit.register_channel(WebSocketChannel("in"))
     await kit.process_inbound(message("warm-up"), room_id=rooms[0])
     print("READY", flush=True)

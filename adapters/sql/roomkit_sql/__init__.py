@@ -10,7 +10,7 @@ _HOME = {
     "PostgresRealtime": "realtime",
     "PostgresStore": "postgres",
     "SQLStore": "store",
-    "SQLiteStore": "store",
+    "SQLiteStore": "sqlite",
     "SchemaVersionError": "store",
     "StoreUnavailableError": "store",
 }

@@ -54,8 +54,12 @@ class PostgresLockManager(RoomLockManager):
         max_size: int = 20,
         connect_timeout: float = 10.0,
         handovers: int = 16,
+        namespace: str = "",
     ) -> None:
         self.dsn = plain_dsn(dsn)
+        # advisory locks are per database: deployments sharing one (a schema each) pass their
+        # own namespace so that their rooms of the same name do not lock each other
+        self.namespace = namespace
         self.timeout = timeout
         self.max_size = max_size
         self.connect_timeout = connect_timeout
@@ -121,7 +125,9 @@ class PostgresLockManager(RoomLockManager):
         acquired = False
         try:
             await conn.execute(
-                "SELECT pg_advisory_lock(hashtextextended($1, 0))", room_id, timeout=wait
+                "SELECT pg_advisory_lock(hashtextextended($1, 0))",
+                self._key(room_id),
+                timeout=wait,
             )
             acquired = True
         except TimeoutError as exc:
@@ -131,11 +137,15 @@ class PostgresLockManager(RoomLockManager):
                 await asyncio.shield(self._release(pool, conn, room_id, False))
         return conn
 
-    @staticmethod
-    async def _release(pool: Any, conn: Any, room_id: str, acquired: bool) -> None:
+    def _key(self, room_id: str) -> str:
+        return f"{self.namespace}:{room_id}" if self.namespace else room_id
+
+    async def _release(self, pool: Any, conn: Any, room_id: str, acquired: bool) -> None:
         try:
             if acquired:
-                await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", room_id)
+                await conn.execute(
+                    "SELECT pg_advisory_unlock(hashtextextended($1, 0))", self._key(room_id)
+                )
             else:  # a wait that was cancelled may still have won the lock at the last moment
                 await conn.execute("SELECT pg_advisory_unlock_all()")
         finally:

@@ -129,8 +129,8 @@ class PostgresStore(SQLStore):
         return create_async_engine(
             self.url,
             poolclass=AsyncAdaptedQueuePool,
-            pool_size=max(1, min(2, max_size)),
-            max_overflow=max(0, min(2, max_size - 2)),
+            pool_size=1,
+            max_overflow=max(0, min(2, max_size - 1)),
             connect_args={"timeout": connect_timeout, "server_settings": self._settings()},
         )
 

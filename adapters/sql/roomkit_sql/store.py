@@ -15,10 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
-from sqlalchemy import event as sa_event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from roomkit.domain.base import utcnow
 from roomkit.domain.channel import ChannelBinding
@@ -694,35 +692,3 @@ class SQLStore(ConversationStore):
             ).scalar()
         total = await self.get_event_count(room_id)
         return total - 1 - (-1 if last is None else int(last))
-
-
-class SQLiteStore(SQLStore):
-    """``SQLiteStore("rooms.db")``: one writer connection, so appends serialise.
-
-    The database is in WAL mode with ``synchronous=NORMAL``: a commit appends to the log without
-    an fsync each time, and survives a crash of the process (the operating system keeps the
-    write); a power loss can roll back the last commits, never corrupt the file."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(f"sqlite+aiosqlite:///{path}")
-        self.path = path
-
-    def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
-        engine = create_async_engine(
-            self.url,
-            poolclass=AsyncAdaptedQueuePool,
-            pool_size=1,
-            max_overflow=0,
-            connect_args={"timeout": connect_timeout},
-        )
-        sa_event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cursor.close()

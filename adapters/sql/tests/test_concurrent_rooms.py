@@ -35,7 +35,9 @@ async def test_twenty_rooms_at_once_keep_every_index_and_delivery(pg_dsn: str) -
     for _ in range(2):
         store = PostgresStore(pg_dsn, schema=schema)
         await store.init(min_size=1, max_size=6)
-        kit = RoomKit(store=store, lock_manager=PostgresLockManager(pg_dsn, max_size=6))
+        kit = RoomKit(
+            store=store, lock_manager=PostgresLockManager(pg_dsn, max_size=6, namespace=schema)
+        )
         kit.register_channel(WebSocketChannel("in"))
         for n in range(RECEIVERS):
             ws = WebSocketChannel(f"out-{n}")

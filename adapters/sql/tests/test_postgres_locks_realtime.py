@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -20,15 +21,22 @@ from roomkit_contracts import RealtimeBackendContract, RoomLockManagerContract
 class TestPostgresLocks(RoomLockManagerContract):
     process_local = False
 
+    @pytest.fixture
+    def namespace(self) -> str:
+        """Rooms of this test only: other runs on the same database use the same room names."""
+        return f"t{uuid.uuid4().hex[:10]}"
+
     @pytest_asyncio.fixture
-    async def lock_manager(self, pg_dsn: str) -> AsyncIterator[PostgresLockManager]:
-        manager = PostgresLockManager(pg_dsn, timeout=10)
+    async def lock_manager(self, pg_dsn: str, namespace: str) -> AsyncIterator[PostgresLockManager]:
+        manager = PostgresLockManager(pg_dsn, timeout=10, namespace=namespace)
         yield manager
         await manager.close()
 
     @pytest_asyncio.fixture
-    async def peer_lock_manager(self, pg_dsn: str) -> AsyncIterator[PostgresLockManager]:
-        manager = PostgresLockManager(pg_dsn, timeout=10)
+    async def peer_lock_manager(
+        self, pg_dsn: str, namespace: str
+    ) -> AsyncIterator[PostgresLockManager]:
+        manager = PostgresLockManager(pg_dsn, timeout=10, namespace=namespace)
         yield manager
         await manager.close()
 
@@ -87,3 +95,22 @@ async def test_lock_wait_times_out_clearly(pg_dsn: str) -> None:
     finally:
         await holder.close()
         await waiter.close()
+
+
+async def test_namespaces_keep_same_named_rooms_apart(pg_dsn: str) -> None:
+    tag = uuid.uuid4().hex[:8]
+    first = PostgresLockManager(pg_dsn, timeout=5, namespace=f"{tag}-a")
+    second = PostgresLockManager(pg_dsn, timeout=5, namespace=f"{tag}-b")
+    same = PostgresLockManager(pg_dsn, timeout=0.3, namespace=f"{tag}-a")
+    try:
+        async with first.locked("room-1"):
+            async with second.locked("room-1"):  # another deployment's room-1: not blocked
+                pass
+            from roomkit_sql.locks import LockTimeoutError
+
+            with pytest.raises(LockTimeoutError):  # the same deployment's room-1 is
+                async with same.locked("room-1"):
+                    pass
+    finally:
+        for manager in (first, second, same):
+            await manager.close()
