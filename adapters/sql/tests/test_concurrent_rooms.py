@@ -92,3 +92,24 @@ async def test_twenty_rooms_at_once_keep_every_index_and_delivery(pg_dsn: str) -
         store = PostgresStore(pg_dsn, schema=schema)
         await store.drop_all()
         await store.close()
+
+
+async def test_text_without_a_jsonb_form_is_stored_as_it_is(pg_store: PostgresStore) -> None:
+    """A NUL character (\\u0000 in JSON) has no jsonb form: the append takes the transaction path
+    and the event is stored and read back unchanged, with the next index."""
+    kit = RoomKit(store=pg_store)
+    kit.register_channel(WebSocketChannel("in"))
+    await kit.create_room(room_id="r")
+    await kit.attach_channel("r", "in")
+    for body in ("before", "nul \x00 inside", "after"):
+        await kit.process_inbound(
+            InboundMessage(channel_id="in", sender_id="u", content=TextContent(body=body)),
+            room_id="r",
+        )
+    timeline = await kit.get_timeline("r")
+    assert [(e.index, e.content.body) for e in timeline] == [  # type: ignore[union-attr]
+        (0, "before"),
+        (1, "nul \x00 inside"),
+        (2, "after"),
+    ]
+    assert (await pg_store.get_room("r")).event_count == 3  # type: ignore[union-attr]
