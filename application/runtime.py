@@ -81,16 +81,18 @@ class Runtime:
 
     async def context(self, room: Room | str) -> RoomContext:
         """Load a room's context once: room, bindings, participants, the newest events."""
-        if isinstance(room, str):
-            room = await self.require_room(room)
-        store = self.store
-        limit = self.settings.context_event_limit
+        room_id = room if isinstance(room, str) else room.id
+        snapshot = await self.store.get_room_snapshot(room_id, self.settings.context_event_limit)
+        if snapshot is None:
+            if isinstance(room, str):
+                raise RoomNotFoundError(room_id)
+            return assemble(RoomContext, room=room, bindings=[], participants=[], recent_events=[])
         return assemble(
             RoomContext,
-            room=room,
-            bindings=await store.list_bindings(room.id),
-            participants=await store.list_participants(room.id),
-            recent_events=await store.list_recent_events(room.id, limit) if limit else [],
+            room=snapshot.room if isinstance(room, str) else room,
+            bindings=snapshot.bindings,
+            participants=snapshot.participants,
+            recent_events=snapshot.recent_events,
         )
 
     def breaker(self, channel_id: str) -> CircuitBreaker:

@@ -5,6 +5,7 @@
     python -m bench --scenarios single_channel,fan_out_10 --n 2000 --json out.json
     python -m bench --target both --repeat 3          # 3 runs each, the median one reported
     python -m bench --profile rooms_1000_concurrent   # cProfile of one scenario on ours
+    python -m bench postgres                          # PostgreSQL scenarios (bench/postgres.py)
 
 Every scenario runs in a fresh subprocess per implementation (the same bench code, the other
 interpreter), prints one JSON line, and the parent collects them. The results of the last run go
@@ -314,4 +315,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["postgres"]:  # ./dev bench postgres [args]: the durable store
+        import runpy
+
+        sys.argv = ["python -m bench.postgres", *sys.argv[2:]]
+        runpy.run_module("bench.postgres", run_name="__main__")
+        sys.exit(0)
     sys.exit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import Field
 
@@ -26,3 +27,12 @@ class OutboxEntry(Model):
     last_error: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DeliverySettlement(NamedTuple):
+    """The outcome of one target of a broadcast, to settle its outbox entry with."""
+
+    channel_id: str
+    state: OutboxState
+    attempts: int
+    error: str | None = None

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
 from roomkit.domain.enums import RoomStatus
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.identity import Identity
-from roomkit.domain.outbox import OutboxEntry, OutboxState
+from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
+
+
+class RoomSnapshot(NamedTuple):
+    """What a room's context is built from, read together."""
+
+    room: Room
+    bindings: list[ChannelBinding]
+    participants: list[Participant]
+    recent_events: list[RoomEvent]
 
 
 class ConversationStore(ABC):
@@ -69,6 +79,20 @@ class ConversationStore(ABC):
     @abstractmethod
     async def list_recent_events(self, room_id: str, limit: int = 50) -> list[RoomEvent]:
         """The newest ``limit`` events, oldest first."""
+
+    async def get_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
+        """The room, its bindings and participants and its newest ``event_limit`` events.
+
+        The default reads them one after the other; a networked store answers in one round."""
+        room = await self.get_room(room_id)
+        if room is None:
+            return None
+        return RoomSnapshot(
+            room,
+            await self.list_bindings(room_id),
+            await self.list_participants(room_id),
+            await self.list_recent_events(room_id, event_limit) if event_limit else [],
+        )
 
     @abstractmethod
     async def get_event_count(self, room_id: str) -> int: ...
@@ -181,6 +205,15 @@ class ConversationStore(ABC):
         error: str | None = None,
     ) -> None:
         """Record the outcome of delivering ``event_id`` to ``channel_id``."""
+
+    async def mark_deliveries(self, event_id: str, outcomes: Sequence[DeliverySettlement]) -> None:
+        """Settle several of ``event_id``'s outbox entries at once (a broadcast's targets).
+
+        The default marks them one by one; durable stores do it in one statement."""
+        for outcome in outcomes:
+            await self.mark_delivery(
+                event_id, outcome.channel_id, outcome.state, outcome.attempts, outcome.error
+            )
 
     async def list_outbox(
         self, state: OutboxState, *, room_id: str | None = None, limit: int = 100

@@ -29,7 +29,7 @@ from roomkit.domain.delivery import ChannelOutput, DeliveryResult
 from roomkit.domain.enums import ChannelCategory, DeliveryState
 from roomkit.domain.errors import DeliveryTimeoutError
 from roomkit.domain.event import RoomEvent
-from roomkit.domain.outbox import OutboxState
+from roomkit.domain.outbox import DeliverySettlement, OutboxState
 from roomkit.domain.tasks import Observation, Task
 from roomkit.domain.transcoding import transcode
 
@@ -82,23 +82,28 @@ class EventRouter:
         if not targets:
             return outcome
         source = context.get_binding(event.source.channel_id) or _system_binding(event)
+        # outcomes are noted per target and settled in batches, one store call each
+        settled: list[DeliverySettlement] | None = [] if self._rt.store.supports_outbox else None
         if len(targets) == 1:
-            pairs = [await self._deliver_one(event, source, targets[0], context)]
+            pairs = [await self._deliver_one(event, source, targets[0], context, settled)]
         else:
             # Eager tasks run each delivery at once until it first waits: a delivery that never
             # waits (an in-process callback) costs no trip through the event loop, while slow
             # ones (HTTP to a provider) still overlap.
             loop = asyncio.get_running_loop()
-            pairs = await asyncio.gather(
-                *(
-                    asyncio.Task(
-                        self._deliver_one(event, source, target, context),
-                        loop=loop,
-                        eager_start=True,
-                    )
-                    for target in targets
+            running = [
+                asyncio.Task(
+                    self._deliver_one(event, source, target, context, settled),
+                    loop=loop,
+                    eager_start=True,
                 )
-            )
+                for target in targets
+            ]
+            if settled:  # the deliveries that finished at once, before waiting for the others
+                await self._settle(event, settled)
+            pairs = await asyncio.gather(*running)
+        if settled:
+            await self._settle(event, settled)
         for binding, (result, output) in zip(targets, pairs, strict=True):
             if result is not None:
                 outcome.results.append(result)
@@ -113,7 +118,12 @@ class EventRouter:
         return outcome
 
     async def _deliver_one(
-        self, event: RoomEvent, source: ChannelBinding, target: ChannelBinding, context: RoomContext
+        self,
+        event: RoomEvent,
+        source: ChannelBinding,
+        target: ChannelBinding,
+        context: RoomContext,
+        settled: list[DeliverySettlement] | None = None,
     ) -> tuple[DeliveryResult | None, ChannelOutput | None]:
         rt = self._rt
         channel = rt.channels[target.channel_id]
@@ -124,7 +134,7 @@ class EventRouter:
         else:
             content = await transcoder.transcode(event.content, source, target)
         if content is None:
-            await self._mark(event, target, OutboxState.DELIVERED, 0, "skipped: not representable")
+            self._mark(settled, target, OutboxState.DELIVERED, 0, "skipped: not representable")
             return self._result(event, target, DeliveryState.SKIPPED, 0, started), None
         delivered = event if content is event.content else evolve(event, content=content)
         send = (
@@ -145,7 +155,7 @@ class EventRouter:
                 error=f"circuit for channel {target.channel_id!r} is open",
             )
             await self._record_failure(result, context, None)
-            await self._mark(event, target, OutboxState.DEAD, 0, result.error)
+            self._mark(settled, target, OutboxState.DEAD, 0, result.error)
             return result, None
 
         policy = target.retry_policy
@@ -175,34 +185,32 @@ class EventRouter:
                 event, target, DeliveryState.FAILED, exc.attempts, started, error=error
             )
             await self._record_failure(result, context, exc.last)
-            await self._mark(event, target, OutboxState.DEAD, exc.attempts, error)
+            self._mark(settled, target, OutboxState.DEAD, exc.attempts, error)
             return result, None
         breaker.record_success()
-        await self._mark(event, target, OutboxState.DELIVERED, attempts)
+        self._mark(settled, target, OutboxState.DELIVERED, attempts)
         return None, output
 
-    async def _mark(
-        self,
-        event: RoomEvent,
+    @staticmethod
+    def _mark(
+        settled: list[DeliverySettlement] | None,
         target: ChannelBinding,
         state: OutboxState,
         attempts: int,
         error: str | None = None,
     ) -> None:
-        """Settle the event's outbox entry for ``target`` (durable stores only)."""
-        store = self._rt.store
-        if not store.supports_outbox:
-            return
+        """Note the outcome for ``target``'s outbox entry (durable stores only)."""
+        if settled is not None:
+            settled.append(DeliverySettlement(target.channel_id, state, attempts, error))
+
+    async def _settle(self, event: RoomEvent, settled: list[DeliverySettlement]) -> None:
+        """Settle the outcomes noted so far in one store call (and start a new batch)."""
+        batch = settled.copy()
+        settled.clear()
         try:
-            await store.mark_delivery(event.id, target.channel_id, state, attempts, error)
+            await self._rt.store.mark_deliveries(event.id, batch)
         except Exception as exc:
-            log_failure(
-                log,
-                "could not settle an outbox entry",
-                exc,
-                event_id=event.id,
-                channel_id=target.channel_id,
-            )
+            log_failure(log, "could not settle outbox entries", exc, event_id=event.id)
 
     async def drop(self, event: RoomEvent, channel_id: str, reason: str) -> None:
         """Settle an outbox entry that must not be sent (its binding is gone)."""

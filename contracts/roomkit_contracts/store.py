@@ -20,6 +20,7 @@ from roomkit.domain.enums import (
 )
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.identity import Identity
+from roomkit.domain.outbox import DeliverySettlement, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
@@ -382,6 +383,66 @@ class ConversationStoreContract(ContractSuite, port=ConversationStore, adapter_f
         everything = await store.list_recent_events("room-1", limit=50)
         assert [e.index for e in everything] == list(range(10))
         assert await store.list_recent_events("no-such-room", limit=3) == []
+
+    @pytest.mark.asyncio
+    async def test_room_snapshot_is_what_the_single_reads_return(
+        self, store: ConversationStore
+    ) -> None:
+        """get_room_snapshot(room, n) holds the room, its bindings, its participants and its
+        newest n events, exactly as get_room, list_bindings, list_participants and
+        list_recent_events return them; an unknown room is None.
+
+        If this fails, build the snapshot from the same queries (one round trip where you can):
+        a room's context is loaded from it for every message.
+        """
+        await self.room(store)
+        await store.add_binding(self.binding("room-1", "ws"))
+        await store.add_binding(self.binding("room-1", "sms"))
+        await store.add_participant(
+            Participant(room_id="room-1", id="p1", channel_id="ws", external_id="u1")
+        )
+        await self.fill(store, "room-1", 6)
+        snapshot = await self.within_timeout(store.get_room_snapshot("room-1", 4))
+        assert snapshot is not None
+        assert snapshot.room == await store.get_room("room-1")
+        assert snapshot.room.event_count == 6
+        assert snapshot.bindings == await store.list_bindings("room-1")
+        assert snapshot.participants == await store.list_participants("room-1")
+        assert snapshot.recent_events == await store.list_recent_events("room-1", 4)
+        empty = await store.get_room_snapshot("room-1", 0)
+        assert empty is not None and empty.recent_events == []
+        assert await store.get_room_snapshot("no-such-room", 4) is None
+
+    @pytest.mark.asyncio
+    async def test_outbox_entries_settle_together(self, store: ConversationStore) -> None:
+        """(Durable stores) mark_deliveries settles several targets of one event at once:
+        each entry gets its state, its attempts added and its error; the others stay pending.
+
+        If this fails, update each (event_id, channel_id) entry named in the outcomes, and
+        only those: an entry left pending is delivered again by recovery.
+        """
+        if not store.supports_outbox:
+            pytest.skip("the store keeps no outbox (supports_outbox is False)")
+        await self.room(store)
+        event = await store.add_event(self.event("room-1"), ["a", "b", "c"])
+        await self.within_timeout(
+            store.mark_deliveries(
+                event.id,
+                [
+                    DeliverySettlement("a", OutboxState.DELIVERED, 1),
+                    DeliverySettlement("b", OutboxState.DEAD, 3, "provider down"),
+                ],
+            )
+        )
+        await store.mark_deliveries(event.id, [])
+        pending = await store.list_outbox(OutboxState.PENDING, room_id="room-1")
+        delivered = await store.list_outbox(OutboxState.DELIVERED, room_id="room-1")
+        dead = await store.list_outbox(OutboxState.DEAD, room_id="room-1")
+        assert [(e.event_id, e.channel_id) for e in pending] == [(event.id, "c")]
+        assert [(e.channel_id, e.attempts, e.last_error) for e in delivered] == [("a", 1, None)]
+        assert [(e.channel_id, e.attempts, e.last_error) for e in dead] == [
+            ("b", 3, "provider down")
+        ]
 
     @pytest.mark.asyncio
     async def test_find_event_by_provider_message_id(self, store: ConversationStore) -> None:

@@ -173,6 +173,13 @@ class AcceptsAnything(InMemoryStore):
         self._timelines[event.room_id].append(stored)
         self._events[stored.id] = stored
         return stored
+class SnapshotOfOldestEvents(InMemoryStore):
+    async def get_room_snapshot(self, room_id, event_limit):
+        snapshot = await super().get_room_snapshot(room_id, event_limit)
+        if snapshot is None:
+            return None
+        oldest = await self.list_events(room_id, 0, event_limit)
+        return snapshot._replace(recent_events=oldest)
 
 TestOverwrites = store_suite("TestOverwrites", Overwrites)
 TestNewestFirst = store_suite("TestNewestFirst", NewestFirst)
@@ -183,6 +190,7 @@ TestMovesOnUpdate = store_suite("TestMovesOnUpdate", MovesOnUpdate)
 TestDropsOtherBindings = store_suite("TestDropsOtherBindings", DropsOtherBindings)
 TestIgnoresEventFilter = store_suite("TestIgnoresEventFilter", IgnoresEventFilter)
 TestAcceptsAnything = store_suite("TestAcceptsAnything", AcceptsAnything)
+TestSnapshotOfOldestEvents = store_suite("TestSnapshotOfOldestEvents", SnapshotOfOldestEvents)
 """
     )
     assert run.failed_in("TestOverwrites") == {"test_duplicate_room_id_is_rejected"}
@@ -196,6 +204,9 @@ TestAcceptsAnything = store_suite("TestAcceptsAnything", AcceptsAnything)
     assert "test_events_no_store_could_read_back_are_refused_before_storing" in run.failed_in(
         "TestAcceptsAnything"
     )
+    assert run.failed_in("TestSnapshotOfOldestEvents") == {
+        "test_room_snapshot_is_what_the_single_reads_return"
+    }
 
 
 # -- locks ---------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ _HOME = {
     "LockTimeoutError": "locks",
     "PostgresLockManager": "locks",
     "PostgresRealtime": "realtime",
-    "PostgresStore": "store",
+    "PostgresStore": "postgres",
     "SQLStore": "store",
-    "SQLiteStore": "store",
+    "SQLiteStore": "sqlite",
     "SchemaVersionError": "store",
     "StoreUnavailableError": "store",
 }

@@ -3,6 +3,11 @@
 Each held lock is a session-level advisory lock on its own pooled connection, keyed by a 64-bit
 hash of the room id: PostgreSQL releases it if that connection dies, so a crashed process never
 leaves a room locked.
+
+Tasks of one process queue on an in-process lock per room first, so a process waits for a room
+with one connection, not one per task. While tasks of this process are waiting for the room, the
+advisory lock is handed from one holder to the next without a round trip, up to ``handovers``
+times in a row; then it is released so other processes get their turn.
 """
 
 from __future__ import annotations
@@ -27,16 +32,41 @@ def plain_dsn(dsn: str) -> str:
     return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", dsn)
 
 
+class _RoomGate:
+    """This process's side of one room's lock: the local queue and, while held, the connection
+    that holds the advisory lock."""
+
+    __slots__ = ("conn", "handed", "lock", "users")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0  # the holder and the tasks waiting behind it
+        self.conn: Any = None
+        self.handed = 0
+
+
 class PostgresLockManager(RoomLockManager):
     def __init__(
-        self, dsn: str, *, timeout: float = 30.0, max_size: int = 20, connect_timeout: float = 10.0
+        self,
+        dsn: str,
+        *,
+        timeout: float = 30.0,
+        max_size: int = 20,
+        connect_timeout: float = 10.0,
+        handovers: int = 16,
+        namespace: str = "",
     ) -> None:
         self.dsn = plain_dsn(dsn)
+        # advisory locks are per database: deployments sharing one (a schema each) pass their
+        # own namespace so that their rooms of the same name do not lock each other
+        self.namespace = namespace
         self.timeout = timeout
         self.max_size = max_size
         self.connect_timeout = connect_timeout
+        self.handovers = handovers
         self._pool: Any = None
         self._pool_lock = asyncio.Lock()
+        self._gates: dict[str, _RoomGate] = {}
 
     async def _get_pool(self) -> Any:
         async with self._pool_lock:
@@ -53,28 +83,69 @@ class PostgresLockManager(RoomLockManager):
 
     @asynccontextmanager
     async def _locked(self, room_id: str) -> AsyncIterator[None]:
+        gate = self._gates.get(room_id)
+        if gate is None:
+            gate = self._gates[room_id] = _RoomGate()
+        gate.users += 1
+        try:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self.timeout
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await gate.lock.acquire()
+            except TimeoutError as exc:
+                raise LockTimeoutError(room_id, self.timeout) from exc
+            try:
+                if gate.conn is None:
+                    gate.conn = await self._acquire(room_id, max(0.0, deadline - loop.time()))
+                    gate.handed = 0
+                try:
+                    yield
+                finally:
+                    if gate.users > 1 and gate.handed < self.handovers:
+                        gate.handed += 1  # the next task of this process takes it as it is
+                    else:
+                        conn, gate.conn = gate.conn, None
+                        await asyncio.shield(self._release(self._pool, conn, room_id, True))
+            finally:
+                gate.lock.release()
+        finally:
+            gate.users -= 1
+            if gate.users == 0:
+                if self._gates.get(room_id) is gate:
+                    del self._gates[room_id]
+                if gate.conn is not None:  # handed to a waiter that was cancelled meanwhile
+                    conn, gate.conn = gate.conn, None
+                    await asyncio.shield(self._release(self._pool, conn, room_id, True))
+
+    async def _acquire(self, room_id: str, wait: float) -> Any:
+        """A pooled connection holding the room's advisory lock."""
         pool = await self._get_pool()
         conn = await pool.acquire()
         acquired = False
         try:
-            try:
-                await conn.execute(
-                    "SELECT pg_advisory_lock(hashtextextended($1, 0))",
-                    room_id,
-                    timeout=self.timeout,
-                )
-                acquired = True
-            except TimeoutError as exc:
-                raise LockTimeoutError(room_id, self.timeout) from exc
-            yield
+            await conn.execute(
+                "SELECT pg_advisory_lock(hashtextextended($1, 0))",
+                self._key(room_id),
+                timeout=wait,
+            )
+            acquired = True
+        except TimeoutError as exc:
+            raise LockTimeoutError(room_id, self.timeout) from exc
         finally:
-            await asyncio.shield(self._release(pool, conn, room_id, acquired))
+            if not acquired:
+                await asyncio.shield(self._release(pool, conn, room_id, False))
+        return conn
 
-    @staticmethod
-    async def _release(pool: Any, conn: Any, room_id: str, acquired: bool) -> None:
+    def _key(self, room_id: str) -> str:
+        return f"{self.namespace}:{room_id}" if self.namespace else room_id
+
+    async def _release(self, pool: Any, conn: Any, room_id: str, acquired: bool) -> None:
         try:
             if acquired:
-                await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", room_id)
+                await conn.execute(
+                    "SELECT pg_advisory_unlock(hashtextextended($1, 0))", self._key(room_id)
+                )
             else:  # a wait that was cancelled may still have won the lock at the last moment
                 await conn.execute("SELECT pg_advisory_unlock_all()")
         finally:

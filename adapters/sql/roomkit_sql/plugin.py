@@ -22,13 +22,13 @@ class SQLiteSettings(BaseModel):
 
 
 def build_postgres(settings: PostgresSettings) -> object:
-    from roomkit_sql.store import PostgresStore
+    from roomkit_sql.postgres import PostgresStore
 
     return PostgresStore(settings.dsn, schema=settings.schema_name)
 
 
 def build_sqlite(settings: SQLiteSettings) -> object:
-    from roomkit_sql.store import SQLiteStore
+    from roomkit_sql.sqlite import SQLiteStore
 
     return SQLiteStore(settings.path)
 
@@ -56,6 +56,7 @@ class PostgresLockSettings(BaseModel):
 
     dsn: str = Field(min_length=1)
     timeout: float = Field(default=30.0, gt=0)
+    namespace: str = ""
 
 
 class PostgresRealtimeSettings(BaseModel):
@@ -68,7 +69,7 @@ class PostgresRealtimeSettings(BaseModel):
 def build_locks(settings: PostgresLockSettings) -> object:
     from roomkit_sql.locks import PostgresLockManager
 
-    return PostgresLockManager(settings.dsn, timeout=settings.timeout)
+    return PostgresLockManager(settings.dsn, timeout=settings.timeout, namespace=settings.namespace)
 
 
 def build_realtime(settings: PostgresRealtimeSettings) -> object:

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
@@ -24,8 +24,7 @@ from sqlalchemy.exc import (
     InternalError,
     OperationalError,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from roomkit.domain.base import utcnow
 from roomkit.domain.channel import ChannelBinding
@@ -34,7 +33,7 @@ from roomkit.domain.enums import RoomStatus
 from roomkit.domain.errors import DuplicateEventError, RoomKitError
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.identity import Identity
-from roomkit.domain.outbox import OutboxEntry, OutboxState
+from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
@@ -65,6 +64,10 @@ class SQLStore(ConversationStore):
     @abstractmethod
     def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
         """The dialect's engine and pool."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        wrap_store_methods(cls)  # a subclass's own queries get the same error translation
 
     async def init(
         self, min_size: int = 1, max_size: int = 10, connect_timeout: float = 10.0
@@ -605,6 +608,40 @@ class SQLStore(ConversationStore):
                 )
             )
 
+    async def mark_deliveries(self, event_id: str, outcomes: Sequence[DeliverySettlement]) -> None:
+        if not outcomes:
+            return
+        stamp = utcnow().isoformat()
+        statement = (
+            update(t.outbox)
+            .where(
+                and_(
+                    t.outbox.c.event_id == bindparam("e_id"),
+                    t.outbox.c.channel_id == bindparam("c_id"),
+                )
+            )
+            .values(
+                state=bindparam("new_state"),
+                attempts=t.outbox.c.attempts + bindparam("tries"),
+                last_error=bindparam("err"),
+                updated_at=stamp,
+            )
+        )
+        async with self._tx() as conn:
+            await conn.execute(
+                statement,
+                [
+                    {
+                        "e_id": event_id,
+                        "c_id": o.channel_id,
+                        "new_state": OutboxState(o.state).value,
+                        "tries": o.attempts,
+                        "err": o.error,
+                    }
+                    for o in outcomes
+                ],
+            )
+
     async def list_outbox(
         self, state: OutboxState, *, room_id: str | None = None, limit: int = 100
     ) -> list[OutboxEntry]:
@@ -673,46 +710,19 @@ class SQLStore(ConversationStore):
         return total - 1 - (-1 if last is None else int(last))
 
 
-class PostgresStore(SQLStore):
-    """``PostgresStore("postgresql://user:pass@host/db")``, then ``await store.init(...)``."""
-
-    def __init__(self, dsn: str, *, schema: str | None = None) -> None:
-        url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+asyncpg://", dsn)
-        if not url.startswith("postgresql+asyncpg://"):
-            raise ValueError(f"not a PostgreSQL DSN: {dsn!r}")
-        super().__init__(url, schema=schema)
-
-    def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
-        settings = {"search_path": self.schema} if self.schema else {}
-        return create_async_engine(
-            self.url,
-            poolclass=AsyncAdaptedQueuePool,
-            pool_size=max(1, min_size),
-            max_overflow=max(0, max_size - min_size),
-            connect_args={"timeout": connect_timeout, "server_settings": settings},
-        )
-
-
-class SQLiteStore(SQLStore):
-    """``SQLiteStore("rooms.db")``: one writer connection, so appends serialise."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(f"sqlite+aiosqlite:///{path}")
-        self.path = path
-
-    def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
-        return create_async_engine(
-            self.url,
-            poolclass=AsyncAdaptedQueuePool,
-            pool_size=1,
-            max_overflow=0,
-            connect_args={"timeout": connect_timeout},
-        )
-
-
 def _lost_connection(exc: BaseException) -> bool:
     """True for the errors a dropped or killed database connection surfaces as."""
     if isinstance(exc, OSError | ConnectionError):
+        return True
+    import asyncpg
+
+    if isinstance(
+        exc,
+        asyncpg.exceptions.ConnectionDoesNotExistError
+        | asyncpg.exceptions.InterfaceError
+        | asyncpg.exceptions.InternalClientError
+        | asyncpg.exceptions.PostgresConnectionError,
+    ):
         return True
     if isinstance(exc, DBAPIError):
         return bool(exc.connection_invalidated) or isinstance(
@@ -743,6 +753,11 @@ def _unavailable_when_disconnected[**P, R](
     return wrapper
 
 
-for _name, _member in list(vars(SQLStore).items()):
-    if not _name.startswith("_") and inspect.iscoroutinefunction(_member):
-        setattr(SQLStore, _name, _unavailable_when_disconnected(_member))
+def wrap_store_methods(cls: type) -> None:
+    """Give ``cls``'s own public coroutine methods the lost-connection translation."""
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.iscoroutinefunction(member):
+            setattr(cls, name, _unavailable_when_disconnected(member))
+
+
+wrap_store_methods(SQLStore)

@@ -15,7 +15,7 @@ from roomkit.realtime.base import EphemeralEvent
 async def main(dsn: str, schema: str, worker: int, count: int, rooms: int) -> None:
     kit = RoomKit(
         store=PostgresStore(dsn, schema=schema),
-        lock_manager=PostgresLockManager(dsn),
+        lock_manager=PostgresLockManager(dsn, namespace=schema),
         realtime=PostgresRealtime(dsn, channel=f"{schema}_rt"),
     )
     kit.register_channel(WebSocketChannel("ws"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -20,15 +21,22 @@ from roomkit_contracts import RealtimeBackendContract, RoomLockManagerContract
 class TestPostgresLocks(RoomLockManagerContract):
     process_local = False
 
+    @pytest.fixture
+    def namespace(self) -> str:
+        """Rooms of this test only: other runs on the same database use the same room names."""
+        return f"t{uuid.uuid4().hex[:10]}"
+
     @pytest_asyncio.fixture
-    async def lock_manager(self, pg_dsn: str) -> AsyncIterator[PostgresLockManager]:
-        manager = PostgresLockManager(pg_dsn, timeout=10)
+    async def lock_manager(self, pg_dsn: str, namespace: str) -> AsyncIterator[PostgresLockManager]:
+        manager = PostgresLockManager(pg_dsn, timeout=10, namespace=namespace)
         yield manager
         await manager.close()
 
     @pytest_asyncio.fixture
-    async def peer_lock_manager(self, pg_dsn: str) -> AsyncIterator[PostgresLockManager]:
-        manager = PostgresLockManager(pg_dsn, timeout=10)
+    async def peer_lock_manager(
+        self, pg_dsn: str, namespace: str
+    ) -> AsyncIterator[PostgresLockManager]:
+        manager = PostgresLockManager(pg_dsn, timeout=10, namespace=namespace)
         yield manager
         await manager.close()
 
@@ -87,3 +95,54 @@ async def test_lock_wait_times_out_clearly(pg_dsn: str) -> None:
     finally:
         await holder.close()
         await waiter.close()
+
+
+async def test_namespaces_keep_same_named_rooms_apart(pg_dsn: str) -> None:
+    tag = uuid.uuid4().hex[:8]
+    first = PostgresLockManager(pg_dsn, timeout=5, namespace=f"{tag}-a")
+    second = PostgresLockManager(pg_dsn, timeout=5, namespace=f"{tag}-b")
+    same = PostgresLockManager(pg_dsn, timeout=0.3, namespace=f"{tag}-a")
+    try:
+        async with first.locked("room-1"):
+            async with second.locked("room-1"):  # another deployment's room-1: not blocked
+                pass
+            from roomkit_sql.locks import LockTimeoutError
+
+            with pytest.raises(LockTimeoutError):  # the same deployment's room-1 is
+                async with same.locked("room-1"):
+                    pass
+    finally:
+        for manager in (first, second, same):
+            await manager.close()
+
+
+async def test_a_busy_process_hands_the_room_to_a_waiting_peer(pg_dsn: str) -> None:
+    """A process with a steady queue for a room keeps the advisory lock for at most
+    ``handovers`` messages in a row: a peer process waiting for the room gets it in between,
+    and no two holders are ever inside at once."""
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    busy = PostgresLockManager(pg_dsn, timeout=20, handovers=3, namespace=namespace)
+    peer = PostgresLockManager(pg_dsn, timeout=20, namespace=namespace)
+    order: list[str] = []
+    inside = 0
+
+    async def hold(manager: PostgresLockManager, who: str) -> None:
+        nonlocal inside
+        async with manager.locked("room"):
+            inside += 1
+            assert inside == 1
+            order.append(who)
+            await asyncio.sleep(0.01)
+            inside -= 1
+
+    try:
+        async with busy.locked("room"):  # the busy process holds the room; both queue up
+            queued = [asyncio.create_task(hold(busy, "busy")) for _ in range(12)]
+            waiting = asyncio.create_task(hold(peer, "peer"))
+            await asyncio.sleep(0.3)  # the peer is waiting in PostgreSQL by now
+        await asyncio.wait_for(asyncio.gather(*queued, waiting), 20)
+    finally:
+        await busy.close()
+        await peer.close()
+    assert order.count("busy") == 12 and order.count("peer") == 1
+    assert order.index("peer") <= 3  # after at most three hand-overs inside the busy process

@@ -1,0 +1,256 @@
+"""PostgresStore: the SQL store with its per-message path on asyncpg directly.
+
+What every inbound message does (its room's context, the sender's participant, the idempotency
+lookup, the event append with its outbox rows, settling the deliveries) runs as prepared
+statements on an asyncpg pool, a round trip each; the rest of the port stays on SQLAlchemy Core.
+Both pools read and write the same tables, so the guarantees are the base class's: the index is
+assigned under the room row's lock inside the transaction that inserts the event (gap-free
+across processes), (room_id, provider_message_id) is unique, and the outbox rows are written in
+that same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from roomkit.domain.validation import check_event
+from roomkit.domain.base import utcnow
+from roomkit.domain.channel import ChannelBinding
+from roomkit.domain.errors import DuplicateEventError
+from roomkit.domain.event import RoomEvent
+from roomkit.domain.outbox import DeliverySettlement, OutboxState
+from roomkit.domain.participant import Participant
+from roomkit.domain.room import Room
+from roomkit.ports.store import RoomSnapshot
+from roomkit_sql.locks import plain_dsn
+from roomkit_sql.store import SQLStore, StoreUnavailableError
+
+_SNAPSHOT = """
+SELECT r.data,
+  ARRAY(SELECT b.data FROM bindings b WHERE b.room_id = $1 ORDER BY b.channel_id),
+  ARRAY(SELECT p.data FROM participants p WHERE p.room_id = $1 ORDER BY p.id),
+  ARRAY(SELECT e.data FROM (SELECT data, idx FROM events WHERE room_id = $1
+                            ORDER BY idx DESC LIMIT $2) e ORDER BY e.idx)
+FROM rooms r WHERE r.id = $1
+"""
+# One statement, one round trip and one commit per message: the room's UPDATE takes its row lock
+# and yields the index (a concurrent append waits, then sees the new count), the event is inserted
+# with that index written into its JSON, then its outbox rows. A unique violation (a duplicate
+# provider_message_id) fails the whole statement, the count included, so indexes stay gap-free.
+_APPEND = """
+WITH rm AS (
+  UPDATE rooms SET event_count = event_count + 1,
+    data = jsonb_set(jsonb_set(jsonb_set(data::jsonb,
+      '{event_count}', to_jsonb(event_count + 1)),
+      '{latest_index}', to_jsonb(event_count)),
+      '{last_activity_at}', CASE
+        WHEN (data::jsonb ->> 'last_activity_at')::timestamptz >= $6::text::timestamptz
+        THEN data::jsonb -> 'last_activity_at' ELSE to_jsonb($6::text) END)::text
+  WHERE id = $1
+  RETURNING event_count - 1 AS idx
+), ev AS (
+  INSERT INTO events (room_id, idx, id, provider_message_id, data)
+  SELECT $1, rm.idx, $2, $3, jsonb_set($4::jsonb, '{index}', to_jsonb(rm.idx))::text FROM rm
+), ob AS (
+  INSERT INTO outbox (event_id, channel_id, room_id, state, attempts, created_at, updated_at)
+  SELECT $2, c, $1, 'pending', 0, $7, $7 FROM rm, unnest($5::text[]) AS c
+)
+SELECT idx FROM rm
+"""
+# Settling commits without waiting for the WAL flush (synchronous_commit off for this statement's
+# transaction only): a crash can lose the last fraction of a second of settlements, whose entries
+# are then pending again and delivered once more by recover_deliveries (at least once, as the
+# outbox promises), while the event itself was committed durably.
+_SETTLE = """
+UPDATE outbox AS o SET state = s.state, attempts = o.attempts + s.attempts,
+  last_error = s.error, updated_at = $2
+FROM unnest($3::text[], $4::text[], $5::int[], $6::text[]) AS s(channel_id, state, attempts, error),
+  (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
+WHERE o.event_id = $1 AND o.channel_id = s.channel_id
+"""
+_FIND_PARTICIPANT = (
+    "SELECT data FROM participants WHERE room_id = $1 AND channel_id = $2 AND external_id = $3"
+    " LIMIT 1"
+)
+_FIND_BY_PROVIDER_ID = (
+    "SELECT data FROM events WHERE room_id = $1 AND provider_message_id = $2 LIMIT 1"
+)
+
+
+class _Parsed[M]:
+    """Models parsed from stored JSON, by its exact text: identical bytes, identical (frozen)
+    model, so a room's bindings and recent events are not parsed again on every message."""
+
+    def __init__(self, parse: Callable[[str], M], size: int = 4096) -> None:
+        self._parse = parse
+        self._size = size
+        self._seen: OrderedDict[str, M] = OrderedDict()
+
+    def __call__(self, text: str) -> M:
+        model = self._seen.get(text)
+        if model is None:
+            model = self._seen[text] = self._parse(text)
+            if len(self._seen) > self._size:
+                self._seen.popitem(last=False)
+        return model
+
+
+async def _reset(conn: Any) -> None:
+    """On release: roll back what an interrupted caller left open, and nothing else (the
+    store never LISTENs, locks or changes settings on these connections)."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
+class PostgresStore(SQLStore):
+    """``PostgresStore("postgresql://user:pass@host/db")``, then ``await store.init(...)``."""
+
+    def __init__(self, dsn: str, *, schema: str | None = None) -> None:
+        url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+asyncpg://", dsn)
+        if not url.startswith("postgresql+asyncpg://"):
+            raise ValueError(f"not a PostgreSQL DSN: {dsn!r}")
+        super().__init__(url, schema=schema)
+        self._pool: Any = None
+        self._room = _Parsed(Room.model_validate_json, 1024)
+        self._binding = _Parsed(ChannelBinding.model_validate_json)
+        self._participant = _Parsed(Participant.model_validate_json)
+        self._event = _Parsed(RoomEvent.model_validate_json)
+
+    def _settings(self) -> dict[str, str]:
+        return {"search_path": self.schema} if self.schema else {}
+
+    def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
+        # the per-message path has the asyncpg pool; this one serves the rest of the port
+        return create_async_engine(
+            self.url,
+            poolclass=AsyncAdaptedQueuePool,
+            pool_size=1,
+            max_overflow=max(0, min(2, max_size - 1)),
+            connect_args={"timeout": connect_timeout, "server_settings": self._settings()},
+        )
+
+    async def init(
+        self, min_size: int = 1, max_size: int = 10, connect_timeout: float = 10.0
+    ) -> None:
+        """Connect (both pools sized ``min_size``..``max_size``: size it to the rooms served
+        concurrently), create missing tables, and bring an older schema up to date."""
+        if self._engine is not None:
+            return
+        await super().init(min_size, max_size, connect_timeout)
+        import asyncpg
+
+        try:
+            self._pool = await asyncpg.create_pool(
+                plain_dsn(self.url),
+                min_size=max(1, min(min_size, max_size)),
+                max_size=max(1, max_size),
+                timeout=connect_timeout,
+                server_settings=self._settings(),
+                reset=_reset,
+            )
+        except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+            await super().close()
+            raise StoreUnavailableError(
+                f"cannot initialise the store at {self._safe_url}: {exc}"
+            ) from exc
+
+    async def _p(self) -> Any:
+        if self._pool is None:
+            await self.init()
+        return self._pool
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+        await super().close()
+
+    # the per-message path ------------------------------------------------------------------
+    async def get_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
+        row = await (await self._p()).fetchrow(_SNAPSHOT, room_id, max(0, event_limit))
+        if row is None:
+            return None
+        return RoomSnapshot(
+            self._room(row[0]),
+            [self._binding(d) for d in row[1]],
+            [self._participant(d) for d in row[2]],
+            [self._event(d) for d in row[3]],
+        )
+
+    async def get_room(self, room_id: str) -> Room | None:
+        data = await (await self._p()).fetchval("SELECT data FROM rooms WHERE id = $1", room_id)
+        return self._room(data) if data else None
+
+    async def find_participant(
+        self, room_id: str, channel_id: str, external_id: str
+    ) -> Participant | None:
+        data = await (await self._p()).fetchval(_FIND_PARTICIPANT, room_id, channel_id, external_id)
+        return self._participant(data) if data else None
+
+    async def find_event_by_provider_message_id(
+        self, room_id: str, provider_message_id: str
+    ) -> RoomEvent | None:
+        data = await (await self._p()).fetchval(_FIND_BY_PROVIDER_ID, room_id, provider_message_id)
+        return self._event(data) if data else None
+
+    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
+        check_event(event)
+        import asyncpg
+
+        now = utcnow()
+        stored = event.model_copy(update={"stored_at": now})
+        created = stored.model_dump(mode="json", include={"created_at"})["created_at"]
+        try:
+            index = await (await self._p()).fetchval(
+                _APPEND,
+                stored.room_id,
+                stored.id,
+                stored.provider_message_id,
+                stored.model_dump_json(),
+                list(dict.fromkeys(deliveries)),
+                created,
+                now.isoformat(),
+            )
+        except asyncpg.UniqueViolationError as exc:
+            if event.provider_message_id and await self.find_event_by_provider_message_id(
+                event.room_id, event.provider_message_id
+            ):
+                raise DuplicateEventError(event.room_id, event.provider_message_id) from exc
+            raise ValueError(f"event {event.id!r} is already stored") from exc
+        except asyncpg.UntranslatableCharacterError:
+            # JSON with \u0000 has no jsonb form: the transaction that leaves the text as it is
+            return await super().add_event(event, deliveries)
+        if index is None:
+            raise KeyError(f"room {event.room_id!r} does not exist")
+        return stored.model_copy(update={"index": int(index)})
+
+    async def mark_delivery(
+        self,
+        event_id: str,
+        channel_id: str,
+        state: OutboxState,
+        attempts: int,
+        error: str | None = None,
+    ) -> None:
+        await self.mark_deliveries(
+            event_id, [DeliverySettlement(channel_id, state, attempts, error)]
+        )
+
+    async def mark_deliveries(self, event_id: str, outcomes: Sequence[DeliverySettlement]) -> None:
+        if not outcomes:
+            return
+        await (await self._p()).execute(
+            _SETTLE,
+            event_id,
+            utcnow().isoformat(),
+            [o.channel_id for o in outcomes],
+            [OutboxState(o.state).value for o in outcomes],
+            [o.attempts for o in outcomes],
+            [o.error for o in outcomes],
+        )
