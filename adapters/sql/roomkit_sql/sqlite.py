@@ -24,7 +24,6 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from roomkit.domain.validation import check_event
 from roomkit.domain.base import utcnow
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.errors import DuplicateEventError
@@ -32,6 +31,7 @@ from roomkit.domain.event import RoomEvent
 from roomkit.domain.outbox import DeliverySettlement, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
+from roomkit.domain.validation import check_event
 from roomkit.ports.store import RoomSnapshot
 from roomkit_sql.store import SQLStore
 

@@ -12,6 +12,15 @@ from sqlalchemy import text
 from roomkit.domain.room import Room
 
 
+async def kill(pg_dsn: str, pids: set[int]) -> None:
+    admin = await asyncpg.connect(pg_dsn)
+    try:
+        for pid in pids:
+            assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await admin.close()
+
+
 async def test_a_killed_connection_is_store_unavailable(
     pg_store: PostgresStore, pg_dsn: str
 ) -> None:
@@ -19,16 +28,30 @@ async def test_a_killed_connection_is_store_unavailable(
     await store.init(min_size=1, max_size=1)  # one pooled connection: the one we kill
     try:
         await store.create_room(Room(id="r"))
-        async with (await store._eng()).connect() as conn:
+        async with (await store._eng()).connect() as conn:  # the pool of the general queries
             pid = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-        admin = await asyncpg.connect(pg_dsn)
+        await kill(pg_dsn, {pid})
+        with pytest.raises(StoreUnavailableError, match="list_rooms"):
+            await store.list_rooms()
+        assert [room.id for room in await store.list_rooms()] == ["r"]  # replaced by the pool
+    finally:
+        await store.close()
+
+
+async def test_the_per_message_path_replaces_a_killed_connection(
+    pg_store: PostgresStore, pg_dsn: str
+) -> None:
+    store = PostgresStore(pg_dsn, schema=pg_store.schema)
+    await store.init(min_size=1, max_size=1)
+    try:
+        await store.create_room(Room(id="r"))
+        async with (await store._p()).acquire() as conn:
+            pid = await conn.fetchval("SELECT pg_backend_pid()")
+        await kill(pg_dsn, {pid})
         try:
-            assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
-        finally:
-            await admin.close()
-        with pytest.raises(StoreUnavailableError, match="get_room"):
-            await store.get_room("r")
-        room = await store.get_room("r")  # the pool replaced the dead connection
+            room = await store.get_room("r")
+        except StoreUnavailableError:  # the kill raced the query: reported, then recovered
+            room = await store.get_room("r")
         assert room is not None and room.id == "r"
     finally:
         await store.close()
