@@ -14,6 +14,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from roomkit.application.delivery.sent_messages import record_provider_sends
 from roomkit.application.delivery.transcoder import DefaultContentTranscoder
 from roomkit.application.policies.retry import RetryExhaustedError, attempt_with_backoff
 from roomkit.application.runtime import Runtime
@@ -167,6 +168,8 @@ class EventRouter:
             return result, None
         breaker.record_success()
         await self._mark(event, target, OutboxState.DELIVERED, attempts)
+        if output.provider_result is not None:
+            await record_provider_sends(self._rt.store, event, target, output, attempts, started)
         return None, output
 
     async def _mark(

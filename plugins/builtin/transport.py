@@ -6,14 +6,17 @@ who spoke through this channel in the room, except the sender of the event.
 
 from __future__ import annotations
 
+import asyncio
+
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities
 from roomkit.domain.context import RoomContext
-from roomkit.domain.delivery import ChannelOutput, ProviderResult
+from roomkit.domain.delivery import PROVIDER_MESSAGE_IDS, ChannelOutput, ProviderResult
 from roomkit.domain.enums import ChannelMediaType, ChannelType
 from roomkit.domain.errors import DeliveryError
 from roomkit.domain.event import RoomEvent
 from roomkit.ports.channel import Channel
 from roomkit.ports.messaging import MessageProvider
+from roomkit.ports.webhooks import WebhookParser
 
 M = ChannelMediaType
 
@@ -86,18 +89,44 @@ class TransportChannel(Channel):
     async def deliver(
         self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
     ) -> ChannelOutput:
-        """Send to each recipient; raise DeliveryError naming those the provider refused."""
-        results: list[ProviderResult] = []
-        refused: list[str] = []
-        for to in self.recipients(event, binding, context):
-            result = await self.provider.send(event, to=to)
-            results.append(result)
-            if not result.success:
-                refused.append(f"{to}: {result.error or 'refused'}")
+        """Send to each recipient (concurrently); raise DeliveryError naming those refused."""
+        recipients = self.recipients(event, binding, context)
+        if not recipients:
+            return ChannelOutput.empty()
+        if len(recipients) == 1:
+            results = [await self.provider.send(event, to=recipients[0])]
+        else:
+            results = list(
+                await asyncio.gather(*(self.provider.send(event, to=to) for to in recipients))
+            )
+        refused = [
+            f"{to}: {r.error or 'refused'}"
+            for to, r in zip(recipients, results, strict=True)
+            if not r.success
+        ]
         if refused:
             raise DeliveryError(f"{self.provider.name} refused: " + "; ".join(refused))
-        first = results[0] if results else None
-        return ChannelOutput(provider_result=first)
+        if len(results) == 1:
+            return ChannelOutput(provider_result=results[0])
+        ids = [i for r in results for i in _ids(r)]
+        first = results[0]
+        return ChannelOutput(
+            provider_result=first.model_copy(
+                update={"metadata": {**first.metadata, PROVIDER_MESSAGE_IDS: ids}}
+            )
+        )
+
+    @property
+    def webhook_parser(self) -> WebhookParser | None:
+        """The provider, when it receives webhooks (``kit.process_webhook`` uses it)."""
+        return self.provider if isinstance(self.provider, WebhookParser) else None
 
     async def close(self) -> None:
         await self.provider.close()
+
+
+def _ids(result: ProviderResult) -> list[str]:
+    many = result.metadata.get(PROVIDER_MESSAGE_IDS)
+    if isinstance(many, list):
+        return [str(m) for m in many]
+    return [result.provider_message_id] if result.provider_message_id else []

@@ -8,8 +8,10 @@ import pytest_asyncio
 
 from roomkit_fakes.anthropic import AnthropicFake
 from roomkit_fakes.gemini import GeminiFake
+from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
+from roomkit_fakes.twilio import TwilioFake
 
 
 @pytest_asyncio.fixture
@@ -33,4 +35,16 @@ async def mistral_fake() -> AsyncIterator[MistralFake]:
 @pytest_asyncio.fixture
 async def gemini_fake() -> AsyncIterator[GeminiFake]:
     async with GeminiFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def http_endpoint_fake() -> AsyncIterator[HTTPEndpointFake]:
+    async with HTTPEndpointFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def twilio_fake() -> AsyncIterator[TwilioFake]:
+    async with TwilioFake() as server:
         yield server  # type: ignore[misc]
