@@ -11,6 +11,7 @@ from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
+from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 
 
@@ -47,4 +48,10 @@ async def http_endpoint_fake() -> AsyncIterator[HTTPEndpointFake]:
 @pytest_asyncio.fixture
 async def twilio_fake() -> AsyncIterator[TwilioFake]:
     async with TwilioFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def telnyx_fake() -> AsyncIterator[TelnyxFake]:
+    async with TelnyxFake() as server:
         yield server  # type: ignore[misc]
