@@ -11,6 +11,7 @@ from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
+from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 
@@ -54,4 +55,10 @@ async def twilio_fake() -> AsyncIterator[TwilioFake]:
 @pytest_asyncio.fixture
 async def telnyx_fake() -> AsyncIterator[TelnyxFake]:
     async with TelnyxFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def sendgrid_fake() -> AsyncIterator[SendGridFake]:
+    async with SendGridFake() as server:
         yield server  # type: ignore[misc]
