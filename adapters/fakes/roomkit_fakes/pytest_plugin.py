@@ -12,6 +12,7 @@ from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
 from roomkit_fakes.sendgrid import SendGridFake
+from roomkit_fakes.sinch import SinchFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 
@@ -61,4 +62,10 @@ async def telnyx_fake() -> AsyncIterator[TelnyxFake]:
 @pytest_asyncio.fixture
 async def sendgrid_fake() -> AsyncIterator[SendGridFake]:
     async with SendGridFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def sinch_fake() -> AsyncIterator[SinchFake]:
+    async with SinchFake() as server:
         yield server  # type: ignore[misc]
