@@ -58,6 +58,7 @@ class SinchFake(VendorFake):
                 400, {"code": "missing_parameter", "text": "'from' and 'to' are required"}
             )
         body = batch.get("body")
+        media: tuple[str, ...] = ()
         if batch.get("type") == "mt_media":
             if not isinstance(body, dict) or not body.get("url"):
                 return self.problem(400, {"code": "missing_parameter", "text": "body.url"})
@@ -69,7 +70,7 @@ class SinchFake(VendorFake):
                 return self.problem(
                     400, {"code": "syntax_constraint_violation", "text": "body too long"}
                 )
-            text, media = body, ()
+            text = body
         batch_id = secrets.token_hex(13).upper()
         for recipient in to:
             self.messages.append(Delivered(to=str(recipient), text=text, media=media))
