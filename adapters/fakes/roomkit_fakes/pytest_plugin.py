@@ -15,6 +15,7 @@ from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.sinch import SinchFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
+from roomkit_fakes.voicemeup import VoiceMeUpFake
 
 
 @pytest_asyncio.fixture
@@ -68,4 +69,10 @@ async def sendgrid_fake() -> AsyncIterator[SendGridFake]:
 @pytest_asyncio.fixture
 async def sinch_fake() -> AsyncIterator[SinchFake]:
     async with SinchFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def voicemeup_fake() -> AsyncIterator[VoiceMeUpFake]:
+    async with VoiceMeUpFake() as server:
         yield server  # type: ignore[misc]
