@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from roomkit_fakes.anthropic import AnthropicFake
+from roomkit_fakes.elasticemail import ElasticEmailFake
 from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.mistral import MistralFake
@@ -75,4 +76,10 @@ async def sinch_fake() -> AsyncIterator[SinchFake]:
 @pytest_asyncio.fixture
 async def voicemeup_fake() -> AsyncIterator[VoiceMeUpFake]:
     async with VoiceMeUpFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def elasticemail_fake() -> AsyncIterator[ElasticEmailFake]:
+    async with ElasticEmailFake() as server:
         yield server  # type: ignore[misc]
