@@ -1,7 +1,8 @@
 """TransportChannel: a channel that sends through a MessageProvider to each recipient.
 
 Recipients are the binding's ``metadata["to"]`` (a string or a list), else every participant
-who spoke through this channel in the room, except the sender of the event.
+whose last message came through this channel, except the author of the event (a person writing
+by email is not sent their own words by SMS).
 """
 
 from __future__ import annotations
@@ -80,10 +81,14 @@ class TransportChannel(Channel):
         if configured:
             return [configured] if isinstance(configured, str) else list(configured)
         sender = event.source.external_id if event.source.channel_id == self.channel_id else None
+        author = event.source.participant_id
         return [
             p.external_id
             for p in context.participants
-            if p.channel_id == self.channel_id and p.external_id and p.external_id != sender
+            if p.channel_id == self.channel_id
+            and p.external_id
+            and p.external_id != sender
+            and (author is None or p.id != author)
         ]
 
     async def deliver(
