@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 
 from roomkit.application.delivery_status import DeliveryStatusTracker
 from roomkit.application.inbound.pipeline import InboundPipeline
@@ -63,6 +64,13 @@ class WebhookIntake:
             raise WebhookPayloadError(parser.name, f"{type(exc).__name__}: {exc}") from exc
         if not isinstance(batch, WebhookBatch):
             raise WebhookPayloadError(parser.name, "the parser returned no WebhookBatch")
+        for message in batch.messages:
+            try:  # what cannot be stored is refused here (lone surrogates from JSON escapes)
+                message.model_dump_json()
+            except PydanticSerializationError as exc:
+                raise WebhookPayloadError(
+                    parser.name, f"the message is not storable: {exc}"
+                ) from exc
         return batch
 
     async def process(self, meta: Any, channel_id: str) -> WebhookOutcome:

@@ -61,7 +61,7 @@ def verify_signature(
 def json_object(request: WebhookRequest, provider: str) -> dict[str, Any]:
     """The body as a JSON object; WebhookPayloadError naming what it is otherwise."""
     try:
-        data = json.loads(request.body)
+        data = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise WebhookPayloadError(provider, f"body is not JSON ({exc})") from exc
     if not isinstance(data, dict):

@@ -38,7 +38,7 @@ def _fields(request: WebhookRequest) -> dict[str, str]:
         return query
     try:
         if request.content_type == "application/json":
-            data = json.loads(request.body)
+            data = json.loads(request.body.decode("utf-8"))
             if not isinstance(data, dict):
                 raise WebhookPayloadError(VENDOR, "body must be a JSON object")
             return {
@@ -99,6 +99,8 @@ def _message(fields: dict[str, str], body: bytes, channel_id: str) -> InboundMes
         raise WebhookPayloadError(VENDOR, "field 'from' holds no email address")
     text = fields.get("text") or fields.get("body") or ""
     html = fields.get("html") or ""
+    if not text and not html:
+        raise WebhookPayloadError(VENDOR, "the message has neither text nor html")
     content: EventContent = (
         RichContent(body=html, format="html", plain_text=text or None)
         if html

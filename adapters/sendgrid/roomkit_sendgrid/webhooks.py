@@ -135,7 +135,7 @@ class SendGridWebhooks:
 # delivery events ----------------------------------------------------------------------------------
 def parse_events(body: bytes, channel_id: str) -> list[DeliveryStatus]:
     try:
-        events = json.loads(body)
+        events = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise WebhookPayloadError(VENDOR, f"body is not JSON ({exc})") from exc
     if not isinstance(events, list):
@@ -255,7 +255,7 @@ def parse_inbound_email(request: WebhookRequest, channel_id: str) -> InboundMess
             continue
         parts.append(MediaContent(url=data_url(mime, data), mime_type=mime, filename=filename))
     if not parts:
-        parts.append(TextContent(body=""))
+        raise WebhookPayloadError(VENDOR, "the message has neither text nor media")
     message_id = _header(headers, "Message-ID") or (
         "sha256:" + hashlib.sha256(request.body).hexdigest()
     )

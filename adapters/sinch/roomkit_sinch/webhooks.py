@@ -70,7 +70,7 @@ class SinchWebhooks:
 
     def parse(self, request: WebhookRequest, channel_id: str) -> WebhookBatch:
         try:
-            data = json.loads(request.body)
+            data = json.loads(request.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise WebhookPayloadError(VENDOR, f"body is not JSON ({exc})") from exc
         return parse_callback(data, channel_id)
@@ -105,8 +105,8 @@ def _message(data: dict[str, Any], kind: str, channel_id: str) -> InboundMessage
     body = data.get("body")
     parts: list[EventContent] = []
     if kind == "mo_text":
-        if not isinstance(body, str):
-            raise WebhookPayloadError(VENDOR, "field 'body' must be a string")
+        if not isinstance(body, str) or not body:
+            raise WebhookPayloadError(VENDOR, "field 'body' must be a non-empty string")
         parts.append(TextContent(body=body))
     else:
         if not isinstance(body, dict) or not isinstance(body.get("url"), str):
@@ -148,7 +148,7 @@ def parse_sinch_webhook(request_data: Any, channel_id: str = "sms-sinch") -> Inb
     if isinstance(request_data, Mapping) and "body" in request_data and "url" in request_data:
         request = WebhookRequest.from_meta(request_data)
         try:
-            request_data = json.loads(request.body)
+            request_data = json.loads(request.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise WebhookPayloadError(VENDOR, f"body is not JSON ({exc})") from exc
     batch = parse_callback(request_data, channel_id)

@@ -73,7 +73,7 @@ class TelnyxWebhooks:
 
     def parse(self, request: WebhookRequest, channel_id: str) -> WebhookBatch:
         try:
-            data = json.loads(request.body)
+            data = json.loads(request.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise WebhookPayloadError(VENDOR, f"body is not JSON ({exc})") from exc
         return parse_event(data, channel_id)
@@ -123,7 +123,7 @@ def _message(payload: dict[str, Any], channel_id: str) -> InboundMessage:
         mime = item.get("content_type") or "application/octet-stream"
         parts.append(MediaContent(url=item["url"], mime_type=str(mime)))
     if not parts:
-        parts.append(TextContent(body=""))
+        raise WebhookPayloadError(VENDOR, "the message has neither text nor media")
     to = payload.get("to")
     first_to = to[0] if isinstance(to, list) and to else to
     return InboundMessage(
@@ -180,7 +180,7 @@ def parse_telnyx_webhook(request_data: Any, channel_id: str = "sms-telnyx") -> I
     if isinstance(request_data, Mapping) and "body" in request_data and "url" in request_data:
         request = WebhookRequest.from_meta(request_data)
         try:
-            request_data = json.loads(request.body)
+            request_data = json.loads(request.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise WebhookPayloadError(VENDOR, f"body is not JSON ({exc})") from exc
     batch = parse_event(request_data, channel_id)

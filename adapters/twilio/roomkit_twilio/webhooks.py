@@ -72,17 +72,25 @@ class TwilioWebhooks:
                 )
             validator = self._shared
         algorithm = get_signature_algorithm(settings)
-        if request.content_type == "application/json" or "bodySHA256=" in request.url:
+        if "bodySHA256=" in request.url:  # a JSON body, signed through its hash in the URL
             try:
                 params: Any = request.body.decode("utf-8")
             except UnicodeDecodeError:
                 raise WebhookSignatureError(VENDOR, "the body is not UTF-8") from None
+        elif request.content_type not in ("application/x-www-form-urlencoded", ""):
+            raise WebhookSignatureError(
+                VENDOR, f"a {request.content_type} body must be signed with bodySHA256 in the URL"
+            )
         else:
             try:
                 params = form_params(request)
             except WebhookPayloadError:
                 raise WebhookSignatureError(VENDOR, "the body is not a signed form") from None
-        if not validator.validate(request.url, params, signature, algorithm):
+        try:
+            valid = validator.validate(request.url, params, signature, algorithm)
+        except (TypeError, ValueError, UnicodeError):
+            valid = False
+        if not valid:
             raise WebhookSignatureError(VENDOR, "X-Twilio-Signature does not match the request")
 
     def parse(self, request: WebhookRequest, channel_id: str) -> WebhookBatch:
@@ -128,7 +136,7 @@ def _message(form: Mapping[str, str], channel_id: str) -> InboundMessage:
         mime = form.get(f"MediaContentType{i}") or "application/octet-stream"
         parts.append(MediaContent(url=url, mime_type=mime))
     if not parts:
-        parts.append(TextContent(body=""))
+        raise WebhookPayloadError(VENDOR, "the message has neither text nor media")
     content: EventContent = parts[0] if len(parts) == 1 else CompositeContent(parts=parts)
     return InboundMessage(
         channel_id=channel_id,

@@ -42,7 +42,7 @@ def _key(fields: Mapping[str, str]) -> str:
 def read_fields(request: WebhookRequest) -> dict[str, str]:
     try:
         if request.content_type == "application/json":
-            data = json.loads(request.body)
+            data = json.loads(request.body.decode("utf-8"))
             if not isinstance(data, dict):
                 raise WebhookPayloadError(VENDOR, "body must be a JSON object")
             return {str(k): "" if v is None else str(v) for k, v in data.items()}
@@ -66,7 +66,7 @@ def message_of(
         mime = fields.get("attachment_mime_type") or fields.get("attachment_type")
         parts.append(MediaContent(url=url, mime_type=mime or "application/octet-stream"))
     if not parts:
-        parts.append(TextContent(body=""))
+        raise WebhookPayloadError(VENDOR, "the message has neither text nor media")
     return InboundMessage(
         channel_id=channel_id,
         sender_id=_e164(sender),

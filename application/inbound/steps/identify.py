@@ -61,9 +61,7 @@ class IdentifyStep:
             )
         state.identity = result
         if result.status is IdentificationStatus.IDENTIFIED and result.identity is not None:
-            participant = await identified_participant(
-                rt.store, room_id, message, result.identity
-            )
+            participant = await identified_participant(rt.store, room_id, message, result.identity)
             state.newly_identified = True
             _stamp(state, participant)
         elif participant is not None:
