@@ -1,4 +1,4 @@
-"""pytest fixtures: started loopback fakes (anthropic, openai, mistral, gemini)."""
+"""pytest fixtures: started loopback fakes of the AI providers and the messaging vendors."""
 
 from __future__ import annotations
 
