@@ -53,13 +53,21 @@ def form_pairs(body: bytes) -> list[tuple[str, str]]:
     text = body.decode("utf-8")
     if not text:
         return []
-    pairs = []
+    flat: list[str] = []
     for field in text.split("&"):
         name, sep, value = field.partition("=")
         if not sep:
             raise ValueError(f"bad form field {field[:40]!r}")
-        pairs.append((_unquoted(name), _unquoted(value)))
-    return pairs
+        flat.append(name)
+        flat.append(value)
+    if "%" not in text and "+" not in text:
+        return list(zip(flat[::2], flat[1::2], strict=True))
+    if "\x00" not in text and "%00" not in text:
+        # one unquote over all fields (NUL-separated) instead of one per name and value
+        decoded = unquote_plus("\x00".join(flat)).split("\x00")
+        if len(decoded) == len(flat):
+            return list(zip(decoded[::2], decoded[1::2], strict=True))
+    return [(_unquoted(n), _unquoted(v)) for n, v in zip(flat[::2], flat[1::2], strict=True)]
 
 
 def form_params(request: WebhookRequest) -> dict[str, Any]:

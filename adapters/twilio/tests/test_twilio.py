@@ -417,7 +417,7 @@ def test_form_reading_matches_parse_qsl() -> None:
     from roomkit_twilio.webhooks import form_pairs
 
     rng = random.Random(7)
-    alphabet = "ab +%&=é中/?#"
+    alphabet = "ab +%&=é中/?#\x00"
     for _ in range(300):
         fields = [
             (
@@ -428,6 +428,8 @@ def test_form_reading_matches_parse_qsl() -> None:
         ]
         body = urlencode(fields).encode()
         assert form_pairs(body) == parse_qsl(body.decode(), keep_blank_values=True)
+    for raw in (b"a=%E4%B8&b=%AD", b"x=%zz&y=%2", b"k=%00&v=1", b"p=a+b%2Bc&q=", b"=&=x"):
+        assert form_pairs(raw) == parse_qsl(raw.decode(), keep_blank_values=True), raw
     for bad in (b"a=1&b", b"a=1&&b=2", b"novalue"):
         with pytest.raises(ValueError):
             form_pairs(bad)
