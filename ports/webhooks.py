@@ -23,4 +23,3 @@ class WebhookParser(ABC):
     @abstractmethod
     def parse(self, request: WebhookRequest, channel_id: str) -> WebhookBatch:
         """Messages and delivery reports in ``request``; WebhookPayloadError when malformed."""
-
