@@ -490,7 +490,197 @@ async def timeline_page_50k(
     return m
 
 
+# 8 -------------------------------------------------------------------------------------------
+TWILIO_TOKEN = "bench-auth-token"
+TWILIO_URL = "https://bench.example.com/webhooks/twilio"
+
+
+def twilio_request(i: int) -> tuple[bytes, str]:
+    """An inbound SMS webhook as Twilio posts it: the form body and its X-Twilio-Signature
+    (HMAC-SHA1 of the URL and the sorted fields, by hand: no SDK needed to build it)."""
+    import base64
+    import hashlib
+    import hmac
+    from urllib.parse import urlencode
+
+    sid = f"SM{i:032x}"
+    fields = {
+        "MessageSid": sid,
+        "SmsMessageSid": sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": "+15145550199",
+        "To": "+15145550100",
+        "Body": f"customer message {i}",
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "SmsStatus": "received",
+        "ApiVersion": "2010-04-01",
+    }
+    signed = TWILIO_URL + "".join(k + fields[k] for k in sorted(fields))
+    digest = hmac.new(TWILIO_TOKEN.encode(), signed.encode(), hashlib.sha1).digest()
+    return urlencode(fields).encode(), base64.b64encode(digest).decode()
+
+
+async def twilio_webhook(n: int) -> Measurement:
+    """A signed Twilio SMS webhook into a room with a WebSocket agent: authenticate on the raw
+    bytes, parse, pipeline. Here ``kit.process_webhook(meta={method, url, headers, body})``
+    does all three; 0.109.0's ``process_webhook`` authenticates nothing, so there its provider's
+    ``verify_signature`` and ``extract_sms_meta`` run first, as its documented endpoint does."""
+    from urllib.parse import parse_qsl
+
+    from roomkit import SMSChannel
+
+    requests = [twilio_request(i) for i in range(n)]
+    kit = RoomKit()
+    await kit.create_room(room_id="bench")
+    agent = WebSocketChannel("ws-agent")
+    receiver = Receiver()
+    connect(agent, "agent-laptop", receiver, "bench")
+    kit.register_channel(agent)
+    try:  # this roomkit
+        from roomkit.providers.twilio.config import TwilioConfig
+        from roomkit.providers.twilio.sms import TwilioSMSProvider
+
+        provider: Any = TwilioSMSProvider(
+            TwilioConfig(
+                account_sid="AC" + "0" * 32, auth_token=TWILIO_TOKEN, from_number="+15145550100"
+            )
+        )
+        ours = True
+    except ImportError:  # 0.109.0 without the twilio extra: its signature check and mock sender
+        from roomkit.providers.sms.meta import extract_sms_meta  # type: ignore[import-not-found]
+        from roomkit.providers.sms.mock import MockSMSProvider
+        from roomkit.providers.twilio._signature import (  # type: ignore[import-not-found]
+            verify_twilio_signature,
+        )
+
+        provider = MockSMSProvider()
+        ours = False
+    kit.register_channel(SMSChannel("sms", provider=provider))
+    await kit.attach_channel("bench", "ws-agent")
+    await kit.attach_channel("bench", "sms")
+
+    async def ours_op(i: int) -> Any:
+        body, signature = requests[i]
+        meta = {
+            "method": "POST",
+            "url": TWILIO_URL,
+            "headers": {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": signature,
+            },
+            "body": body,
+        }
+        return await kit.process_webhook(meta=meta, channel_id="sms")
+
+    async def published_op(i: int) -> Any:
+        body, signature = requests[i]
+        check(
+            verify_twilio_signature(body, signature, auth_token=TWILIO_TOKEN, url=TWILIO_URL),
+            "0.109.0 refused a correctly signed webhook",
+        )
+        meta = extract_sms_meta("twilio", dict(parse_qsl(body.decode())))
+        return await kit.process_webhook(meta, channel_id="sms")
+
+    rec = await sequential(n, ours_op if ours else published_op)
+    receiver.check_once(n)
+    await check_stored(kit, "bench", {"sms": n})
+    await kit.close()
+    return rec.m
+
+
+async def messaging_fanout(n: int) -> Measurement:
+    """``twilio_webhook`` plus an SMS and an email binding that answer: each signed SMS from one
+    customer also goes by SMS to a second customer (twilio SDK, aiohttp) and by email to a third
+    (SendGrid, httpx), both to loopback fakes running in this process, whose work is in the
+    figures. Only this roomkit has the vendor adapters and fakes."""
+    from roomkit_fakes import SendGridFake, TwilioFake
+
+    from roomkit import EmailChannel, SMSChannel
+    from roomkit.providers.sendgrid.config import SendGridConfig
+    from roomkit.providers.sendgrid.email import SendGridEmailProvider
+    from roomkit.providers.twilio.config import TwilioConfig
+    from roomkit.providers.twilio.sms import TwilioSMSProvider
+
+    requests = [twilio_request(i) for i in range(n)]
+    async with TwilioFake(auth_token=TWILIO_TOKEN) as twilio, SendGridFake() as sendgrid:
+        kit = RoomKit()
+        await kit.create_room(room_id="bench")
+        agent = WebSocketChannel("ws-agent")
+        receiver = Receiver()
+        connect(agent, "agent-laptop", receiver, "bench")
+        kit.register_channel(agent)
+        kit.register_channel(
+            SMSChannel(
+                "sms",
+                provider=TwilioSMSProvider(
+                    TwilioConfig(
+                        account_sid=twilio.account_sid,
+                        auth_token=TWILIO_TOKEN,
+                        from_number="+15145550100",
+                        base_url=twilio.base_url,
+                    )
+                ),
+            )
+        )
+        kit.register_channel(
+            EmailChannel(
+                "email",
+                provider=SendGridEmailProvider(
+                    SendGridConfig(
+                        api_key=sendgrid.token,
+                        from_email="support@example.com",
+                        base_url=sendgrid.base_url,
+                    )
+                ),
+            )
+        )
+        for channel in ("ws-agent", "sms", "email"):
+            await kit.attach_channel("bench", channel)
+        for channel, sender in (("sms", "+15145550111"), ("email", "carol@example.org")):
+            await kit.process_inbound(
+                InboundMessage(
+                    channel_id=channel, sender_id=sender, content=TextContent(body="joining")
+                ),
+                room_id="bench",
+            )
+        twilio.messages.clear()
+        sendgrid.messages.clear()
+        receiver.ids.clear()
+
+        async def op(i: int) -> Any:
+            body, signature = requests[i]
+            meta = {
+                "method": "POST",
+                "url": TWILIO_URL,
+                "headers": {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-Twilio-Signature": signature,
+                },
+                "body": body,
+            }
+            return await kit.process_webhook(meta=meta, channel_id="sms")
+
+        rec = await sequential(n, op)
+        receiver.check_once(n)
+        check(
+            sum(1 for m in twilio.messages if m.to == "+15145550111") == n,
+            f"{len(twilio.messages)} SMS of {n} reached the second customer",
+        )
+        check(len(sendgrid.messages) == n, f"{len(sendgrid.messages)} emails of {n}")
+        failures = await kit.store.list_delivery_results("bench")
+        check(
+            not [r for r in failures if r.state.value != "delivered"],
+            "failed deliveries to the vendors",
+        )
+        await kit.close()
+    return rec.m
+
+
 Scenario = Callable[..., Awaitable[Measurement]]
+
+#: scenarios that need this roomkit's vendor adapters: not run on the published package
+OURS_ONLY = frozenset({"messaging_fanout"})
 
 SCENARIOS: dict[str, Scenario] = {
     "single_channel": single_channel,
@@ -501,6 +691,8 @@ SCENARIOS: dict[str, Scenario] = {
     "swarm_routing": swarm_routing,
     "voice_response": voice_response,
     "timeline_page_50k": timeline_page_50k,
+    "twilio_webhook": twilio_webhook,
+    "messaging_fanout": messaging_fanout,
 }
 
 #: what one operation is, per scenario
@@ -513,4 +705,6 @@ UNITS = {
     "swarm_routing": "message (+ routed reply, 3 agents)",
     "voice_response": "utterance (speech_end -> first reply frame)",
     "timeline_page_50k": "page of 50",
+    "twilio_webhook": "signed SMS webhook",
+    "messaging_fanout": "signed SMS webhook (+ an SMS and an email sent to fakes)",
 }

@@ -151,6 +151,16 @@ def roomkit_register_audio_postprocessors(register: Register) -> None:
     """Contribute AudioPostProcessor adapters. Since version 2."""
 
 
+@hookspec
+def roomkit_register_message_providers(register: Register) -> None:
+    """Contribute MessageProvider adapters (SMS, RCS, email, HTTP vendors). Since version 2."""
+
+
+@hookspec
+def roomkit_register_webhook_parsers(register: Register) -> None:
+    """Contribute WebhookParser adapters (a vendor's signed webhooks). Since version 2."""
+
+
 #: plugin hook name -> the port it contributes to (the key used by ``Registry.create``).
 PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_stores": "store",
@@ -177,4 +187,6 @@ PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_turn_detectors": "turn_detector",
     "roomkit_register_backchannel_detectors": "backchannel_detector",
     "roomkit_register_audio_postprocessors": "audio_postprocessor",
+    "roomkit_register_message_providers": "message_provider",
+    "roomkit_register_webhook_parsers": "webhook_parser",
 }

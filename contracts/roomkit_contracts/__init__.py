@@ -19,6 +19,7 @@ from roomkit_contracts.dtmf import DTMFDetectorContract
 from roomkit_contracts.identity import IdentityResolverContract, IdentityScenario
 from roomkit_contracts.locks import RoomLockManagerContract
 from roomkit_contracts.memory import MemoryProviderContract
+from roomkit_contracts.messaging import MessageProviderContract, MessageProviderScenario, Received
 from roomkit_contracts.realtime import Inbox, RealtimeBackendContract
 from roomkit_contracts.sources import SourceProviderContract, SourceScenario
 from roomkit_contracts.speech import (
@@ -29,6 +30,7 @@ from roomkit_contracts.speech import (
 from roomkit_contracts.store import ConversationStoreContract
 from roomkit_contracts.vad import VADProviderContract
 from roomkit_contracts.voice_backend import BackendScenario, VoiceBackendContract
+from roomkit_contracts.webhooks import WebhookParserContract, WebhookScenario
 
 __all__ = [
     "WEATHER_TOOL",
@@ -42,7 +44,10 @@ __all__ = [
     "IdentityScenario",
     "Inbox",
     "MemoryProviderContract",
+    "MessageProviderContract",
+    "MessageProviderScenario",
     "RealtimeBackendContract",
+    "Received",
     "RoomLockManagerContract",
     "STTProviderContract",
     "STTScenario",
@@ -51,5 +56,7 @@ __all__ = [
     "TTSProviderContract",
     "VADProviderContract",
     "VoiceBackendContract",
+    "WebhookParserContract",
+    "WebhookScenario",
     "scenario_helper",
 ]

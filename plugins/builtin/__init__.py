@@ -17,6 +17,7 @@ from roomkit.plugins.builtin import (
     mock_voice_stages,
     noop_telemetry,
     queue_source,
+    signed_json_webhook,
     transport,
     websocket,
 )
@@ -32,6 +33,7 @@ PLUGINS: tuple[ModuleType, ...] = (
     cli,
     transport,
     mock_messaging,
+    signed_json_webhook,
     clock,
     noop_telemetry,
     queue_source,
