@@ -42,8 +42,15 @@ class SignallingStore(SQLiteStore):
 
     async def mark_delivery(self, event_id, channel_id, *args, **kwargs):  # type: ignore[no-untyped-def]
         await super().mark_delivery(event_id, channel_id, *args, **kwargs)
-        with open(self.log_path, "a") as log:  # noqa: ASYNC230 - a tiny test log
-            log.write(f"settled {channel_id} {event_id}\n")
+        self._settled(event_id, [channel_id])
+
+    async def mark_deliveries(self, event_id, outcomes):  # type: ignore[no-untyped-def]
+        await super().mark_deliveries(event_id, outcomes)
+        self._settled(event_id, [o.channel_id for o in outcomes])
+
+    def _settled(self, event_id: str, channel_ids: list[str]) -> None:
+        with open(self.log_path, "a") as log:
+            log.writelines(f"settled {c} {event_id}\n" for c in channel_ids)
 
 
 async def main(db: str, log_path: str) -> None:
