@@ -11,7 +11,7 @@ from roomkit.voice.tts.mock import MockTTSProvider
 
 from .helpers import Call, eventually, settle, start_call, utterance
 
-LONG_REPLY = " ".join(["word"] * 100)  # 200 frames: several seconds of playback
+LONG_REPLY = " ".join(["word"] * 400)  # 800 frames of 5 ms: seconds of playback
 
 
 async def playing_call(
@@ -50,7 +50,7 @@ async def test_immediate_cuts_playback_at_speech_start() -> None:
     assert aec.discarded == 1  # the echo canceller forgets the reference never played
     cut_at = len(call.sent())
     await settle(call)
-    assert len(call.sent()) == cut_at < 200  # nothing more of the old reply is played
+    assert len(call.sent()) == cut_at < 800  # nothing more of the old reply is played
     assert not call.payloads(HookTrigger.AFTER_TTS)
     await call.kit.close()
 
