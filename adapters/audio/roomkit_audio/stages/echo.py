@@ -19,6 +19,9 @@ class NLMSAECProvider(AECProvider):
     def feed_reference(self, frame: AudioFrame) -> None:
         self._aec.feed_reference(samples(frame))
 
+    def discard_reference(self) -> None:
+        self._aec.discard_reference()
+
     def process(self, frame: AudioFrame) -> AudioFrame:
         if frame.sample_rate != self.sample_rate:
             raise ValueError(
