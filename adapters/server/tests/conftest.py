@@ -1,0 +1,119 @@
+"""A real uvicorn server on 127.0.0.1 around a kit, and clients that speak HTTP and WebSocket."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import pytest
+from roomkit_server import ServerConfig, create_app, serving
+
+from roomkit import InboundMessage, RoomKit, SMSChannel, TextContent, WebSocketChannel
+from roomkit.channels.ai import AIChannel
+from roomkit.providers.ai.mock import MockAIProvider
+from roomkit.providers.sms.mock import MockSMSProvider
+
+TOKEN = "test-token-0123456789"
+TWILIO_AUTH_TOKEN = "twilio-secret"
+REFUSED_NUMBER = "+15550000000"
+
+
+class WebhookSignatureError(Exception):
+    """What the test provider raises for a forged request."""
+
+
+def twilio_signature(url: str, params: dict[str, str], auth_token: str) -> str:
+    """Twilio's request signature: HMAC-SHA1 of the URL plus the sorted form fields."""
+    payload = url + "".join(f"{key}{params[key]}" for key in sorted(params))
+    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+class WebhookKit(RoomKit):
+    """A kit whose ``process_webhook`` understands Twilio-style SMS webhooks on ``sms``.
+
+    It checks the signature on the URL and the raw body it was handed, as a real provider does,
+    so a test fails if the server changes either on the way.
+    """
+
+    received: list[dict[str, Any]]
+
+    async def process_webhook(self, meta: Any, channel_id: str) -> Any:
+        self.received.append(meta)
+        assert isinstance(meta["body"], bytes)
+        params = dict(parse_qsl(meta["body"].decode()))
+        expected = twilio_signature(meta["url"], params, TWILIO_AUTH_TOKEN)
+        if not hmac.compare_digest(meta["headers"].get("x-twilio-signature", ""), expected):
+            raise WebhookSignatureError("X-Twilio-Signature does not match the request")
+        if "MessageStatus" in params:
+            from roomkit import DeliveryStatus
+
+            status = DeliveryStatus(
+                provider="twilio",
+                message_id=params["MessageSid"],
+                status=params["MessageStatus"],
+                channel_id=channel_id,
+            )
+            await self.process_delivery_status(status)
+            return status
+        return await self.process_inbound(
+            InboundMessage(
+                channel_id=channel_id,
+                sender_id=params["From"],
+                content=TextContent(body=params["Body"]),
+                provider_message_id=params["MessageSid"],
+            ),
+            room_id=params.get("RoomId"),
+        )
+
+
+def build_kit(ai_responses: list[str] | None = None) -> WebhookKit:
+    kit = WebhookKit()
+    kit.received = []
+    kit.register_channel(WebSocketChannel("ws"))
+    kit.register_channel(SMSChannel("sms", provider=MockSMSProvider(fail_for={REFUSED_NUMBER})))
+    kit.register_channel(AIChannel("assistant", MockAIProvider(ai_responses or ["Hi from AI"])))
+    return kit
+
+
+@pytest.fixture
+def kit() -> WebhookKit:
+    return build_kit()
+
+
+@pytest.fixture
+async def base_url(kit: WebhookKit) -> AsyncIterator[str]:
+    app = create_app(kit, ServerConfig(api_key=TOKEN, verify_tokens={"sms": "meta-verify"}))
+    async with serving(app) as url:
+        yield url
+
+
+@pytest.fixture
+async def client(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=30) as http:
+        yield http
+
+
+def ws_url(base_url: str, channel_id: str, room_id: str, participant_id: str) -> str:
+    host = base_url.removeprefix("http://")
+    return f"ws://{host}/ws/{channel_id}?room_id={room_id}&participant_id={participant_id}"
+
+
+async def next_frame(socket: Any, kind: str, wait: float = 20.0) -> dict[str, Any]:
+    """The next frame of ``kind``, skipping others (generous timeout for loaded machines)."""
+    import asyncio
+
+    async def until() -> dict[str, Any]:
+        while True:
+            frame = json.loads(await socket.recv())
+            if frame["type"] == kind:
+                return dict(frame)
+
+    return await asyncio.wait_for(until(), wait)

@@ -1,0 +1,172 @@
+"""Browser WebSocket users over real sockets: scoping, chat with an AI, realtime relays."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from .conftest import TOKEN, next_frame, ws_url
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+Frame = dict[str, Any]
+
+
+def of(frames: list[Frame], kind: str) -> list[Frame]:
+    return [f for f in frames if f["type"] == kind]
+
+
+async def frames_until(
+    socket: Any, done: Callable[[list[Frame]], object], wait: float = 20.0
+) -> list[Frame]:
+    """Frames received until ``done(frames)`` holds (a generous timeout for loaded machines)."""
+    frames: list[Frame] = []
+
+    async def collect() -> list[Frame]:
+        while not done(frames):
+            frames.append(json.loads(await socket.recv()))
+        return frames
+
+    return await asyncio.wait_for(collect(), wait)
+
+
+async def _room(client: httpx.AsyncClient, room_id: str, *channels: str) -> None:
+    assert (await client.post("/api/rooms", json={"room_id": room_id})).status_code == 201
+    for channel in channels:
+        answer = await client.post(f"/api/rooms/{room_id}/bindings", json={"channel_id": channel})
+        assert answer.status_code == 201
+
+
+async def test_two_browser_users_and_an_ai_converse(
+    base_url: str, client: httpx.AsyncClient
+) -> None:
+    await _room(client, "chat", "ws", "assistant")
+    async with (
+        websockets.connect(
+            ws_url(base_url, "ws", "chat", "alice"), additional_headers=AUTH
+        ) as alice,
+        websockets.connect(ws_url(base_url, "ws", "chat", "bob"), additional_headers=AUTH) as bob,
+    ):
+        welcome = await next_frame(alice, "welcome")
+        assert welcome["participant_id"] == "alice"
+        assert welcome["room_id"] == "chat"
+        await next_frame(bob, "welcome")
+        await alice.send(json.dumps({"type": "message", "text": "hello bob", "client_id": "c1"}))
+        frames = await frames_until(
+            alice, lambda got: len(of(got, "event")) == 2 and of(got, "ack")
+        )
+        ack = of(frames, "ack")[0]
+        assert ack["client_id"] == "c1"
+        assert ack["blocked"] is False
+        seen_by_bob = [await next_frame(bob, "event") for _ in range(2)]
+        assert [f["event"]["content"]["body"] for f in seen_by_bob] == ["hello bob", "Hi from AI"]
+        assert seen_by_bob[0]["event"]["id"] == ack["event_id"]
+        assert seen_by_bob[1]["event"]["source"]["channel_id"] == "assistant"
+        seen_by_alice = of(frames, "event")
+        assert [f["event"]["id"] for f in seen_by_alice] == [f["event"]["id"] for f in seen_by_bob]
+    timeline = (await client.get("/api/rooms/chat/events")).json()["events"]
+    assert [e["content"]["body"] for e in timeline] == ["hello bob", "Hi from AI"]
+    people = (await client.get("/api/rooms/chat/participants")).json()["participants"]
+    assert {"alice", "bob"} <= {p["id"] for p in people}
+
+
+async def test_a_browser_never_receives_another_rooms_events(
+    base_url: str, client: httpx.AsyncClient
+) -> None:
+    await _room(client, "room-a", "ws", "assistant")
+    await _room(client, "room-b", "ws", "assistant")
+    async with (
+        websockets.connect(ws_url(base_url, "ws", "room-a", "ann"), additional_headers=AUTH) as ann,
+        websockets.connect(ws_url(base_url, "ws", "room-b", "ben"), additional_headers=AUTH) as ben,
+    ):
+        await next_frame(ann, "welcome")
+        await next_frame(ben, "welcome")
+        await ann.send(json.dumps({"type": "typing", "is_typing": True}))
+        await ann.send(json.dumps({"type": "message", "text": "only for room a"}))
+        await frames_until(ann, lambda got: len(of(got, "event")) == 2 and of(got, "ack"))
+        await ben.send(json.dumps({"type": "message", "text": "only for room b"}))
+        # ben's own room produces two events; everything he sees belongs to room-b
+        frames = await frames_until(ben, lambda got: len(of(got, "event")) == 2 and of(got, "ack"))
+        await ben.send(json.dumps({"type": "ping", "client_id": "last"}))
+        while True:
+            frame = json.loads(await asyncio.wait_for(ben.recv(), 20))
+            if frame["type"] == "pong":
+                break
+            frames.append(frame)
+        for frame in frames:
+            body = json.dumps(frame)
+            assert "room-a" not in body and "only for room a" not in body, frame
+
+
+async def test_typing_presence_and_read_receipts_are_relayed(
+    base_url: str, client: httpx.AsyncClient
+) -> None:
+    await _room(client, "rt", "ws")
+    async with websockets.connect(
+        ws_url(base_url, "ws", "rt", "alice"), additional_headers=AUTH
+    ) as alice:
+        await next_frame(alice, "welcome")
+        async with websockets.connect(
+            ws_url(base_url, "ws", "rt", "bob"), additional_headers=AUTH
+        ) as bob:
+            await next_frame(bob, "welcome")
+            online = await next_frame(alice, "ephemeral")
+            assert online["ephemeral"]["type"] == "presence_online"
+            assert online["ephemeral"]["user_id"] == "bob"
+            await bob.send(json.dumps({"type": "typing", "is_typing": True}))
+            typing = await next_frame(alice, "ephemeral")
+            assert (typing["ephemeral"]["type"], typing["ephemeral"]["user_id"]) == (
+                "typing_start",
+                "bob",
+            )
+            await alice.send(json.dumps({"type": "message", "text": "read me"}))
+            ack = of(await frames_until(alice, lambda got: bool(of(got, "ack"))), "ack")[0]
+            await next_frame(bob, "event")
+            await bob.send(json.dumps({"type": "read", "event_id": ack["event_id"]}))
+            receipt = await next_frame(alice, "ephemeral")
+            assert receipt["ephemeral"]["type"] == "read_receipt"
+            assert receipt["ephemeral"]["data"] == {"event_id": ack["event_id"]}
+            await bob.send(json.dumps({"type": "shout"}))
+            problem = await next_frame(bob, "error")
+            assert "unknown frame type 'shout'" in problem["message"]
+            await bob.send("not json")
+            problem = await next_frame(bob, "error")
+            assert "invalid frame" in problem["message"]
+        offline = await next_frame(alice, "ephemeral")
+        assert (offline["ephemeral"]["type"], offline["ephemeral"]["user_id"]) == (
+            "presence_offline",
+            "bob",
+        )
+
+
+async def test_sockets_need_the_token_a_room_and_a_websocket_channel(
+    base_url: str, client: httpx.AsyncClient
+) -> None:
+    await _room(client, "locked", "ws")
+    with pytest.raises(InvalidStatus) as refused:
+        async with websockets.connect(ws_url(base_url, "ws", "locked", "eve")):
+            pass
+    assert refused.value.response.status_code == 403
+    # browsers cannot set headers: the token may come as a subprotocol or a query parameter
+    async with websockets.connect(
+        ws_url(base_url, "ws", "locked", "ann"),
+        subprotocols=["roomkit", f"bearer.{TOKEN}"],  # type: ignore[list-item]
+    ) as ann:
+        assert (await next_frame(ann, "welcome"))["participant_id"] == "ann"
+    async with websockets.connect(
+        ws_url(base_url, "ws", "locked", "amy") + f"&token={TOKEN}"
+    ) as amy:
+        assert (await next_frame(amy, "welcome"))["participant_id"] == "amy"
+    for url in (
+        ws_url(base_url, "ws", "no-such-room", "x"),
+        ws_url(base_url, "assistant", "locked", "x"),
+    ):
+        with pytest.raises((InvalidStatus, ConnectionClosed)):
+            async with websockets.connect(url, additional_headers=AUTH) as socket:
+                await socket.recv()
