@@ -57,8 +57,7 @@ def _add_plugin_commands(sub: Any) -> None:
         if name in sub.choices:
             continue
         missing = sub.add_parser(name, help=f"{purpose} (needs {distribution})", add_help=False)
-        missing.add_argument("rest", nargs=argparse.REMAINDER)
-        missing.set_defaults(handler=_install_hint(name, distribution))
+        missing.set_defaults(handler=_install_hint(name, distribution), takes_anything=True)
 
 
 def _install_hint(name: str, distribution: str) -> Any:
@@ -81,7 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     plugins.add_argument("--json", action="store_true", help="machine-readable output")
     sub.add_parser("demo", help="run the Quickstart scenario and print the timeline")
     _add_plugin_commands(sub)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not getattr(args, "takes_anything", False):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     handler = getattr(args, "handler", None)
     if handler is not None:
         return int(handler(args))

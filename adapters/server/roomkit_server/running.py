@@ -4,10 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import signal
+import sys
+import threading
+from collections.abc import AsyncIterator, Iterator
 
 import uvicorn
 from starlette.applications import Starlette
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, stopping gracefully on SIGINT/SIGTERM and then exiting with status 0
+    (uvicorn re-raises the signal after its shutdown, which reads as a crash to supervisors).
+    With ``signals=False`` it leaves the host program's signal handling alone."""
+
+    def __init__(self, config: uvicorn.Config, *, signals: bool = True) -> None:
+        super().__init__(config)
+        self.signals = signals
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if not self.signals or threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {
+            sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def uvicorn_config(app: Starlette, host: str, port: int, grace: float = 10.0) -> uvicorn.Config:
@@ -24,14 +51,16 @@ def uvicorn_config(app: Starlette, host: str, port: int, grace: float = 10.0) ->
 
 
 def run(app: Starlette, host: str, port: int, grace: float = 10.0) -> None:
-    """Serve until SIGINT/SIGTERM; in-flight requests finish, then the kit closes."""
-    uvicorn.Server(uvicorn_config(app, host, port, grace)).run()
+    """Serve until SIGINT/SIGTERM: in-flight requests finish (up to ``grace`` seconds), sockets
+    close with 1001/1012, then the kit closes its channels and store."""
+    _Server(uvicorn_config(app, host, port, grace)).run()
+    print("roomkit serve: stopped", file=sys.stderr)
 
 
 @contextlib.asynccontextmanager
 async def serving(app: Starlette, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
     """Serve ``app`` in this event loop; yields the base URL (``port=0`` picks a free port)."""
-    server = uvicorn.Server(uvicorn_config(app, host, port))
+    server = _Server(uvicorn_config(app, host, port), signals=False)
     task = asyncio.create_task(server.serve())
     try:
         while not server.started:
