@@ -12,12 +12,12 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from roomkit_server import ServerConfig, create_app, serving
 
 from roomkit import InboundMessage, RoomKit, SMSChannel, TextContent, WebSocketChannel
 from roomkit.channels.ai import AIChannel
 from roomkit.providers.ai.mock import MockAIProvider
 from roomkit.providers.sms.mock import MockSMSProvider
+from roomkit_server import ServerConfig, create_app, serving
 
 TOKEN = "test-token-0123456789"
 TWILIO_AUTH_TOKEN = "twilio-secret"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from roomkit_server import InsecureConfigError, ServerConfig, create_app
 
 from .conftest import REFUSED_NUMBER, TOKEN, WebhookKit

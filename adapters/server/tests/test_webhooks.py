@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import httpx
+
 from roomkit_server import ServerConfig, create_app, serving
 
 from .conftest import TOKEN, TWILIO_AUTH_TOKEN, WebhookKit, build_kit, twilio_signature
