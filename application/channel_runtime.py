@@ -14,12 +14,13 @@ from roomkit.ports.channel import StreamingTransport, StreamWriter
 
 
 class _RoomStream:
-    def __init__(self, transports: list[StreamingTransport]) -> None:
+    def __init__(self, room_id: str, transports: list[StreamingTransport]) -> None:
+        self._room_id = room_id
         self._transports = transports
 
     async def send(self, message: StreamMessage) -> None:
         for transport in self._transports:
-            await transport.send_stream(message)
+            await transport.send_stream(message, self._room_id)
 
 
 class KitChannelRuntime:
@@ -43,4 +44,4 @@ class KitChannelRuntime:
             channel = self._rt.channels.get(binding.channel_id)
             if isinstance(channel, StreamingTransport) and channel.has_stream_connections():
                 transports.append(channel)
-        return _RoomStream(transports) if transports else None
+        return _RoomStream(room_id, transports) if transports else None

@@ -673,14 +673,26 @@ class RoomKit:
         connection_id: str,
         send_fn: Callable[[str, RoomEvent], Awaitable[None]],
         stream_send_fn: Callable[[str, Any], Awaitable[None]] | None = None,
+        *,
+        room_id: str | None = None,
+        participant_id: str | None = None,
     ) -> None:
+        """Register a connection; with ``room_id`` it receives only that room's events."""
         channel = self._runtime.channel(channel_id)
         register = getattr(channel, "register_connection", None)
         if register is None:
             raise RoomKitError(f"channel {channel_id!r} is not a WebSocket channel")
-        register(connection_id, send_fn, stream_send_fn)
+        if room_id is not None:
+            await self._runtime.require_room(room_id)
+        register(
+            connection_id, send_fn, stream_send_fn, room_id=room_id, participant_id=participant_id
+        )
         await self._runtime.events.emit(
-            "channel_connected", channel_id=channel_id, connection_id=connection_id
+            "channel_connected",
+            channel_id=channel_id,
+            connection_id=connection_id,
+            room_id=room_id,
+            participant_id=participant_id,
         )
 
     async def disconnect_websocket(self, channel_id: str, connection_id: str) -> None:

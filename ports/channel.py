@@ -43,8 +43,9 @@ class StreamingTransport(Protocol):
 
     def has_stream_connections(self) -> bool: ...
 
-    async def send_stream(self, message: StreamMessage) -> list[str]:
-        """Send to streaming connections; return the connection ids that got it."""
+    async def send_stream(self, message: StreamMessage, room_id: str | None = None) -> list[str]:
+        """Send to the streaming connections serving ``room_id`` (all when None); return the
+        connection ids that got it."""
 
 
 class Channel(ABC):
