@@ -14,6 +14,8 @@ from typing import Any
 # subcommands that come with a distribution, and how to get it when it is missing
 OPTIONAL_COMMANDS = {
     "serve": ("roomkit-server", "serve webhooks, WebSocket chat, the JSON API and the inspector"),
+    "export": ("roomkit-server", "write a room as versioned JSONL"),
+    "replay": ("roomkit-server", "re-run an exported room and report what changed"),
 }
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from roomkit import (
     Access,
@@ -27,6 +28,7 @@ from roomkit.domain.outbox import OutboxState
 from roomkit.domain.participant import Participant
 
 from .config import ServerConfig
+from .replay import export_room
 from .wire import BadRequest, ok, read_json
 
 MAX_PAGE = 500
@@ -243,6 +245,19 @@ class RestApi:
         status = DeliveryStatus.model_validate(await read_json(request, self.config.max_body_bytes))
         await self.kit.process_delivery_status(status)
         return ok(status, 202)
+
+    async def export(self, request: Request) -> Response:
+        room = await self.kit.get_room(request.path_params["room_id"])
+
+        async def lines() -> AsyncIterator[str]:
+            async for line in export_room(self.kit, room.id):
+                yield line + "\n"
+
+        return StreamingResponse(
+            lines(),
+            media_type="application/x-ndjson",
+            headers={"content-disposition": f'attachment; filename="{room.id}.jsonl"'},
+        )
 
     # channels and the inspector --------------------------------------------------------------
     async def channels(self, request: Request) -> JSONResponse:

@@ -24,6 +24,7 @@ from .api import AddParticipant, AttachChannel, CreateRoom, Redeliver, RestApi, 
 from .auth import BearerAuth
 from .config import ServerConfig, require_key
 from .openapi import Operation, describe
+from .recording import record_ai_responses
 from .sockets import SocketHub
 from .webhooks import Webhooks
 from .wire import EXCEPTION_HANDLERS
@@ -176,6 +177,13 @@ def operations(api: RestApi, hooks: Webhooks) -> list[Operation]:
             DeliveryStatus,
             tags=("deliveries",),
         ),
+        Operation(
+            "GET",
+            "/api/rooms/{room_id}/export",
+            api.export,
+            "The room as versioned JSONL (for roomkit replay)",
+            tags=rooms,
+        ),
         Operation("GET", "/api/channels", api.channels, "Registered channels", tags=("channels",)),
         Operation(
             "POST",
@@ -210,6 +218,8 @@ def create_app(kit: RoomKit, config: ServerConfig | None = None) -> Starlette:
     ``config.insecure_dev`` (see :func:`roomkit_server.config.require_key`)."""
     config = config or ServerConfig()
     token = require_key(config)
+    if config.record_ai_responses:
+        record_ai_responses(kit)
     state = ServerState()
     api = RestApi(kit, config)
     hooks = Webhooks(kit, config)
@@ -298,10 +308,12 @@ def create_app(kit: RoomKit, config: ServerConfig | None = None) -> Starlette:
 
 def app_from_config(source: Any, **overrides: Any) -> Starlette:
     """Compose the kit and the app from one roomkit.toml (or mapping)."""
-    from .config import read_config
+    from .config import read_config, run_setup
 
     kit_config, server = read_config(source)
     if overrides:
         server = server.model_copy(update={k: v for k, v in overrides.items() if v is not None})
     require_key(server)
-    return create_app(RoomKit.from_config(kit_config), server)
+    kit = RoomKit.from_config(kit_config)
+    run_setup(kit, server.setup)
+    return create_app(kit, server)

@@ -8,6 +8,7 @@ api_key = "..."                 # or ROOMKIT_API_KEY; required unless --insecure
 cors_origins = ["https://app.example.com"]
 verify_tokens = { "wa-main" = "token-set-in-meta-console" }
 public_url = "https://chat.example.com"   # what vendors sign, behind a load balancer
+setup = "myapp.hooks:install"             # install(kit): register hooks, tools, channels
 ```
 """
 
@@ -39,6 +40,8 @@ class ServerConfig(BaseModel):
     auto_attach_websocket: bool = True
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     shutdown_grace: float = Field(default=10.0, ge=0)
+    record_ai_responses: bool = True  # kept with the room, for export and replay
+    setup: str | None = None  # "package.module:function", called with the kit (hooks, tools)
 
     def effective_api_key(self) -> str | None:
         """The configured key, else ``ROOMKIT_API_KEY`` from the environment."""
@@ -70,3 +73,19 @@ def require_key(config: ServerConfig) -> str | None:
             "only)"
         )
     return key
+
+
+def run_setup(kit: Any, target: str | None) -> None:
+    """Call the ``module:function`` named by ``setup`` with the kit (hooks live in code)."""
+    if not target:
+        return
+    import importlib
+
+    module_name, _, function_name = target.partition(":")
+    if not module_name or not function_name:
+        raise ValueError(f"setup must look like 'package.module:function', not {target!r}")
+    try:
+        function = getattr(importlib.import_module(module_name), function_name)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"setup {target!r} cannot be loaded: {exc}") from exc
+    function(kit)

@@ -1,7 +1,7 @@
 """Browser WebSocket connections, each scoped to one room and one participant.
 
-A connection only ever sees its own room: events and streamed replies of other rooms are
-dropped before they reach the socket, whatever the channel delivers. Each socket has a bounded
+Connections are registered with their room, so the channel sends each one only its room's
+events; the connection checks again before anything reaches the socket. Each socket has a bounded
 outgoing queue drained by its own writer task, so a slow browser never holds up a broadcast;
 a browser that falls too far behind is disconnected (code 1013) rather than buffered forever.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 import uuid
 from collections import OrderedDict
@@ -147,11 +146,6 @@ class BrowserConnection:
         self._writer.cancel()
 
 
-def _accepts_scope(kit: RoomKit) -> bool:
-    parameters = inspect.signature(kit.connect_websocket).parameters
-    return "room_id" in parameters
-
-
 class SocketHub:
     """Wires browser sockets to ``connect_websocket`` / ``disconnect_websocket``."""
 
@@ -159,7 +153,6 @@ class SocketHub:
         self.kit = kit
         self.auto_attach = auto_attach
         self.connections: dict[str, BrowserConnection] = {}
-        self._scoped = _accepts_scope(kit)
 
     def in_room(self, room_id: str, channel_id: str) -> list[BrowserConnection]:
         return [
@@ -248,20 +241,14 @@ class SocketHub:
             )
 
     async def _connect(self, connection: BrowserConnection) -> None:
-        connect: Any = self.kit.connect_websocket
-        if self._scoped:
-            await connect(
-                connection.channel_id,
-                connection.id,
-                connection.send_event,
-                connection.send_stream,
-                room_id=connection.room_id,
-                participant_id=connection.participant_id,
-            )
-        else:
-            await connect(
-                connection.channel_id, connection.id, connection.send_event, connection.send_stream
-            )
+        await self.kit.connect_websocket(
+            connection.channel_id,
+            connection.id,
+            connection.send_event,
+            connection.send_stream,
+            room_id=connection.room_id,
+            participant_id=connection.participant_id,
+        )
 
     # incoming ------------------------------------------------------------------------------
     async def _receive(self, connection: BrowserConnection) -> None:
