@@ -119,11 +119,9 @@ def _replay(args: argparse.Namespace) -> int:
     from roomkit import RoomKit, RoomKitError
 
     from .config import read_config, run_setup
-    from .replay import ExportError, read_export, replay
+    from .replay import ExportError, RoomExport, read_export, replay
 
-    async def run() -> int:
-        with open(args.file, encoding="utf-8") as handle:
-            export = read_export(handle)
+    async def run(export: RoomExport) -> int:
         kit_config: dict[str, Any] = {}
         setup = args.setup
         if args.config:
@@ -138,7 +136,9 @@ def _replay(args: argparse.Namespace) -> int:
         return 0 if report.identical else 1
 
     try:
-        return asyncio.run(run())
+        with open(args.file, encoding="utf-8") as handle:
+            export = read_export(handle)
+        return asyncio.run(run(export))
     except (ExportError, RoomKitError, ValueError, OSError) as exc:
         print(f"roomkit replay: {exc}", file=sys.stderr)
         return 2

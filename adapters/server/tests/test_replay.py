@@ -3,6 +3,7 @@ when a hook changes. The AI used a tool, and replay answers with the recorded re
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -140,7 +141,8 @@ async def test_the_replay_command(tmp_path: Path) -> None:
         f"sys.path.insert(0, {str(Path(__file__).parent.parent)!r})\n"
         "from tests.test_replay import install as same\n"
     )
-    result = subprocess.run(
+    result = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "roomkit", "replay", str(path), "--setup", "support_hooks:same"],
         capture_output=True,
         text=True,
