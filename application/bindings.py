@@ -41,6 +41,7 @@ class ChannelBindings:
         capabilities: ChannelCapabilities | None = None,
         direction: ChannelDirection | None = None,
         muted: bool = False,
+        delivery_timeout: float | None = None,
     ) -> ChannelBinding:
         rt = self._rt
         room = await rt.require_room(room_id)
@@ -57,6 +58,7 @@ class ChannelBindings:
             metadata=dict(metadata or {}),
             rate_limit=rate_limit,
             retry_policy=retry_policy,
+            delivery_timeout=delivery_timeout,
             attached_at=rt.clock.now(),
         )
         binding = await rt.store.add_binding(binding)
@@ -69,8 +71,11 @@ class ChannelBindings:
         return binding
 
     async def detach(self, room_id: str, channel_id: str) -> None:
-        binding = await self.get(room_id, channel_id)
-        await self._rt.store.remove_binding(room_id, channel_id)
+        """Under the room's lock: a message in flight finishes its broadcast first, and none
+        that follows reaches the channel."""
+        async with self._rt.room_lock(room_id):
+            binding = await self.get(room_id, channel_id)
+            await self._rt.store.remove_binding(room_id, channel_id)
         self._rt.limiters.pop((room_id, channel_id), None)
         await self._notify(
             binding,
@@ -87,8 +92,9 @@ class ChannelBindings:
         return binding
 
     async def update(self, room_id: str, channel_id: str, **fields: Any) -> ChannelBinding:
-        binding = await self.get(room_id, channel_id)
-        return await self._rt.store.update_binding(binding.model_copy(update=fields))
+        async with self._rt.room_lock(room_id):
+            binding = await self.get(room_id, channel_id)
+            return await self._rt.store.update_binding(binding.model_copy(update=fields))
 
     async def set_muted(self, room_id: str, channel_id: str, muted: bool) -> ChannelBinding:
         binding = await self.update(room_id, channel_id, muted=muted)

@@ -12,6 +12,7 @@ from roomkit.domain.enums import EventType, HookTrigger, RoomStatus
 from roomkit.domain.errors import RoomAlreadyExistsError
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.room import Room, RoomTimers, due_transition, transition
+from roomkit.domain.validation import check_id
 
 _TRIGGERS = {
     RoomStatus.PAUSED: (HookTrigger.ON_ROOM_PAUSED, EventType.ROOM_PAUSED, "room_paused"),
@@ -41,7 +42,7 @@ class RoomLifecycle:
         organization_id: str | None = None,
     ) -> Room:
         rt = self._rt
-        room_id = room_id or new_id()
+        room_id = new_id() if room_id is None else check_id(room_id, "room_id")
         if await rt.store.get_room(room_id) is not None:
             raise RoomAlreadyExistsError(room_id)
         now = rt.clock.now()
@@ -98,7 +99,7 @@ class RoomLifecycle:
 
     async def _move(self, room: Room, target: RoomStatus) -> Room:
         rt = self._rt
-        async with rt.locks.locked(room.id):
+        async with rt.room_lock(room.id):
             current = await rt.require_room(room.id)
             updated = await rt.store.update_room(transition(current, target, rt.clock.now()))
         if target in (RoomStatus.CLOSED, RoomStatus.ARCHIVED):

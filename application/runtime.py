@@ -8,6 +8,7 @@ from roomkit.application.framework_events import FrameworkEventBus
 from roomkit.application.hooks.engine import HookEngine
 from roomkit.application.policies.circuit_breaker import CircuitBreaker
 from roomkit.application.policies.rate_limit import TokenBucketRateLimiter
+from roomkit.application.room_lock import RoomHold
 from roomkit.domain.base import assemble
 from roomkit.domain.channel import RateLimit
 from roomkit.domain.context import RoomContext
@@ -30,6 +31,7 @@ class Settings:
     max_chain_depth: int = 5
     identity_timeout: float = 10.0
     process_timeout: float | None = 30.0
+    delivery_timeout: float | None = 30.0
     identity_channel_types: frozenset[ChannelType] | None = None
     inbound_rate_limit: RateLimit | None = None
     context_event_limit: int = 10
@@ -55,6 +57,12 @@ class Runtime:
     limiters: dict[tuple[str, str], TokenBucketRateLimiter] = field(default_factory=dict)
     #: rooms whose strategy needs a longer reply chain than ``settings.max_chain_depth``
     chain_limits: dict[str, int] = field(default_factory=dict)
+    #: which hold currently has each room's lock in this process (for re-entrant holding)
+    lock_holders: dict[str, object] = field(default_factory=dict)
+
+    def room_lock(self, room_id: str) -> RoomHold:
+        """The room's lock; passes through for the task that already holds it."""
+        return RoomHold(self.locks, self.lock_holders, room_id)
 
     def chain_limit(self, room_id: str) -> int:
         return self.chain_limits.get(room_id, self.settings.max_chain_depth)

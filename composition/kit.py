@@ -10,6 +10,7 @@ from typing import Any, TypeVar, cast
 
 from roomkit.application.ai.agent import Agent
 from roomkit.application.bindings import ChannelBindings
+from roomkit.application.delivery.outbox import OutboxRecovery
 from roomkit.application.delivery.router import EventRouter
 from roomkit.application.delivery.transcoder import DefaultContentTranscoder
 from roomkit.application.hooks.engine import frozen_or_none
@@ -35,7 +36,6 @@ from roomkit.domain.enums import (
     ChannelCategory,
     ChannelDirection,
     ChannelType,
-    DeliveryState,
     EphemeralEventType,
     EventType,
     HookExecution,
@@ -102,12 +102,19 @@ class RoomKit:
         inbound_rate_limit: RateLimit | None = None,
         orchestration: Any = None,
         *,
+        delivery_timeout: float | None = 30.0,
         clock: Any = None,
         transcoder: ContentTranscoder | None = None,
         registry: Registry | None = None,
     ) -> None:
         if max_chain_depth < 0:
             raise ValueError("max_chain_depth must be >= 0")
+        for label, seconds in (
+            ("process_timeout", process_timeout),
+            ("delivery_timeout", delivery_timeout),
+        ):
+            if seconds is not None and seconds <= 0:
+                raise ValueError(f"{label} must be > 0 seconds or None, got {seconds}")
         configure_logging()
         self._registry = registry or default_registry()
         container = build_container(
@@ -136,6 +143,7 @@ class RoomKit:
                 max_chain_depth=max_chain_depth,
                 identity_timeout=identity_timeout,
                 process_timeout=process_timeout,
+                delivery_timeout=delivery_timeout,
                 identity_channel_types=frozen_or_none(identity_channel_types),
                 inbound_rate_limit=inbound_rate_limit,
             ),
@@ -145,6 +153,7 @@ class RoomKit:
         self._rooms = RoomLifecycle(self._runtime)
         self._bindings = ChannelBindings(self._runtime)
         self._realtime = RealtimeEvents(self._runtime)
+        self._outbox = OutboxRecovery(self._runtime, self._pipeline)
         self.stt = stt
         self.tts = tts
         self.voice = voice
@@ -276,6 +285,7 @@ class RoomKit:
         *,
         direction: ChannelDirection | None = None,
         muted: bool = False,
+        delivery_timeout: float | None = None,
     ) -> ChannelBinding:
         return await self._bindings.attach(
             room_id,
@@ -288,6 +298,7 @@ class RoomKit:
             capabilities=capabilities,
             direction=direction,
             muted=muted,
+            delivery_timeout=delivery_timeout,
         )
 
     async def detach_channel(self, room_id: str, channel_id: str) -> None:
@@ -398,35 +409,11 @@ class RoomKit:
         stored: what a process that died mid-broadcast left behind. Call it at startup (and
         periodically); returns how many were attempted. Channels see the same event id again,
         so they can deduplicate (at-least-once delivery)."""
-        store = self.store
-        if not store.supports_outbox:
-            return 0
-        cutoff = self._runtime.clock.now().timestamp() - older_than
-        attempted = 0
-        for entry in await store.list_outbox(OutboxState.PENDING, limit=limit):
-            if entry.created_at.timestamp() > cutoff:
-                continue
-            if entry.channel_id not in self._runtime.channels:
-                continue  # another process may own this channel
-            await self.redeliver(entry.event_id, entry.channel_id)
-            attempted += 1
-        return attempted
+        return await self._outbox.recover(older_than, limit)
 
     async def redeliver(self, event_id: str, channel_id: str) -> bool:
         """Send a stored event to one channel again (a dead letter, say); True if delivered."""
-        event = await self.store.get_event(event_id)
-        if event is None:
-            raise RoomKitError(f"event {event_id!r} does not exist")
-        self._runtime.channel(channel_id)
-        binding = await self.store.get_binding(event.room_id, channel_id)
-        if binding is None:
-            await self.store.mark_delivery(
-                event_id, channel_id, OutboxState.DEAD, 0, "channel no longer attached"
-            )
-            raise ChannelNotFoundError(channel_id, event.room_id)
-        outcome = await self._pipeline.redeliver(event, binding)
-        failed = {DeliveryState.FAILED, DeliveryState.CIRCUIT_OPEN}
-        return not any(r.state in failed for r in outcome.results)
+        return await self._outbox.redeliver(event_id, channel_id)
 
     async def list_dead_letters(self, room_id: str | None = None) -> list[OutboxEntry]:
         """Deliveries that failed past their retry policy (durable stores)."""
@@ -443,8 +430,11 @@ class RoomKit:
         channel_ids: Iterable[str] | None = None,
         directions: Iterable[ChannelDirection] | None = None,
         timeout: float | None = DEFAULT_HOOK_TIMEOUT,
+        *,
+        fail_closed: bool = False,
     ) -> Callable[[F], F]:
-        """Register a global hook. ``execution`` defaults to the trigger's documented mode."""
+        """Register a global hook. ``execution`` defaults to the trigger's documented mode; a
+        sync hook with ``fail_closed=True`` blocks the event when it fails."""
 
         def decorator(fn: F) -> F:
             self._runtime.hooks.add(
@@ -459,6 +449,7 @@ class RoomKit:
                     directions,
                     timeout,
                     None,
+                    fail_closed,
                 )
             )
             return fn
@@ -528,6 +519,8 @@ class RoomKit:
         channel_ids: Iterable[str] | None = None,
         directions: Iterable[ChannelDirection] | None = None,
         timeout: float | None = DEFAULT_HOOK_TIMEOUT,  # noqa: ASYNC109 - the hook's timeout
+        *,
+        fail_closed: bool = False,
     ) -> None:
         await self._runtime.require_room(room_id)
         self._runtime.hooks.add(
@@ -542,6 +535,7 @@ class RoomKit:
                 directions,
                 timeout,
                 room_id,
+                fail_closed,
             )
         )
 
@@ -820,8 +814,11 @@ def _registration(
     directions: Iterable[ChannelDirection] | None,
     timeout: float | None,
     room_id: str | None,
+    fail_closed: bool = False,
 ) -> HookRegistration:
     trigger = HookTrigger(trigger)
+    if not callable(fn):
+        raise TypeError(f"a hook must be a function, got {type(fn).__name__}")
     return HookRegistration(
         trigger=trigger,
         fn=fn,
@@ -833,6 +830,7 @@ def _registration(
         directions=frozen_or_none(directions),
         timeout=timeout,
         room_id=room_id,
+        fail_closed=fail_closed,
     )
 
 

@@ -1,7 +1,9 @@
 """structlog for RoomKit's log lines, configured once, with room/event/channel ids bound.
 
 The application layer logs through the standard library; a filter adds the ids it keeps in
-context variables to every record, and structlog renders them.
+context variables to every record, and structlog renders them. A failure is one line of
+key-values; tracebacks appear only at debug level, plain (never with local variables, which
+would carry message bodies into the logs and block the event loop while rendering).
 """
 
 from __future__ import annotations
@@ -29,13 +31,18 @@ def configure_logging(level: int | None = None, *, json: bool = False, force: bo
         return
     _configured = True
     renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[
             structlog.stdlib.add_log_level,
             structlog.stdlib.ExtraAdder(),
             structlog.processors.TimeStamper(fmt="iso"),
+            *([structlog.processors.format_exc_info] if json else []),
         ],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )

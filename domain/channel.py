@@ -81,6 +81,8 @@ class ChannelBinding(Model):
     metadata: dict[str, Any] = Field(default_factory=dict)
     rate_limit: RateLimit | None = None
     retry_policy: RetryPolicy | None = None
+    #: seconds one delivery attempt may take (None: the kit's ``delivery_timeout``)
+    delivery_timeout: float | None = Field(default=None, gt=0)
     attached_at: datetime = Field(default_factory=utcnow)
 
     @property

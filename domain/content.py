@@ -9,6 +9,9 @@ from pydantic import Field, model_validator
 from roomkit.domain.base import Model
 
 MAX_COMPOSITE_DEPTH = 5
+MAX_CONTENT_DEPTH = 8
+"""How deep edits and composites may nest in one content tree (an edit of an edit of ...).
+Deeper trees cannot be read back by every store, so they are refused when built."""
 
 
 class TextContent(Model):
@@ -95,6 +98,15 @@ class EditContent(Model):
     new_content: EventContent
     edit_source: str | None = None
 
+    @model_validator(mode="after")
+    def _limit_depth(self) -> EditContent:
+        depth = content_depth(self)
+        if depth > MAX_CONTENT_DEPTH:
+            raise ValueError(
+                f"EditContent is nested {depth} deep; at most {MAX_CONTENT_DEPTH} allowed"
+            )
+        return self
+
 
 class DeleteContent(Model):
     type: Literal["delete"] = "delete"
@@ -126,6 +138,25 @@ def composite_depth(content: object) -> int:
     if isinstance(content, EditContent):
         return composite_depth(content.new_content)
     return 0
+
+
+def content_depth(content: object, limit: int = MAX_CONTENT_DEPTH + 1) -> int:
+    """How many edit and composite levels ``content`` holds (1 for a leaf), counted no further
+    than ``limit`` so that a hostile tree costs no more than a legal one."""
+    depth = 1
+    level = [content]
+    while depth <= limit:
+        children: list[object] = []
+        for node in level:
+            if isinstance(node, CompositeContent):
+                children.extend(node.parts)
+            elif isinstance(node, EditContent):
+                children.append(node.new_content)
+        if not children:
+            return depth
+        depth += 1
+        level = children
+    return depth
 
 
 def text_of(content: object) -> str:

@@ -106,8 +106,21 @@ class ProcessTimeoutError(RoomKitError):
         super().__init__(f"inbound processing exceeded process_timeout={seconds}s")
 
 
+class InvalidEventError(RoomKitError, ValueError):
+    """An event (or an id) no store could keep and read back; nothing was stored."""
+
+
 class DeliveryError(RoomKitError):
     """A channel could not deliver an event."""
+
+
+class DeliveryTimeoutError(DeliveryError, TimeoutError):
+    """One delivery attempt outlived its ``delivery_timeout``."""
+
+    def __init__(self, channel_id: str, seconds: float) -> None:
+        super().__init__(f"delivery to channel {channel_id!r} timed out after {seconds}s")
+        self.channel_id = channel_id
+        self.seconds = seconds
 
 
 class CircuitOpenError(RoomKitError):

@@ -14,6 +14,7 @@ class OutboxState(StrEnum):
     PENDING = "pending"  # stored with the event; not yet delivered
     DELIVERED = "delivered"
     DEAD = "dead"  # failed past the binding's retry policy; see kit.list_dead_letters()
+    DROPPED = "dropped"  # not sent: the channel was detached from the room before delivery
 
 
 class OutboxEntry(Model):

@@ -29,4 +29,12 @@ class StreamEnd(Model):
     event: RoomEvent | None = None
 
 
-StreamMessage = StreamStart | StreamChunk | StreamEnd
+class StreamError(Model):
+    """The reply being streamed broke off; no StreamEnd follows for ``stream_id``."""
+
+    type: Literal["stream_error"] = "stream_error"
+    stream_id: str
+    error: str
+
+
+StreamMessage = StreamStart | StreamChunk | StreamEnd | StreamError

@@ -7,6 +7,8 @@ reply is returned as a response event and re-enters the inbound pipeline.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +21,7 @@ from roomkit.application.ai.tools import (
     ToolSpec,
     current_tool_context,
 )
+from roomkit.application.logging_rules import describe_error, log_failure
 from roomkit.domain.ai import (
     AIContext,
     AIMessage,
@@ -43,10 +46,12 @@ from roomkit.domain.enums import (
 )
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.realtime import EphemeralEvent
-from roomkit.domain.streaming import StreamChunk, StreamStart
+from roomkit.domain.streaming import StreamChunk, StreamEnd, StreamError, StreamStart
 from roomkit.ports.ai import AIProvider
 from roomkit.ports.channel import Channel, StreamWriter
 from roomkit.ports.memory import MemoryProvider
+
+log = logging.getLogger("roomkit.ai")
 
 STREAM_ID_KEY = "stream_id"
 #: binding metadata key: when true, the channel does not answer other AI channels' messages
@@ -104,7 +109,14 @@ class AIChannel(Channel):
         ai_context = await self.build_context(event, binding, context, toolbox)
         stream = await self._open_stream(context.room.id)
         stream_id = new_id() if stream is not None else None
-        response = await self._turn(ai_context, toolbox, context, stream, stream_id)
+        try:
+            response = await self._turn(ai_context, toolbox, context, stream, stream_id)
+        except BaseException as exc:  # a provider error or a timeout's cancellation
+            if stream is not None and stream_id is not None:
+                await _tell_stream_broke(stream, stream_id, exc)
+            raise
+        if stream is not None and stream_id is not None and not response.content:
+            await stream.send(StreamEnd(stream_id=stream_id, text=""))
         output_events: list[RoomEvent] = []
         if response.content:
             output_events.append(
@@ -302,3 +314,12 @@ class AIChannel(Channel):
                     data=data,
                 )
             )
+
+
+async def _tell_stream_broke(stream: StreamWriter, stream_id: str, exc: BaseException) -> None:
+    """Streaming clients learn the reply broke off instead of waiting for an end forever."""
+    error = "cancelled" if isinstance(exc, asyncio.CancelledError) else describe_error(exc)
+    try:
+        await stream.send(StreamError(stream_id=stream_id, error=error))
+    except Exception as send_exc:
+        log_failure(log, "could not tell streaming clients that a reply broke off", send_exc)

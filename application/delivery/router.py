@@ -3,8 +3,10 @@
 An event stamped by a conversation router reaches only the intelligence channels it names; an
 internal one (agents talking among themselves) reaches intelligence channels only.
 
-Per target: access check, transcoding, rate limit, circuit breaker, retry with backoff. A failed
-delivery is recorded and reported to ON_ERROR; it never stops delivery to the other targets.
+Per target: access check, transcoding, rate limit, circuit breaker, retry with backoff, and a
+time bound per attempt (``delivery_timeout``, per binding or for the kit). A failed or timed-out
+delivery is recorded, reported to ON_ERROR and left in the outbox as a dead letter; it never
+stops delivery to the other targets.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from roomkit.application.delivery.transcoder import DefaultContentTranscoder
+from roomkit.application.logging_rules import describe_error, log_failure
 from roomkit.application.policies.retry import RetryExhaustedError, attempt_with_backoff
 from roomkit.application.runtime import Runtime
 from roomkit.domain.base import evolve, utcnow
@@ -23,6 +27,7 @@ from roomkit.domain.context import RoomContext
 from roomkit.domain.conversation import INTERNAL_KEY, routed_agents
 from roomkit.domain.delivery import ChannelOutput, DeliveryResult
 from roomkit.domain.enums import ChannelCategory, DeliveryState
+from roomkit.domain.errors import DeliveryTimeoutError
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.outbox import OutboxState
 from roomkit.domain.tasks import Observation, Task
@@ -144,26 +149,33 @@ class EventRouter:
             return result, None
 
         policy = target.retry_policy
+        timeout = target.delivery_timeout
+        if timeout is None:
+            timeout = rt.settings.delivery_timeout
+
+        async def attempt() -> ChannelOutput:
+            return _checked_output(
+                await _bounded(send(delivered, target, context), timeout, target.channel_id),
+                target.channel_id,
+            )
+
         try:
             if policy is None or policy.max_retries == 0:
                 attempts = 1
                 try:
-                    output = await send(delivered, target, context)
+                    output = await attempt()
                 except Exception as exc:
                     raise RetryExhaustedError(1, exc) from exc
             else:
-
-                async def attempt() -> ChannelOutput:
-                    return await send(delivered, target, context)
-
                 output, attempts = await attempt_with_backoff(attempt, policy, rt.clock)
         except RetryExhaustedError as exc:
             breaker.record_failure()
+            error = describe_error(exc.last)
             result = self._result(
-                event, target, DeliveryState.FAILED, exc.attempts, started, error=repr(exc.last)
+                event, target, DeliveryState.FAILED, exc.attempts, started, error=error
             )
             await self._record_failure(result, context, exc.last)
-            await self._mark(event, target, OutboxState.DEAD, exc.attempts, repr(exc.last))
+            await self._mark(event, target, OutboxState.DEAD, exc.attempts, error)
             return result, None
         breaker.record_success()
         await self._mark(event, target, OutboxState.DELIVERED, attempts)
@@ -183,10 +195,20 @@ class EventRouter:
             return
         try:
             await store.mark_delivery(event.id, target.channel_id, state, attempts, error)
-        except Exception:
-            log.exception(
-                "could not settle the outbox entry of %s for %s", event.id, target.channel_id
+        except Exception as exc:
+            log_failure(
+                log,
+                "could not settle an outbox entry",
+                exc,
+                event_id=event.id,
+                channel_id=target.channel_id,
             )
+
+    async def drop(self, event: RoomEvent, channel_id: str, reason: str) -> None:
+        """Settle an outbox entry that must not be sent (its binding is gone)."""
+        store = self._rt.store
+        if store.supports_outbox:
+            await store.mark_delivery(event.id, channel_id, OutboxState.DROPPED, 0, reason)
 
     @staticmethod
     def _result(
@@ -215,12 +237,21 @@ class EventRouter:
         self, result: DeliveryResult, context: RoomContext, exc: BaseException | None
     ) -> None:
         log.warning(
-            "delivery of %s to %s failed: %s", result.event_id, result.channel_id, result.error
+            "delivery failed",
+            extra={
+                "event_id": result.event_id,
+                "channel_id": result.channel_id,
+                "state": str(result.state),
+                "attempts": result.attempts,
+                "error": result.error,
+            },
         )
         try:
             await self._rt.store.add_delivery_result(result)
-        except Exception:
-            log.exception("could not record the failed delivery of %s", result.event_id)
+        except Exception as store_exc:
+            log_failure(
+                log, "could not record a failed delivery", store_exc, event_id=result.event_id
+            )
         await self._rt.hooks.report_error(
             context,
             f"delivery to channel {result.channel_id!r} failed",
@@ -233,6 +264,34 @@ class EventRouter:
                 "error": result.error,
             },
         )
+
+
+async def _bounded[T](call: Awaitable[T], seconds: float | None, channel_id: str) -> T:
+    if seconds is None:
+        return await call
+    bound = asyncio.timeout(seconds)
+    try:
+        async with bound:
+            return await call
+    except TimeoutError as exc:
+        if not bound.expired():
+            raise  # the channel's own timeout, not ours
+        raise DeliveryTimeoutError(channel_id, seconds) from exc
+
+
+def _checked_output(output: object, channel_id: str) -> ChannelOutput:
+    """What a channel returned: a ChannelOutput, or None for "delivered, nothing to add"."""
+    if output is None:
+        return _NOTHING
+    if not isinstance(output, ChannelOutput):
+        raise TypeError(
+            f"channel {channel_id!r} returned {type(output).__name__} from deliver/on_event; "
+            "expected ChannelOutput or None"
+        )
+    return output
+
+
+_NOTHING = ChannelOutput()
 
 
 def _system_binding(event: RoomEvent) -> ChannelBinding:

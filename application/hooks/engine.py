@@ -1,12 +1,16 @@
 """The hooks engine: ordered sync hooks that may block or modify, and isolated async hooks.
 
-A hook that raises or times out is logged, reported to ON_ERROR hooks and otherwise ignored:
-sync hooks fail open (the event continues as it was), async hooks simply end.
+A hook that raises, times out, or (sync) returns something other than a HookResult is logged
+in one line and reported to ON_ERROR hooks. A sync hook fails open by default (the event
+continues as it was) or closed when registered with ``fail_closed=True`` (the event is blocked);
+async hooks simply end. An event a hook returns is validated like any new event, and must stay
+in its room.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,6 +18,7 @@ from itertools import count
 from typing import Any
 
 from roomkit.application.hooks.registration import HookRegistration
+from roomkit.application.logging_rules import log_failure
 from roomkit.domain.content import SystemContent
 from roomkit.domain.context import RoomContext
 from roomkit.domain.enums import EventType, HookExecution, HookTrigger
@@ -21,6 +26,7 @@ from roomkit.domain.errors import HookNotFoundError
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.hooks import HookResult, InjectedEvent
 from roomkit.domain.identity import IdentityHookResult
+from roomkit.domain.validation import revalidated
 
 log = logging.getLogger("roomkit.hooks")
 
@@ -96,22 +102,18 @@ class HookEngine:
         for reg in self.hooks_for(trigger, context.room.id):
             if reg.execution is not HookExecution.SYNC or not reg.matches(outcome.event):
                 continue
+            modified: RoomEvent | None = None
             try:
-                result = await self._call(reg, outcome.event, context)
+                result = _checked_result(reg, await self._call(reg, outcome.event, context))
+                if result.action == "modify":
+                    modified = _checked_modification(reg, outcome.event, result.event)
             except Exception as exc:
                 await self._failed(reg, exc, outcome.event, context)
-                continue
-            if result is None:
-                continue
-            if not isinstance(result, HookResult):
-                await self._failed(
-                    reg,
-                    TypeError(
-                        f"hook {reg.name!r} returned {type(result).__name__}, not HookResult"
-                    ),
-                    outcome.event,
-                    context,
-                )
+                if reg.fail_closed:
+                    outcome.blocked = True
+                    outcome.reason = f"hook {reg.name!r} failed and fails closed"
+                    outcome.blocked_by = reg.name
+                    return outcome
                 continue
             outcome.results.append(result)
             outcome.injected.extend(result.injected_events)
@@ -120,8 +122,8 @@ class HookEngine:
                 outcome.reason = result.reason
                 outcome.blocked_by = reg.name
                 return outcome
-            if result.action == "modify" and result.event is not None:
-                outcome.event = result.event
+            if modified is not None:
+                outcome.event = modified
         return outcome
 
     async def run_async(
@@ -169,17 +171,28 @@ class HookEngine:
     async def _call(reg: HookRegistration, payload: Any, context: RoomContext | None) -> Any:
         args = (payload,) if reg.trigger is HookTrigger.ON_DELIVERY_STATUS else (payload, context)
         if reg.timeout is None:
-            return await reg.fn(*args)
+            return await _awaited(reg.fn(*args))
+        bound = asyncio.timeout(reg.timeout)
         try:
-            async with asyncio.timeout(reg.timeout):
-                return await reg.fn(*args)
+            async with bound:
+                return await _awaited(reg.fn(*args))
         except TimeoutError as exc:
+            if not bound.expired():
+                raise
             raise TimeoutError(f"hook {reg.name!r} timed out after {reg.timeout}s") from exc
 
     async def _failed(
         self, reg: HookRegistration, exc: BaseException, payload: Any, context: RoomContext | None
     ) -> None:
-        log.error("hook %r (%s) failed: %r", reg.name, reg.trigger, exc, exc_info=exc)
+        log_failure(
+            log,
+            "hook failed",
+            exc,
+            level=logging.ERROR,
+            hook=reg.name,
+            trigger=str(reg.trigger),
+            fail_closed=reg.fail_closed,
+        )
         for listener in self.error_listeners:
             listener(reg, exc)
         if reg.trigger is HookTrigger.ON_ERROR or context is None:
@@ -188,8 +201,8 @@ class HookEngine:
         for handler in self.hooks_for(HookTrigger.ON_ERROR, context.room.id):
             try:
                 await self._call(handler, error_event, context)
-            except Exception:
-                log.exception("ON_ERROR hook %r failed", handler.name)
+            except Exception as handler_exc:
+                log_failure(log, "ON_ERROR hook failed", handler_exc, hook=handler.name)
 
     async def report_error(
         self,
@@ -226,6 +239,41 @@ def error_event_for(
         source=EventSource(channel_id="roomkit"),
         content=SystemContent(body=message, code="error", data=details),
     )
+
+
+async def _awaited(value: Any) -> Any:
+    """Hooks may be plain functions: their result is used as it is."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+def _checked_result(reg: HookRegistration, result: object) -> HookResult:
+    if isinstance(result, HookResult):
+        return result
+    raise TypeError(
+        f"sync hook {reg.name!r} returned {type(result).__name__}, not a HookResult "
+        "(return HookResult.allow() to let the event through)"
+    )
+
+
+def _checked_modification(
+    reg: HookRegistration, original: RoomEvent, modified: RoomEvent | None
+) -> RoomEvent:
+    """A modified event is validated in full (model_copy does not validate) and must keep its
+    room and identity; a hook cannot move an event into another room."""
+    if not isinstance(modified, RoomEvent):
+        raise TypeError(
+            f"hook {reg.name!r} returned HookResult.modify without a RoomEvent "
+            f"(got {type(modified).__name__})"
+        )
+    for name in ("room_id", "id"):
+        before, after = getattr(original, name), getattr(modified, name)
+        if before != after:
+            raise ValueError(
+                f"hook {reg.name!r} changed the event's {name} ({before!r} -> {after!r})"
+            )
+    return revalidated(modified)
 
 
 _NONE: list[HookRegistration] = []

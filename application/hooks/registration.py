@@ -9,7 +9,7 @@ from typing import Any
 from roomkit.domain.enums import ChannelDirection, ChannelType, HookExecution, HookTrigger
 from roomkit.domain.event import RoomEvent
 
-HookFn = Callable[..., Awaitable[Any]]
+HookFn = Callable[..., Awaitable[Any] | Any]
 
 DEFAULT_HOOK_TIMEOUT = 30.0
 
@@ -26,6 +26,9 @@ class HookRegistration:
     directions: frozenset[ChannelDirection] | None = None
     timeout: float | None = DEFAULT_HOOK_TIMEOUT
     room_id: str | None = None
+    #: a sync hook that raises, times out or returns no HookResult blocks the event when True
+    #: (what a moderation hook wants); by default such a hook is skipped (fails open)
+    fail_closed: bool = False
     sequence: int = field(default=0, compare=False)
 
     @property

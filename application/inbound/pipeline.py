@@ -26,11 +26,12 @@ from roomkit.application.inbound.steps.parse import ParseStep
 from roomkit.application.inbound.steps.route import RouteStep
 from roomkit.application.inbound.steps.store import StoreStep
 from roomkit.application.log_context import event_id_var, room_id_var
+from roomkit.application.logging_rules import log_failure
 from roomkit.application.policies.rate_limit import TokenBucketRateLimiter
 from roomkit.application.runtime import Runtime
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.enums import ChannelDirection, EventStatus
-from roomkit.domain.errors import ProcessTimeoutError
+from roomkit.domain.errors import ProcessTimeoutError, RoomClosedError
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.inbound import InboundMessage, InboundResult
 from roomkit.ports.telemetry import Span
@@ -61,43 +62,60 @@ class InboundPipeline:
 
     # entry points --------------------------------------------------------------------------
     async def process(self, message: InboundMessage, room_id: str | None = None) -> InboundResult:
+        """Run one message. ``process_timeout`` bounds the steps up to storing the event; once
+        it is stored, the result is returned whatever the deliveries and hooks after it do
+        (each of those has its own bound and reports its own failures)."""
+        if not isinstance(message, InboundMessage):
+            raise TypeError(
+                f"process_inbound expects an InboundMessage, got {type(message).__name__}"
+            )
+        if room_id is not None and not isinstance(room_id, str):
+            raise TypeError(f"room_id must be a str or None, got {type(room_id).__name__}")
+        await asyncio.sleep(0)  # a tight loop of messages still lets the event loop run
         if self._inbound_limiter is not None and not self._inbound_limiter.try_acquire():
             return InboundResult(
                 blocked=True, reason="inbound rate limit exceeded", room_id=room_id
             )
+        state = InboundState(message=message, room_id=room_id)
         timeout = self._rt.settings.process_timeout
         if timeout is None:
-            return await self._process(message, room_id)
+            return await self._process(state)
         try:
-            async with asyncio.timeout(timeout):
-                return await self._process(message, room_id)
+            async with asyncio.timeout(timeout) as deadline:
+                state.deadline = deadline
+                return await self._process(state)
         except TimeoutError as exc:
+            if state.stored:
+                raise  # pragma: no cover - the deadline is lifted once the event is stored
             raise ProcessTimeoutError(timeout) from exc
 
     async def process_event(self, event: RoomEvent) -> InboundResult:
         """Run an already-built event (a reply, a direct send) through steps 5-11 and reentry."""
         state = InboundState(message=None, room_id=event.room_id, event=event)
         state.chain_depth = event.chain_depth
-        state.context = await self._rt.context(event.room_id)
         result = await self._locked_steps(state, "roomkit.event")
-        await self._reenter(state)
+        await self._reenter_guarded(state)
         return result
 
-    async def redeliver(self, event: RoomEvent, binding: ChannelBinding) -> Broadcast:
+    async def redeliver(self, event: RoomEvent, channel_id: str) -> Broadcast | None:
         """Deliver a stored event to one binding again (outbox recovery, dead letters), under the
-        room lock, then run the reentry loop for any reply."""
+        room lock, then run the reentry loop for any reply. None if the channel is no longer
+        attached: its outbox entry is dropped, not sent."""
         state = InboundState(message=None, room_id=event.room_id, event=event)
         state.chain_depth = event.chain_depth
-        state.context = await self._rt.context(event.room_id)
-        async with self.lock(state):
+        async with self._rt.room_lock(event.room_id):
+            state.context = await self._rt.context(event.room_id)
+            binding = state.context.get_binding(channel_id)
+            if binding is None:
+                await self._router.drop(event, channel_id, "channel no longer attached")
+                return None
             outcome = await self._router.broadcast(event, state.context, targets=[binding])
         state.broadcast = outcome
-        await self._reenter(state)
+        await self._reenter_guarded(state)
         return outcome
 
     # the order -----------------------------------------------------------------------------
-    async def _process(self, message: InboundMessage, room_id: str | None) -> InboundResult:
-        state = InboundState(message=message, room_id=room_id)
+    async def _process(self, state: InboundState) -> InboundResult:
         tele = self._rt.telemetry
         with _span(tele, "roomkit.inbound", state) as root:
             for step in (self.route, self.parse, self.identify, self.identity_hooks):
@@ -112,7 +130,7 @@ class InboundPipeline:
             if root is not None and state.event is not None:
                 root.set_attribute("roomkit.room_id", state.event.room_id)
                 root.set_attribute("roomkit.event_id", state.event.id)
-        await self._reenter(state)
+        await self._reenter_guarded(state)
         return result
 
     async def _locked_steps(self, state: InboundState, span_name: str | None) -> InboundResult:
@@ -122,22 +140,36 @@ class InboundPipeline:
                 held = self.lock(state)
                 await held.__aenter__()
             try:
-                for step in (
-                    self.idempotency,
-                    self.before_broadcast,
-                    self.store,
-                    self.broadcast,
-                    self.after_broadcast,
-                ):
-                    await self._run(step.name, step, state)
+                await self.route.recheck(state)
+                if state.done:
+                    return state.finish()
+                for before in (self.idempotency, self.before_broadcast, self.store):
+                    await self._run(before.name, before, state)
                     if state.done:
-                        break
+                        return state.finish()
+                state.stored = True
+                if state.deadline is not None:
+                    state.deadline.reschedule(None)
+                for after in (self.broadcast, self.after_broadcast):
+                    try:
+                        await self._run(after.name, after, state)
+                    except Exception as exc:
+                        await self._after_store_failed(after.name, state, exc)
             finally:
                 await held.__aexit__(None, None, None)
         return state.finish()
 
+    async def _after_store_failed(self, step: str, state: InboundState, exc: Exception) -> None:
+        """The event is stored: a failure after that is reported, never raised to the caller."""
+        log_failure(log, f"inbound step {step} failed after the event was stored", exc)
+        if state.context is not None:
+            await self._rt.hooks.report_error(
+                state.context, f"{step} failed after the event was stored", exc, state.event
+            )
+
     async def _store_blocked(self, state: InboundState) -> InboundResult:
         async with self.lock(state):
+            await self.route.recheck(state)
             await self.idempotency(state)
             if not state.done:
                 await self.store(state)
@@ -157,6 +189,14 @@ class InboundPipeline:
                     span.set_attribute("roomkit.event_id", state.event.id)
 
     # reentry -------------------------------------------------------------------------------
+    async def _reenter_guarded(self, state: InboundState) -> None:
+        try:
+            await self._reenter(state)
+        except RoomClosedError as exc:
+            log.info("reply dropped: %s", exc)
+        except Exception as exc:
+            await self._after_store_failed("reentry", state, exc)
+
     async def _reenter(self, state: InboundState) -> None:
         pending = list(_responses(state))
         if not pending:
@@ -174,14 +214,13 @@ class InboundPipeline:
                 continue
             child = InboundState(message=None, room_id=event.room_id, event=event)
             child.chain_depth = event.chain_depth
-            child.context = await rt.context(event.room_id)
             await self._locked_steps(child, "roomkit.reentry")
             pending.extend(_responses(child))
 
     async def _stop_chain(self, event: RoomEvent, limit: int) -> None:
         reason = CHAIN_LIMIT_REASON.format(limit=limit)
         log.warning("room %s: %s", event.room_id, reason)
-        async with self._rt.locks.locked(event.room_id):
+        async with self._rt.room_lock(event.room_id):
             await self._rt.store.add_event(
                 event.model_copy(
                     update={

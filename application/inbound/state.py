@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from roomkit.application.delivery.router import Broadcast
@@ -33,6 +34,9 @@ class InboundState:
     broadcast: Broadcast | None = None
     result: InboundResult | None = None
     chain_depth: int = 0
+    #: bounds the steps up to the store (``process_timeout``); lifted once the event is stored
+    deadline: asyncio.Timeout | None = None
+    stored: bool = False
 
     @property
     def done(self) -> bool:

@@ -1,6 +1,13 @@
 """The WebSocket channel and its stream messages."""
 
-from roomkit.domain.streaming import StreamChunk, StreamEnd, StreamMessage, StreamStart
+from roomkit.domain.streaming import StreamChunk, StreamEnd, StreamError, StreamMessage, StreamStart
 from roomkit.plugins.builtin.websocket import WebSocketChannel
 
-__all__ = ["StreamChunk", "StreamEnd", "StreamMessage", "StreamStart", "WebSocketChannel"]
+__all__ = [
+    "StreamChunk",
+    "StreamEnd",
+    "StreamError",
+    "StreamMessage",
+    "StreamStart",
+    "WebSocketChannel",
+]

@@ -18,6 +18,7 @@ from roomkit.domain.identity import Identity
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
+from roomkit.domain.validation import check_event, check_id
 from roomkit.plugins.hookspecs import Register
 from roomkit.plugins.markers import hookimpl
 from roomkit.ports.store import ConversationStore
@@ -43,6 +44,7 @@ class InMemoryStore(ConversationStore):
 
     # rooms ---------------------------------------------------------------------------------
     async def create_room(self, room: Room) -> Room:
+        check_id(room.id, "room id")
         if room.id in self._rooms:
             raise ValueError(f"room {room.id!r} already exists")
         self._rooms[room.id] = room
@@ -83,6 +85,7 @@ class InMemoryStore(ConversationStore):
 
     # events --------------------------------------------------------------------------------
     async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
+        check_event(event)
         room = self._rooms.get(event.room_id)
         if room is None:
             raise KeyError(f"room {event.room_id!r} does not exist")
@@ -105,6 +108,7 @@ class InMemoryStore(ConversationStore):
         return self._events.get(event_id)
 
     async def update_event(self, event: RoomEvent) -> RoomEvent:
+        check_event(event)
         current = self._events.get(event.id)
         if current is None:
             raise KeyError(f"event {event.id!r} does not exist")

@@ -213,7 +213,7 @@ async def test_wrong_return_type_is_an_error_not_a_crash() -> None:
         return "yes"
 
     await kit.process_inbound(text("x"))
-    assert inbox == ["x"] and "not HookResult" in errors[0]
+    assert inbox == ["x"] and "not a HookResult" in errors[0]
 
 
 async def test_injected_events_go_to_the_sender_channel_and_are_stored() -> None:

@@ -29,7 +29,7 @@ async def test_log_lines_carry_room_and_event_ids(capsys: pytest.CaptureFixture[
         )
         assert isinstance(result.event, RoomEvent)
         err = capsys.readouterr().err
-        line = next(ln for ln in err.splitlines() if "delivery of" in ln)
+        line = next(ln for ln in err.splitlines() if "delivery failed" in ln)
         assert "room_id=room-42" in line
         assert f"event_id={result.event.id}" in line
         assert "[warning" in line

@@ -7,15 +7,23 @@ across concurrent tasks and processes; (room_id, provider_message_id) is unique 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 from abc import abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, select, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
@@ -30,6 +38,7 @@ from roomkit.domain.outbox import OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
+from roomkit.domain.validation import check_event, check_id
 from roomkit.ports.store import ConversationStore
 from roomkit_sql import schema as t
 
@@ -120,6 +129,7 @@ class SQLStore(ConversationStore):
 
     # rooms ---------------------------------------------------------------------------------
     async def create_room(self, room: Room) -> Room:
+        check_id(room.id, "room id")
         try:
             async with self._tx() as conn:
                 await conn.execute(
@@ -184,6 +194,7 @@ class SQLStore(ConversationStore):
     supports_outbox = True
 
     async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
+        check_event(event)
         now = utcnow()
         try:
             async with self._tx() as conn:
@@ -254,6 +265,7 @@ class SQLStore(ConversationStore):
         return RoomEvent.model_validate_json(data) if data else None
 
     async def update_event(self, event: RoomEvent) -> RoomEvent:
+        check_event(event)
         async with self._tx() as conn:
             row = (
                 await conn.execute(
@@ -696,3 +708,41 @@ class SQLiteStore(SQLStore):
             max_overflow=0,
             connect_args={"timeout": connect_timeout},
         )
+
+
+def _lost_connection(exc: BaseException) -> bool:
+    """True for the errors a dropped or killed database connection surfaces as."""
+    if isinstance(exc, OSError | ConnectionError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated) or isinstance(
+            exc, OperationalError | InterfaceError | InternalError
+        )
+    return False
+
+
+def _unavailable_when_disconnected[**P, R](
+    method: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[R]]:
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await method(*args, **kwargs)
+        except StoreUnavailableError:
+            raise
+        except Exception as exc:
+            if not _lost_connection(exc):
+                raise
+            store = args[0]
+            where = getattr(store, "_safe_url", "the database")
+            raise StoreUnavailableError(
+                f"the connection to {where} was lost during {method.__name__}: "
+                f"{type(exc).__name__}; retry the operation"
+            ) from exc
+
+    return wrapper
+
+
+for _name, _member in list(vars(SQLStore).items()):
+    if not _name.startswith("_") and inspect.iscoroutinefunction(_member):
+        setattr(SQLStore, _name, _unavailable_when_disconnected(_member))

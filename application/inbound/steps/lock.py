@@ -15,4 +15,5 @@ class LockStep:
         self._rt = runtime
 
     def __call__(self, state: InboundState) -> AbstractAsyncContextManager[None]:
-        return self._rt.locks.locked(state.ctx().room.id)
+        room_id = state.room_id or state.ctx().room.id
+        return self._rt.room_lock(room_id)

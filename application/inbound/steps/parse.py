@@ -1,9 +1,11 @@
-"""Step 2: the channel turns the provider message into a RoomEvent."""
+"""Step 2: the channel turns the provider message into a RoomEvent, checked at once: an event
+no store could keep is refused here, before any hook, lock or lookup sees it."""
 
 from __future__ import annotations
 
 from roomkit.application.inbound.state import InboundState
 from roomkit.domain.base import evolve
+from roomkit.domain.validation import check_event
 
 
 class ParseStep:
@@ -20,4 +22,4 @@ class ParseStep:
             update["chain_depth"] = state.chain_depth
         if state.message.provider_message_id and not event.provider_message_id:
             update["provider_message_id"] = state.message.provider_message_id
-        state.event = evolve(event, **update) if update else event
+        state.event = check_event(evolve(event, **update) if update else event)

@@ -1,12 +1,19 @@
-"""Step 1: find the target room and load its context once."""
+"""Step 1: find the target room and load its context once; re-checked under the room lock.
+
+The first look happens before the lock (identification needs the room), so a message can
+wait for the lock while the room is closed or its channel detached. ``recheck`` reloads the
+room's status and bindings once the lock is held: nothing is stored after ``close_room``
+returns, and nothing reaches a binding after ``detach_channel`` returns.
+"""
 
 from __future__ import annotations
 
 from roomkit.application.inbound.state import InboundState
 from roomkit.application.runtime import Runtime
+from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.enums import RoomStatus
 from roomkit.domain.errors import ChannelNotFoundError, RoomClosedError
-from roomkit.domain.room import transition
+from roomkit.domain.room import Room, transition
 
 
 class RouteStep:
@@ -27,24 +34,46 @@ class RouteStep:
             if room_id is None:
                 raise ChannelNotFoundError(message.channel_id)
         room = await rt.require_room(room_id)
-        if not room.accepts_messages:
-            raise RoomClosedError(room.id, room.status)
+        _require_open(room)
         if room.status is RoomStatus.PAUSED:
             room = await rt.store.update_room(transition(room, RoomStatus.ACTIVE, rt.clock.now()))
         state.room_id = room.id
         context = await rt.context(room)
         state.context = context
-        binding = context.get_binding(message.channel_id)
-        if binding is None:
-            raise ChannelNotFoundError(message.channel_id, room.id)
-        state.source_binding = binding
-        if not binding.access.can_write:
-            state.blocked = True
-            state.reason = (
-                f"channel {binding.channel_id!r} has {binding.access} access in room {room.id!r}"
-            )
+        _check_source(state, context.get_binding(message.channel_id), room)
+        if state.blocked:
             state.finish()
-        elif binding.muted:
-            state.blocked = True
-            state.reason = f"channel {binding.channel_id!r} is muted in room {room.id!r}"
-            state.finish()
+
+    async def recheck(self, state: InboundState) -> None:
+        """Under the room lock: reload the room and its bindings and check them again."""
+        room_id = state.room_id
+        assert room_id is not None
+        context = await self._rt.context(room_id)
+        state.context = context
+        _require_open(context.room)
+        message = state.message
+        if message is not None and not state.blocked:
+            _check_source(state, context.get_binding(message.channel_id), context.room)
+            if state.blocked:
+                state.finish()
+
+
+def _require_open(room: Room) -> None:
+    if not room.accepts_messages:
+        raise RoomClosedError(room.id, room.status)
+
+
+def _check_source(state: InboundState, binding: ChannelBinding | None, room: Room) -> None:
+    message = state.message
+    assert message is not None
+    if binding is None:
+        raise ChannelNotFoundError(message.channel_id, room.id)
+    state.source_binding = binding
+    if not binding.access.can_write:
+        state.blocked = True
+        state.reason = (
+            f"channel {binding.channel_id!r} has {binding.access} access in room {room.id!r}"
+        )
+    elif binding.muted:
+        state.blocked = True
+        state.reason = f"channel {binding.channel_id!r} is muted in room {room.id!r}"

@@ -1,0 +1,126 @@
+"""What an event must be to be stored: readable back by every store, the same on all of them.
+
+Hooks and adapters can build events without validation (``model_copy``, ``model_construct``);
+the stores and the pipeline check them here before anything is written, so one bad event can
+never make a room unreadable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from roomkit.domain.content import (
+    MAX_CONTENT_DEPTH,
+    CompositeContent,
+    EditContent,
+    content_depth,
+)
+from roomkit.domain.errors import InvalidEventError
+from roomkit.domain.event import RoomEvent
+
+MAX_ID_LENGTH = 200
+"""Room, event, channel, participant and identity ids: at most this many characters."""
+
+MAX_EXTERNAL_ID_LENGTH = 300
+"""Provider message ids and external addresses (phone numbers, emails, user ids)."""
+
+_ID_FIELDS = ("id", "room_id", "parent_event_id", "correlation_id")
+_SOURCE_ID_FIELDS = ("channel_id", "participant_id")
+_SOURCE_EXTERNAL_FIELDS = ("external_id", "provider")
+_MAX_WALK = 10_000  # strings and containers visited in one event before it is refused as too big
+
+
+def check_id(value: object, what: str, limit: int = MAX_ID_LENGTH) -> str:
+    """``value`` if it is a usable id: a non-empty str of at most ``limit`` characters, no NUL,
+    no lone surrogate. Raises ValueError naming ``what`` otherwise."""
+    if not isinstance(value, str):
+        raise InvalidEventError(f"{what} must be a string, got {type(value).__name__}")
+    if not value:
+        raise InvalidEventError(f"{what} must not be empty")
+    if len(value) > limit:
+        raise InvalidEventError(f"{what} is {len(value)} characters long; at most {limit} allowed")
+    if "\x00" in value:
+        raise InvalidEventError(f"{what} contains a NUL character")
+    _require_encodable(value, what)
+    return value
+
+
+def check_event(event: object) -> RoomEvent:
+    """``event`` if every store can store it and read it back; InvalidEventError otherwise."""
+    if not isinstance(event, RoomEvent):
+        raise InvalidEventError(f"expected a RoomEvent, got {type(event).__name__}")
+    for name in _ID_FIELDS:
+        value = getattr(event, name)
+        if value is not None:
+            check_id(value, f"event {name}")
+    if event.provider_message_id is not None:
+        check_id(event.provider_message_id, "provider_message_id", MAX_EXTERNAL_ID_LENGTH)
+    source = event.source
+    if not isinstance(source, BaseModel):
+        raise InvalidEventError(f"event source must be an EventSource, got {type(source).__name__}")
+    for name in _SOURCE_ID_FIELDS:
+        value = getattr(source, name)
+        if value is not None:
+            check_id(value, f"source.{name}")
+    for name in _SOURCE_EXTERNAL_FIELDS:
+        value = getattr(source, name)
+        if value is not None:
+            check_id(value, f"source.{name}", MAX_EXTERNAL_ID_LENGTH)
+    content = event.content
+    if not isinstance(content, BaseModel) or getattr(content, "type", None) is None:
+        raise InvalidEventError(
+            f"event content must be one of the content types, got {type(content).__name__}"
+        )
+    if isinstance(content, CompositeContent | EditContent):
+        depth = content_depth(content)
+        if depth > MAX_CONTENT_DEPTH:
+            raise InvalidEventError(
+                f"event content is nested {depth} deep; at most {MAX_CONTENT_DEPTH} allowed"
+            )
+    budget = [_MAX_WALK]
+    _walk(content, "content", budget)
+    if event.metadata:
+        _walk(event.metadata, "metadata", budget)
+    return event
+
+
+def revalidated(event: RoomEvent) -> RoomEvent:
+    """A full validation of an event built without one (a hook's ``model_copy``)."""
+    check_event(event)
+    return RoomEvent.model_validate(event.model_dump())
+
+
+def _walk(value: Any, path: str, budget: list[int]) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InvalidEventError(
+            f"event is too large: more than {_MAX_WALK} values in content and metadata"
+        )
+    if isinstance(value, str):
+        _require_encodable(value, path)
+    elif isinstance(value, BaseModel):
+        for name, item in value.__dict__.items():
+            if item is not None and not isinstance(item, int | float | bool):
+                _walk(item, f"{path}.{name}", budget)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str):
+                _require_encodable(key, f"{path} key")
+            _walk(item, f"{path}.{key}", budget)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _walk(item, f"{path}[{i}]", budget)
+
+
+def _require_encodable(text: str, what: str) -> None:
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidEventError(
+            f"{what} contains a lone surrogate at position {exc.start} (not valid Unicode text)"
+        ) from None
