@@ -4,7 +4,8 @@
     python -m bench.server_load --users 40 --rooms 4 --seconds 5
 
 The server runs as ``roomkit serve`` in its own process; the users run here, each in a bounded
-request loop (send one message, wait for its acknowledgement, send the next). Every message
+request loop (send one message, wait for its acknowledgement, send the next one ``--interval``
+seconds after the previous, or at once with ``--interval 0``). Every message
 must reach every user of its room exactly once: the run fails on a lost or duplicated message
 or one that reached another room. Reported: messages, deliveries, throughput and the delivery
 latency (send to receipt by each member of the room) percentiles.
@@ -85,9 +86,16 @@ class LoadUser:
             elif kind == "welcome":
                 self._welcome.set()
 
-    async def send_until(self, stop_at: float) -> None:
+    async def send_until(self, stop_at: float, interval: float) -> None:
+        """Send, wait for the ack, wait for the next slot (every ``interval`` s; 0: at once)."""
         sequence = 0
+        next_slot = time.monotonic()
         while time.monotonic() < stop_at:
+            if interval:
+                await asyncio.sleep(max(0.0, next_slot - time.monotonic()))
+                next_slot += interval
+                if time.monotonic() >= stop_at:
+                    break
             body = f"{self.name}#{sequence}"
             sequence += 1
             self._acked.clear()
@@ -156,7 +164,7 @@ async def _server() -> Any:
                 await process.wait()
 
 
-async def run(users: int, rooms: int, seconds: float) -> dict[str, Any]:
+async def run(users: int, rooms: int, seconds: float, interval: float = 1.0) -> dict[str, Any]:
     import httpx
 
     async with _server() as url:
@@ -170,7 +178,13 @@ async def run(users: int, rooms: int, seconds: float) -> dict[str, Any]:
         for batch in range(0, users, 20):
             await asyncio.gather(*(p.connect(url) for p in people[batch : batch + 20]))
         started = time.monotonic()
-        await asyncio.gather(*(p.send_until(started + seconds) for p in people))
+        stagger = interval / users if interval else 0.0
+        await asyncio.gather(
+            *(
+                _later(i * stagger, p.send_until(started + seconds, interval))
+                for i, p in enumerate(people)
+            )
+        )
         wall = time.monotonic() - started
         by_room: dict[str, set[str]] = {}
         for person in people:
@@ -178,7 +192,12 @@ async def run(users: int, rooms: int, seconds: float) -> dict[str, Any]:
         await asyncio.gather(*(p.wait_for(by_room[p.room]) for p in people))
         for person in people:
             await person.close()
-    return _report(people, by_room, rooms, seconds, wall)
+    return _report(people, by_room, rooms, seconds, wall) | {"interval_s": interval}
+
+
+async def _later(delay: float, work: Any) -> None:
+    await asyncio.sleep(delay)
+    await work
 
 
 def _report(
@@ -216,11 +235,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--rooms", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds between one user's messages (0: the next as soon as the last is acked)",
+    )
     parser.add_argument("--json", type=Path, help="also write the result to this file")
     args = parser.parse_args(argv)
     if args.users < args.rooms or args.rooms < 1:
         parser.error("need at least one room and one user per room")
-    result = asyncio.run(run(args.users, args.rooms, args.seconds))
+    result = asyncio.run(run(args.users, args.rooms, args.seconds, args.interval))
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import uuid
 from collections import OrderedDict
@@ -54,6 +55,22 @@ class ClientFrame(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
+_FRAMES: OrderedDict[str, str] = OrderedDict()
+FRAME_CACHE = 256
+
+
+def event_frame(event: RoomEvent) -> str:
+    """The ``event`` frame as JSON text, serialised once for all the room's sockets."""
+    key = f"{event.id}:{event.status}:{event.index}"
+    text = _FRAMES.get(key)
+    if text is None:
+        text = json.dumps({"type": "event", "event": event.model_dump(mode="json")})
+        _FRAMES[key] = text
+        if len(_FRAMES) > FRAME_CACHE:
+            _FRAMES.popitem(last=False)
+    return text
+
+
 class BrowserConnection:
     """One browser socket: the room and participant it belongs to and its outgoing queue."""
 
@@ -65,18 +82,19 @@ class BrowserConnection:
         self.channel_id = channel_id
         self.room_id = room_id
         self.participant_id = participant_id
-        self._queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(QUEUE_LIMIT)
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue(QUEUE_LIMIT)
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._streams: set[str] = set()
         self._writer: asyncio.Task[None] | None = None
         self.overflowed = False
 
     # outgoing ------------------------------------------------------------------------------
-    def push(self, frame: dict[str, Any]) -> None:
+    def push(self, frame: dict[str, Any] | str) -> None:
+        """Queue a frame (a dict, or JSON text already serialised) for the writer."""
         if self.overflowed:
             return
         try:
-            self._queue.put_nowait(frame)
+            self._queue.put_nowait(frame if isinstance(frame, str) else json.dumps(frame))
         except asyncio.QueueFull:
             self.overflowed = True
             log.warning("connection %s fell %d frames behind; closing it", self.id, QUEUE_LIMIT)
@@ -91,7 +109,7 @@ class BrowserConnection:
         self._seen[event.id] = None
         if len(self._seen) > SEEN_LIMIT:
             self._seen.popitem(last=False)
-        self.push({"type": "event", "event": dump(event)})
+        self.push(event_frame(event))
         return True
 
     async def send_event(self, connection_id: str, event: RoomEvent) -> None:
@@ -130,7 +148,7 @@ class BrowserConnection:
                     await self.socket.close(TOO_SLOW, "too far behind")
                 return
             try:
-                await self.socket.send_json(frame)
+                await self.socket.send_text(frame)
             except Exception:
                 return
 

@@ -7,7 +7,7 @@ from bench.server_load import run
 
 
 async def test_no_lost_duplicated_or_misrouted_message_under_concurrency() -> None:
-    result = await run(users=12, rooms=3, seconds=2.0)
+    result = await run(users=12, rooms=3, seconds=2.0, interval=0)
     assert result["messages_sent"] > 12
     assert result["lost"] == 0
     assert result["duplicated"] == 0
