@@ -45,6 +45,7 @@ def uvicorn_config(app: Starlette, host: str, port: int, grace: float = 10.0) ->
         lifespan="on",
         log_level="warning",
         ws="websockets-sansio",
+        ws_per_message_deflate=False,  # small JSON frames: compressing costs more CPU than it saves
         proxy_headers=True,
         timeout_graceful_shutdown=int(grace) or None,
     )
