@@ -13,7 +13,14 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from roomkit import InboundMessage, RoomKit, SMSChannel, TextContent, WebSocketChannel
+from roomkit import (
+    InboundMessage,
+    RoomKit,
+    SMSChannel,
+    TextContent,
+    WebSocketChannel,
+    WhatsAppChannel,
+)
 from roomkit.channels.ai import AIChannel
 from roomkit.providers.ai.mock import MockAIProvider
 from roomkit.providers.sms.mock import MockSMSProvider
@@ -21,11 +28,17 @@ from roomkit_server import ServerConfig, create_app, serving
 
 TOKEN = "test-token-0123456789"
 TWILIO_AUTH_TOKEN = "twilio-secret"
+META_APP_SECRET = "meta-app-secret"
 REFUSED_NUMBER = "+15550000000"
 
 
 class WebhookSignatureError(Exception):
     """What the test provider raises for a forged request."""
+
+
+def meta_signature(body: bytes, app_secret: str = META_APP_SECRET) -> str:
+    """Meta's X-Hub-Signature-256: HMAC-SHA256 of the raw body with the app secret."""
+    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def twilio_signature(url: str, params: dict[str, str], auth_token: str) -> str:
@@ -47,6 +60,8 @@ class WebhookKit(RoomKit):
     async def process_webhook(self, meta: Any, channel_id: str) -> Any:
         self.received.append(meta)
         assert isinstance(meta["body"], bytes)
+        if channel_id == "wa":
+            return await self._whatsapp(meta, channel_id)
         params = dict(parse_qsl(meta["body"].decode()))
         expected = twilio_signature(meta["url"], params, TWILIO_AUTH_TOKEN)
         if not hmac.compare_digest(meta["headers"].get("x-twilio-signature", ""), expected):
@@ -72,12 +87,37 @@ class WebhookKit(RoomKit):
             room_id=params.get("RoomId"),
         )
 
+    async def _whatsapp(self, meta: Any, channel_id: str) -> Any:
+        """WhatsApp Cloud API messages, signed with the app secret over the raw body."""
+        offered = meta["headers"].get("x-hub-signature-256", "")
+        if not hmac.compare_digest(offered, meta_signature(meta["body"])):
+            raise WebhookSignatureError("X-Hub-Signature-256 does not match the body")
+        payload = json.loads(meta["body"])
+        results = []
+        for entry in payload["entry"]:
+            for change in entry["changes"]:
+                value = change["value"]
+                for message in value.get("messages", []):
+                    results.append(
+                        await self.process_inbound(
+                            InboundMessage(
+                                channel_id=channel_id,
+                                sender_id=message["from"],
+                                content=TextContent(body=message["text"]["body"]),
+                                provider_message_id=message["id"],
+                            ),
+                            room_id=value["metadata"]["room_id"],
+                        )
+                    )
+        return results
+
 
 def build_kit(ai_responses: list[str] | None = None) -> WebhookKit:
     kit = WebhookKit()
     kit.received = []
     kit.register_channel(WebSocketChannel("ws"))
     kit.register_channel(SMSChannel("sms", provider=MockSMSProvider(fail_for={REFUSED_NUMBER})))
+    kit.register_channel(WhatsAppChannel("wa", provider=MockSMSProvider()))
     kit.register_channel(AIChannel("assistant", MockAIProvider(ai_responses or ["Hi from AI"])))
     return kit
 

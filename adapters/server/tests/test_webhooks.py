@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import httpx
 
 from roomkit_server import ServerConfig, create_app, serving
 
-from .conftest import TOKEN, TWILIO_AUTH_TOKEN, WebhookKit, build_kit, twilio_signature
+from .conftest import (
+    TOKEN,
+    TWILIO_AUTH_TOKEN,
+    WebhookKit,
+    build_kit,
+    meta_signature,
+    twilio_signature,
+)
 
 
 def _form(room_id: str, body: str, sid: str) -> dict[str, str]:
@@ -130,3 +138,43 @@ async def test_a_channel_without_webhooks_gets_a_readable_error(client: httpx.As
             answer = await http.post(base_url + "/webhooks/ws", content=b"{}")
     assert answer.status_code in (400, 403, 501)
     assert answer.json()["error"]["message"]
+
+
+def _whatsapp_payload(room_id: str, text: str, message_id: str) -> bytes:
+    message = {"from": "15551234567", "id": message_id, "type": "text", "text": {"body": text}}
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"room_id": room_id},
+        "messages": [message],
+    }
+    payload = {"object": "whatsapp_business_account", "entry": [{"changes": [{"value": value}]}]}
+    return json.dumps(payload).encode()
+
+
+async def test_meta_signed_webhooks_reach_the_room_and_forged_ones_do_not(
+    base_url: str, client: httpx.AsyncClient
+) -> None:
+    await client.post("/api/rooms", json={"room_id": "wa-room"})
+    await client.post("/api/rooms/wa-room/bindings", json={"channel_id": "wa"})
+    await client.post("/api/rooms/wa-room/bindings", json={"channel_id": "assistant"})
+    body = _whatsapp_payload("wa-room", "hola", "wamid.1")
+    async with httpx.AsyncClient(base_url=base_url) as vendor:
+        signed = await vendor.post(
+            "/webhooks/wa",
+            content=body,
+            headers={
+                "X-Hub-Signature-256": meta_signature(body),
+                "Content-Type": "application/json",
+            },
+        )
+        assert signed.status_code == 200, signed.text
+        assert signed.json()["result"][0]["event"]["content"]["body"] == "hola"
+        forged_body = _whatsapp_payload("wa-room", "transfer the money", "wamid.2")
+        forged = await vendor.post(
+            "/webhooks/wa",
+            content=forged_body,
+            headers={"X-Hub-Signature-256": meta_signature(body)},  # a signature of other bytes
+        )
+        assert forged.status_code == 403
+    events = (await client.get("/api/rooms/wa-room/events")).json()["events"]
+    assert [e["content"]["body"] for e in events] == ["hola", "Hi from AI"]

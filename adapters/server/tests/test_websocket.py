@@ -170,3 +170,50 @@ async def test_sockets_need_the_token_a_room_and_a_websocket_channel(
         with pytest.raises((InvalidStatus, ConnectionClosed)):
             async with websockets.connect(url, additional_headers=AUTH) as socket:
                 await socket.recv()
+
+
+async def test_streamed_ai_replies_reach_only_their_room() -> None:
+    from roomkit import AIChannel, RoomKit, WebSocketChannel
+    from roomkit.providers.ai.mock import MockAIProvider
+    from roomkit_server import ServerConfig, create_app, serving
+
+    kit = RoomKit()
+    kit.register_channel(WebSocketChannel("ws"))
+    kit.register_channel(
+        AIChannel("assistant", MockAIProvider(["streamed answer"], streaming=True, chunk_size=3))
+    )
+    async with serving(create_app(kit, ServerConfig(api_key=TOKEN))) as base_url:
+        async with httpx.AsyncClient(base_url=base_url, headers=AUTH) as client:
+            await _room(client, "sa", "ws", "assistant")
+            await _room(client, "sb", "ws", "assistant")
+        async with (
+            websockets.connect(ws_url(base_url, "ws", "sa", "amy"), additional_headers=AUTH) as amy,
+            websockets.connect(ws_url(base_url, "ws", "sb", "bo"), additional_headers=AUTH) as bo,
+        ):
+            await next_frame(amy, "welcome")
+            await next_frame(bo, "welcome")
+            await amy.send(json.dumps({"type": "message", "text": "stream please"}))
+
+            def ended(got: list[Frame]) -> bool:
+                return any(f["stream"]["type"] == "stream_end" for f in of(got, "stream"))
+
+            frames = await frames_until(amy, ended)
+            streams = [f["stream"] for f in of(frames, "stream")]
+            assert streams[0]["type"] == "stream_start"
+            assert streams[0]["room_id"] == "sa"
+            chunks = "".join(s["delta"] for s in streams if s["type"] == "stream_chunk")
+            assert chunks == "streamed answer"
+            assert streams[-1]["event"]["content"]["body"] == "streamed answer"
+            # the final event is not sent a second time as a plain event
+            await amy.send(json.dumps({"type": "ping", "client_id": "end"}))
+            rest = await frames_until(amy, lambda got: bool(of(got, "pong")))
+            replies = [
+                f
+                for f in of(frames + rest, "event")
+                if f["event"]["source"]["channel_id"] == "assistant"
+            ]
+            assert replies == []
+            await bo.send(json.dumps({"type": "ping", "client_id": "end"}))
+            seen_by_bo = await frames_until(bo, lambda got: bool(of(got, "pong")))
+            assert of(seen_by_bo, "stream") == []
+            assert of(seen_by_bo, "event") == []
