@@ -27,6 +27,7 @@ from roomkit.domain.enums import ParticipantRole
 from roomkit.domain.outbox import OutboxState
 from roomkit.domain.participant import Participant
 
+from .auth import TicketSigner
 from .config import ServerConfig
 from .replay import export_room
 from .wire import BadRequest, ok, read_json
@@ -78,6 +79,12 @@ class SendEvent(BaseModel):
         return self
 
 
+class IssueTicket(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    participant_id: str = Field(min_length=1)
+    ttl_seconds: float = Field(default=300.0, gt=0, le=86400)
+
+
 class Redeliver(BaseModel):
     model_config = ConfigDict(extra="forbid")
     event_id: str
@@ -99,9 +106,10 @@ def _int(request: Request, name: str, default: int, maximum: int | None = None) 
 
 
 class RestApi:
-    def __init__(self, kit: RoomKit, config: ServerConfig) -> None:
+    def __init__(self, kit: RoomKit, config: ServerConfig, tickets: TicketSigner) -> None:
         self.kit = kit
         self.config = config
+        self.tickets = tickets
 
     async def _body[M: BaseModel](self, request: Request, model: type[M]) -> M:
         return model.model_validate(await read_json(request, self.config.max_body_bytes))
@@ -131,6 +139,21 @@ class RestApi:
     async def close_room(self, request: Request) -> JSONResponse:
         room = await self.kit.close_room(request.path_params["room_id"])
         return ok(room)
+
+    async def issue_ticket(self, request: Request) -> JSONResponse:
+        """A WebSocket ticket for one end user: their browser connects with ``?ticket=``."""
+        room = await self.kit.get_room(request.path_params["room_id"])
+        body = await self._body(request, IssueTicket)
+        ticket, expires = self.tickets.issue(room.id, body.participant_id, body.ttl_seconds)
+        return ok(
+            {
+                "ticket": ticket,
+                "room_id": room.id,
+                "participant_id": body.participant_id,
+                "expires_at": expires,
+            },
+            201,
+        )
 
     # bindings ------------------------------------------------------------------------------
     async def list_bindings(self, request: Request) -> JSONResponse:

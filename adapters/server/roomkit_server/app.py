@@ -20,8 +20,16 @@ from starlette.websockets import WebSocket
 
 from roomkit import RoomKit
 
-from .api import AddParticipant, AttachChannel, CreateRoom, Redeliver, RestApi, SendEvent
-from .auth import BearerAuth
+from .api import (
+    AddParticipant,
+    AttachChannel,
+    CreateRoom,
+    IssueTicket,
+    Redeliver,
+    RestApi,
+    SendEvent,
+)
+from .auth import BearerAuth, TicketSigner
 from .config import ServerConfig, require_key
 from .openapi import Operation, describe
 from .recording import record_ai_responses
@@ -178,6 +186,14 @@ def operations(api: RestApi, hooks: Webhooks) -> list[Operation]:
             tags=("deliveries",),
         ),
         Operation(
+            "POST",
+            "/api/rooms/{room_id}/tickets",
+            api.issue_ticket,
+            "A short-lived WebSocket ticket for one participant of the room",
+            IssueTicket,
+            tags=rooms,
+        ),
+        Operation(
             "GET",
             "/api/rooms/{room_id}/export",
             api.export,
@@ -221,7 +237,8 @@ def create_app(kit: RoomKit, config: ServerConfig | None = None) -> Starlette:
     if config.record_ai_responses:
         record_ai_responses(kit)
     state = ServerState()
-    api = RestApi(kit, config)
+    tickets = TicketSigner(token)
+    api = RestApi(kit, config, tickets)
     hooks = Webhooks(kit, config)
     hub = SocketHub(kit, auto_attach=config.auto_attach_websocket)
     ops = operations(api, hooks)
@@ -291,7 +308,7 @@ def create_app(kit: RoomKit, config: ServerConfig | None = None) -> Starlette:
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["authorization", "content-type"],
         ),
-        Middleware(BearerAuth, token=token),
+        Middleware(BearerAuth, token=token, tickets=tickets),
     ]
     app = Starlette(
         routes=routes,

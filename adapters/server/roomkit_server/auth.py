@@ -7,8 +7,12 @@ files holding no data: they ask the browser for the token and send it with every
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import json
+import secrets
+import time
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -33,14 +37,79 @@ def _offered_token(scope: Scope) -> str | None:
     return None
 
 
-class BearerAuth:
-    """ASGI middleware: 401 (HTTP) or close 4401 (WebSocket) without the right token."""
+TICKET_SCOPE_KEY = "roomkit.ticket"
 
-    def __init__(self, app: ASGIApp, token: str | None) -> None:
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class TicketSigner:
+    """Short-lived WebSocket tickets for end users' browsers, which must not hold the API key.
+
+    A ticket names one room and one participant and expires; the socket it opens is pinned to
+    them. Tickets are HMAC-signed with a key derived from the API key (a random key per process
+    without one), so any instance sharing the API key accepts them.
+    """
+
+    def __init__(self, api_key: str | None) -> None:
+        seed = api_key.encode() if api_key else secrets.token_bytes(32)
+        self._key = hmac.new(seed, b"roomkit-websocket-ticket", hashlib.sha256).digest()
+
+    def issue(self, room_id: str, participant_id: str, ttl_seconds: float) -> tuple[str, float]:
+        expires = time.time() + ttl_seconds
+        payload = _b64(json.dumps({"r": room_id, "p": participant_id, "e": expires}).encode())
+        return f"{payload}.{self._sign(payload)}", expires
+
+    def verify(self, ticket: str) -> tuple[str, str] | None:
+        """The (room_id, participant_id) of a valid, unexpired ticket; None otherwise."""
+        payload, _, signature = ticket.partition(".")
+        if not signature or not hmac.compare_digest(signature, self._sign(payload)):
+            return None
+        try:
+            claims = json.loads(_unb64(payload))
+            room_id, participant_id, expires = claims["r"], claims["p"], float(claims["e"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        if expires < time.time():
+            return None
+        return str(room_id), str(participant_id)
+
+    def _sign(self, payload: str) -> str:
+        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
+
+
+def _ticket(scope: Scope) -> str | None:
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return query["ticket"][0] if query.get("ticket") else None
+
+
+class BearerAuth:
+    """ASGI middleware: 401 (HTTP) or close 4401 (WebSocket) without the right token.
+
+    A WebSocket may present a ticket (``?ticket=``) instead of the token; the room and
+    participant it names are put in the scope for the socket handler to enforce.
+    """
+
+    def __init__(self, app: ASGIApp, token: str | None, tickets: TicketSigner) -> None:
         self.app = app
         self.token = token
+        self.tickets = tickets
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and (ticket := _ticket(scope)) is not None:
+            claims = self.tickets.verify(ticket)
+            if claims is None:
+                await receive()
+                await send({"type": "websocket.close", "code": 4401, "reason": "bad ticket"})
+                return
+            scope[TICKET_SCOPE_KEY] = claims
+            await self.app(scope, receive, send)
+            return
         if (
             self.token is None
             or scope["type"] not in ("http", "websocket")

@@ -26,6 +26,7 @@ from roomkit.domain.participant import Participant
 from roomkit.domain.realtime import EphemeralEvent
 from roomkit.domain.streaming import StreamChunk, StreamEnd, StreamStart
 
+from .auth import TICKET_SCOPE_KEY
 from .wire import dump
 
 log = logging.getLogger("roomkit.server.ws")
@@ -35,6 +36,7 @@ SEEN_LIMIT = 2000
 
 # close codes (4000-4999 are the application's)
 BAD_REQUEST = 4400
+FORBIDDEN = 4403
 NOT_FOUND = 4404
 TOO_SLOW = 1013
 
@@ -184,6 +186,13 @@ class SocketHub:
         participant_id = (
             socket.query_params.get("participant_id") or f"guest-{uuid.uuid4().hex[:8]}"
         )
+        pinned = socket.scope.get(TICKET_SCOPE_KEY)
+        if pinned is not None:
+            asked = (room_id, socket.query_params.get("participant_id"))
+            if asked[0] not in (None, pinned[0]) or asked[1] not in (None, pinned[1]):
+                await socket.close(FORBIDDEN, "the ticket is for another room or participant")
+                return
+            room_id, participant_id = pinned
         refusal = await self._refusal(channel_id, room_id)
         if refusal is not None:
             code, reason = refusal

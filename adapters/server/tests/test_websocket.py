@@ -217,3 +217,36 @@ async def test_streamed_ai_replies_reach_only_their_room() -> None:
             seen_by_bo = await frames_until(bo, lambda got: bool(of(got, "pong")))
             assert of(seen_by_bo, "stream") == []
             assert of(seen_by_bo, "event") == []
+
+
+async def test_a_ticket_pins_an_end_users_socket_to_its_room_and_participant(
+    base_url: str, client: httpx.AsyncClient
+) -> None:
+    await _room(client, "tk", "ws")
+    await _room(client, "other", "ws")
+    issued = await client.post("/api/rooms/tk/tickets", json={"participant_id": "carol"})
+    assert issued.status_code == 201, issued.text
+    ticket = issued.json()["ticket"]
+    host = base_url.removeprefix("http://")
+    async with websockets.connect(f"ws://{host}/ws/ws?ticket={ticket}") as carol:
+        welcome = await next_frame(carol, "welcome")
+        assert (welcome["room_id"], welcome["participant_id"]) == ("tk", "carol")
+    refused_urls = [
+        f"ws://{host}/ws/ws?ticket={ticket}&room_id=other",  # another room
+        f"ws://{host}/ws/ws?ticket={ticket}&participant_id=mallory",  # someone else
+        f"ws://{host}/ws/ws?ticket={ticket[:-2]}xx",  # tampered
+    ]
+    short = await client.post(
+        "/api/rooms/tk/tickets", json={"participant_id": "carol", "ttl_seconds": 0.001}
+    )
+    await asyncio.sleep(0.1)
+    refused_urls.append(f"ws://{host}/ws/ws?ticket={short.json()['ticket']}")  # expired
+    for url in refused_urls:
+        with pytest.raises(InvalidStatus):
+            async with websockets.connect(url):
+                pass
+    # a ticket opens sockets only: the API still wants the key
+    answer = await httpx.AsyncClient().get(f"{base_url}/api/rooms?ticket={ticket}")
+    assert answer.status_code == 401
+    unknown_room = await client.post("/api/rooms/nope/tickets", json={"participant_id": "x"})
+    assert unknown_room.status_code == 404
