@@ -88,6 +88,7 @@ class BrowserConnection:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._streams: set[str] = set()
         self._writer: asyncio.Task[None] | None = None
+        self._dropping: asyncio.Task[None] | None = None
         self.overflowed = False
 
     # outgoing ------------------------------------------------------------------------------
@@ -100,9 +101,14 @@ class BrowserConnection:
         except asyncio.QueueFull:
             self.overflowed = True
             log.warning("connection %s fell %d frames behind; closing it", self.id, QUEUE_LIMIT)
-            with contextlib.suppress(asyncio.QueueFull):
-                self._queue.get_nowait()
-                self._queue.put_nowait(None)
+            self._dropping = asyncio.get_running_loop().create_task(self._drop())
+
+    async def _drop(self) -> None:
+        """Stop writing to a browser that stopped reading, and close its socket."""
+        if self._writer is not None:
+            self._writer.cancel()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.socket.close(TOO_SLOW, "too far behind"), 5.0)
 
     def push_event(self, event: RoomEvent) -> bool:
         """Queue ``event`` once, if it belongs to this connection's room."""
@@ -146,8 +152,6 @@ class BrowserConnection:
         while True:
             frame = await self._queue.get()
             if frame is None:
-                with contextlib.suppress(Exception):
-                    await self.socket.close(TOO_SLOW, "too far behind")
                 return
             try:
                 await self.socket.send_text(frame)

@@ -152,3 +152,39 @@ async def test_the_replay_command(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "room support: 4 events, identical" in result.stdout
+
+
+async def test_the_export_command_reads_from_a_running_server(tmp_path: Path) -> None:
+    import os
+
+    kit = build(SCRIPT)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    async with serving(create_app(kit, ServerConfig(api_key=TOKEN))) as base_url:
+        async with httpx.AsyncClient(base_url=base_url, headers=auth, timeout=30) as client:
+            await client.post("/api/rooms", json={"room_id": "support"})
+            await client.post("/api/rooms/support/bindings", json={"channel_id": "ws"})
+            await client.post("/api/rooms/support/bindings", json={"channel_id": "assistant"})
+            await client.post(
+                "/api/rooms/support/events", json={"channel_id": "ws", "text": "what is a refund?"}
+            )
+        command = [sys.executable, "-m", "roomkit", "export", "support", "--url", base_url]
+        env = {**os.environ, "ROOMKIT_API_KEY": TOKEN}
+        done = await asyncio.to_thread(
+            subprocess.run, command, capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        export = read_export(done.stdout.splitlines())
+        assert [e.content.body for e in export.events] == [  # type: ignore[union-attr]
+            "what is a refund?",
+            "A refund returns your money.",
+        ]
+        missing = await asyncio.to_thread(
+            subprocess.run,
+            [*command[:4], "nope", *command[5:]],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert missing.returncode == 1
+        assert "404" in missing.stderr
