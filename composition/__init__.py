@@ -61,6 +61,10 @@ from roomkit.domain.errors import (
     SourceNotFoundError,
     VoiceBackendNotConfiguredError,
     VoiceNotConfiguredError,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookRequestError,
+    WebhookSignatureError,
 )
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.framework import FrameworkEvent
@@ -70,6 +74,7 @@ from roomkit.domain.inbound import InboundMessage, InboundResult
 from roomkit.domain.participant import Participant
 from roomkit.domain.realtime import EphemeralEvent
 from roomkit.domain.room import Room, RoomTimers
+from roomkit.domain.webhook import WebhookOutcome, WebhookRequest
 from roomkit.kit import RoomKit
 from roomkit.plugins.builtin.cli import CLIChannel
 from roomkit.plugins.builtin.websocket import WebSocketChannel
@@ -190,6 +195,12 @@ __all__ = [
     "VoiceChannel",
     "VoiceNotConfiguredError",
     "WebSocketChannel",
+    "WebhookError",
+    "WebhookOutcome",
+    "WebhookPayloadError",
+    "WebhookRequest",
+    "WebhookRequestError",
+    "WebhookSignatureError",
     "WhatsAppChannel",
     "WhatsAppPersonalChannel",
     "get_agents_md",

@@ -13,6 +13,7 @@ from roomkit.application.bindings import ChannelBindings
 from roomkit.application.delivery.outbox import OutboxRecovery
 from roomkit.application.delivery.router import EventRouter
 from roomkit.application.delivery.transcoder import DefaultContentTranscoder
+from roomkit.application.delivery_status import DeliveryStatusTracker
 from roomkit.application.hooks.engine import frozen_or_none
 from roomkit.application.hooks.registration import DEFAULT_HOOK_TIMEOUT, HookRegistration
 from roomkit.application.inbound.pipeline import InboundPipeline
@@ -25,6 +26,7 @@ from roomkit.application.orchestration.status import StatusBus
 from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
+from roomkit.application.webhooks import WebhookIntake
 from roomkit.container import build_container
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
@@ -58,6 +60,7 @@ from roomkit.domain.participant import Participant
 from roomkit.domain.realtime import EphemeralEvent
 from roomkit.domain.room import Room, RoomTimers
 from roomkit.domain.tasks import Observation
+from roomkit.domain.webhook import WebhookOutcome
 from roomkit.logging import configure_logging
 from roomkit.plugins.builtin.cli import CLIChannel
 from roomkit.plugins.registry import Registry, default_registry
@@ -150,6 +153,8 @@ class RoomKit:
         )
         self._router = EventRouter(self._runtime)
         self._pipeline = InboundPipeline(self._runtime, self._router)
+        self._statuses = DeliveryStatusTracker(self._runtime)
+        self._webhooks = WebhookIntake(self._runtime, self._pipeline, self._statuses)
         self._rooms = RoomLifecycle(self._runtime)
         self._bindings = ChannelBindings(self._runtime)
         self._realtime = RealtimeEvents(self._runtime)
@@ -502,10 +507,10 @@ class RoomKit:
         )
         return fn
 
-    async def process_delivery_status(self, status: DeliveryStatus) -> None:
-        """Record a provider's delivery report and hand it to delivery-status hooks."""
-        await self.store.add_delivery_status(status)
-        await self._runtime.hooks.run_async(HookTrigger.ON_DELIVERY_STATUS, status, None)
+    async def process_delivery_status(self, status: DeliveryStatus) -> DeliveryStatus:
+        """Record a provider's delivery report (tied to its room and event when the send is
+        known) and hand it to delivery-status hooks; a failed one is recorded like a failed send."""
+        return await self._statuses.process(status)
 
     async def add_room_hook(
         self,
@@ -776,8 +781,10 @@ class RoomKit:
             self._delegator = CLIChannel(DELEGATOR, output=io.StringIO())
         return self._delegator
 
-    async def process_webhook(self, meta: Any, channel_id: str) -> Any:
-        raise NotAvailableError("webhook parsing", "transport providers are not built yet")
+    async def process_webhook(self, meta: Any, channel_id: str) -> WebhookOutcome:
+        """Authenticate ``meta`` ({method, url, headers, body}) with the channel's provider,
+        parse it, then run its messages and delivery reports; WebhookError when refused."""
+        return await self._webhooks.process(meta, channel_id)
 
     # shutdown ------------------------------------------------------------------------------
     async def close(self) -> None:

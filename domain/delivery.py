@@ -12,6 +12,10 @@ from roomkit.domain.enums import DeliveryState
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.tasks import Observation, Task
 
+#: ``ProviderResult.metadata`` key: every provider id of a send to several recipients (or of a
+#: long text sent as several messages).
+PROVIDER_MESSAGE_IDS = "provider_message_ids"
+
 
 class ProviderResult(Model):
     success: bool = True
@@ -54,7 +58,11 @@ class DeliveryResult(Model):
 
 
 class DeliveryStatus(OpenModel):
-    """A provider's report about a message it was given (queued, sent, delivered, failed, read)."""
+    """A provider's report about a message it was given.
+
+    ``status`` is one of queued, sent, delivered, read, failed (the vendor's own word is kept
+    in ``raw``); ``room_id``, ``channel_id`` and ``event_id`` come from the send it reports on.
+    """
 
     provider: str = "unknown"
     message_id: str
@@ -64,5 +72,6 @@ class DeliveryStatus(OpenModel):
     error_message: str | None = None
     room_id: str | None = None
     channel_id: str | None = None
+    event_id: str | None = None
     timestamp: datetime = Field(default_factory=utcnow)
     raw: dict[str, Any] = Field(default_factory=dict)

@@ -208,3 +208,37 @@ class DuplicateEventError(RoomKitError):
         )
         self.room_id = room_id
         self.provider_message_id = provider_message_id
+
+
+class WebhookError(RoomKitError):
+    """A webhook RoomKit refused; nothing from it was stored."""
+
+
+class WebhookRequestError(WebhookError, ValueError):
+    """The ``meta`` handed to ``process_webhook`` is not ``{method, url, headers, body}``."""
+
+
+class WebhookSignatureError(WebhookError):
+    """The webhook's signature is missing, stale or does not match: it is not from the vendor."""
+
+    def __init__(self, provider: str, reason: str) -> None:
+        super().__init__(f"{provider} webhook rejected: {reason}")
+        self.provider = provider
+        self.reason = reason
+
+
+class WebhookPayloadError(WebhookError, ValueError):
+    """An authenticated webhook whose body is not what the vendor sends."""
+
+    def __init__(self, provider: str, problem: str) -> None:
+        super().__init__(f"{provider} webhook payload is malformed: {problem}")
+        self.provider = provider
+        self.problem = problem
+
+
+class NoWebhookParserError(WebhookError):
+    def __init__(self, channel_id: str) -> None:
+        super().__init__(
+            f"channel {channel_id!r} has no webhook parser: its provider does not receive webhooks"
+        )
+        self.channel_id = channel_id

@@ -76,6 +76,16 @@ def roomkit_register_clocks(register: Register) -> None:
     """Contribute Clock adapters. Since version 1."""
 
 
+@hookspec
+def roomkit_register_message_providers(register: Register) -> None:
+    """Contribute MessageProvider adapters (SMS, RCS, email, HTTP vendors). Since version 2."""
+
+
+@hookspec
+def roomkit_register_webhook_parsers(register: Register) -> None:
+    """Contribute WebhookParser adapters (a vendor's signed webhooks). Since version 2."""
+
+
 #: plugin hook name -> the port it contributes to (the key used by ``Registry.create``).
 PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_stores": "store",
@@ -87,4 +97,6 @@ PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_channels": "channel",
     "roomkit_register_telemetry_providers": "telemetry",
     "roomkit_register_clocks": "clock",
+    "roomkit_register_message_providers": "message_provider",
+    "roomkit_register_webhook_parsers": "webhook_parser",
 }

@@ -151,6 +151,11 @@ class ConversationStore(ABC):
         self, room_id: str, event_id: str | None = None
     ) -> list[DeliveryResult]: ...
 
+    async def find_delivery_result(self, provider_message_id: str) -> DeliveryResult | None:
+        """The recorded delivery a provider gave ``provider_message_id`` to, if this store keeps
+        an index of them (status callbacks are then tied back to their room and event)."""
+        return None
+
     @abstractmethod
     async def add_delivery_status(self, status: DeliveryStatus) -> None: ...
 

@@ -32,9 +32,6 @@ VoiceNotConfiguredError get_llms_txt get_llms_full_txt get_agents_md get_ai_cont
 NOT_BUILT = (
     "roomkit.voice",
     "roomkit.orchestration",
-    "roomkit.providers.telnyx",
-    "roomkit.providers.sinch",
-    "roomkit.providers.voicemeup",
     "roomkit.sources",
 )
 

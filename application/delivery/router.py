@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
+from roomkit.application.delivery.sent_messages import record_provider_sends
 from roomkit.application.delivery.transcoder import DefaultContentTranscoder
 from roomkit.application.logging_rules import describe_error, log_failure
 from roomkit.application.policies.retry import RetryExhaustedError, attempt_with_backoff
@@ -179,6 +180,8 @@ class EventRouter:
             return result, None
         breaker.record_success()
         await self._mark(event, target, OutboxState.DELIVERED, attempts)
+        if output.provider_result is not None:
+            await record_provider_sends(self._rt.store, event, target, output, attempts, started)
         return None, output
 
     async def _mark(

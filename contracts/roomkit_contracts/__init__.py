@@ -17,8 +17,10 @@ from roomkit_contracts.base import ContractSuite, scenario_helper
 from roomkit_contracts.identity import IdentityResolverContract, IdentityScenario
 from roomkit_contracts.locks import RoomLockManagerContract
 from roomkit_contracts.memory import MemoryProviderContract
+from roomkit_contracts.messaging import MessageProviderContract, MessageProviderScenario, Received
 from roomkit_contracts.realtime import Inbox, RealtimeBackendContract
 from roomkit_contracts.store import ConversationStoreContract
+from roomkit_contracts.webhooks import WebhookParserContract, WebhookScenario
 
 __all__ = [
     "WEATHER_TOOL",
@@ -29,7 +31,12 @@ __all__ = [
     "IdentityScenario",
     "Inbox",
     "MemoryProviderContract",
+    "MessageProviderContract",
+    "MessageProviderScenario",
     "RealtimeBackendContract",
+    "Received",
     "RoomLockManagerContract",
+    "WebhookParserContract",
+    "WebhookScenario",
     "scenario_helper",
 ]

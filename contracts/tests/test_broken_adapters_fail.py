@@ -623,3 +623,183 @@ def test_broken_memory_providers_fail(run_suite: RunSuite) -> None:
     assert run.failed_in("TestIgnoresItsBound") == {"test_respects_its_bound"}
     assert run.failed_in("TestOneCacheForAllAgents") == {"test_each_agent_reads_as_itself"}
     assert run.failed_in("TestNotesInTheRoom") == {"test_leaves_its_inputs_untouched"}
+
+
+# -- messaging -------------------------------------------------------------------------------------
+
+MESSAGING_HEADER = """
+import json
+import pytest
+
+from roomkit.domain.errors import WebhookSignatureError
+from roomkit.domain.webhook import WebhookRequest
+from roomkit.domain.delivery import ProviderResult
+from roomkit.plugins.builtin.mock_messaging import MockMessageProvider
+from roomkit.plugins.builtin.signed_json_webhook import SignedJSONWebhookParser, sign_json_webhook
+from roomkit_contracts import (
+    MessageProviderContract,
+    MessageProviderScenario,
+    Received,
+    WebhookParserContract,
+    WebhookScenario,
+)
+
+SECRET = "contract-secret"
+
+def request(payload):
+    return WebhookRequest(
+        url="https://example.com/hook",
+        headers={"content-type": "application/json"},
+        body=json.dumps(payload).encode(),
+    )
+
+def signer(key, timestamp=None):
+    def sign(r):
+        extra = {k.lower(): v for k, v in sign_json_webhook(key, r.body, timestamp).items()}
+        return r.model_copy(update={"headers": {**r.headers, **extra}})
+    return sign
+
+def parser_suite(name, make):
+    class Suite(WebhookParserContract):
+        @pytest.fixture
+        def webhook_scenario(self):
+            return WebhookScenario(
+                parser=make(),
+                inbound=request(
+                    {"type": "message", "id": "m-1", "from": "+1555", "text": "contracthello"}
+                ),
+                sender_id="+1555",
+                text="contracthello",
+                provider_message_id="m-1",
+                sign=signer(SECRET),
+                sign_with_wrong_key=signer("another"),
+                sign_stale=signer(SECRET, timestamp=1_000_000_000),
+                malformed=request({"type": "message", "id": "m-2", "text": "x"}),
+                status_report=request(
+                    {"type": "status", "message_id": "m-9", "status": "delivered"}
+                ),
+                status_message_id="m-9",
+            )
+
+    Suite.__name__ = Suite.__qualname__ = name
+    return Suite
+
+def provider_suite(name, make):
+    class Suite(MessageProviderContract):
+        @pytest.fixture
+        def message_provider_scenario(self):
+            provider = make()
+            def refuse(on):
+                (provider.fail_for.add if on else provider.fail_for.discard)("+1555")
+            return MessageProviderScenario(
+                provider=provider,
+                recipient="+1555",
+                received=lambda: [Received(m.to, m.event.content.body) for m in provider.sent],
+                refuse=refuse,
+            )
+
+    Suite.__name__ = Suite.__qualname__ = name
+    return Suite
+"""
+
+
+def test_broken_webhook_parsers_fail(run_suite: RunSuite) -> None:
+    run = run_suite(
+        MESSAGING_HEADER
+        + """
+class TrustsEveryone(SignedJSONWebhookParser):
+    def authenticate(self, request):
+        pass
+
+class IgnoresTimestamp(SignedJSONWebhookParser):
+    def __init__(self, secret):
+        super().__init__(secret, tolerance=float("inf"))
+
+class LeaksKeyError(SignedJSONWebhookParser):
+    def parse(self, request, channel_id):
+        data = json.loads(request.body)
+        data["from"]
+        return super().parse(request, channel_id)
+
+class GeneratesIds(SignedJSONWebhookParser):
+    count = 0
+    def parse(self, request, channel_id):
+        batch = super().parse(request, channel_id)
+        GeneratesIds.count += 1
+        messages = [
+            m.model_copy(update={"provider_message_id": f"gen-{GeneratesIds.count}"})
+            for m in batch.messages
+        ]
+        return batch.model_copy(update={"messages": messages})
+
+class RawStatusWords(SignedJSONWebhookParser):
+    def parse(self, request, channel_id):
+        batch = super().parse(request, channel_id)
+        raw = [s.model_copy(update={"status": "DELIVRD"}) for s in batch.statuses]
+        return batch.model_copy(update={"statuses": raw})
+
+TestTrustsEveryone = parser_suite("TestTrustsEveryone", lambda: TrustsEveryone(SECRET))
+TestIgnoresTimestamp = parser_suite("TestIgnoresTimestamp", lambda: IgnoresTimestamp(SECRET))
+TestLeaksKeyError = parser_suite("TestLeaksKeyError", lambda: LeaksKeyError(SECRET))
+TestGeneratesIds = parser_suite("TestGeneratesIds", lambda: GeneratesIds(SECRET))
+TestRawStatusWords = parser_suite("TestRawStatusWords", lambda: RawStatusWords(SECRET))
+"""
+    )
+    assert run.failed_in("TestTrustsEveryone") == {
+        "test_tampered_body_is_rejected",
+        "test_wrong_key_is_rejected",
+        "test_unsigned_request_is_rejected",
+        "test_stale_timestamp_is_rejected",
+        "test_rejection_happens_before_parsing",
+    }
+    assert run.failed_in("TestIgnoresTimestamp") == {"test_stale_timestamp_is_rejected"}
+    assert run.failed_in("TestLeaksKeyError") == {
+        "test_malformed_payload_names_the_problem",
+        "test_garbage_bodies_raise_webhook_errors",
+        "test_status_report_is_normalised",  # a report has no sender either
+    }
+    assert run.failed_in("TestGeneratesIds") == {
+        "test_signed_message_is_parsed",
+        "test_redelivery_parses_to_the_same_vendor_id",
+    }
+    assert run.failed_in("TestRawStatusWords") == {"test_status_report_is_normalised"}
+
+
+def test_broken_message_providers_fail(run_suite: RunSuite) -> None:
+    run = run_suite(
+        MESSAGING_HEADER
+        + """
+class RaisesOnRefusal(MockMessageProvider):
+    async def send(self, event, to):
+        if to in self.fail_for:
+            raise RuntimeError("HTTP 400 from the vendor")
+        return await super().send(event, to)
+
+class OneIdForAll(MockMessageProvider):
+    async def send(self, event, to):
+        result = await super().send(event, to)
+        return result.model_copy(update={"provider_message_id": "same"})
+
+class DropsText(MockMessageProvider):
+    async def send(self, event, to):
+        if "hello" in event.content.body:
+            return ProviderResult(success=True, provider_message_id="lost")
+        return await super().send(event, to)
+
+class CloseOnce(MockMessageProvider):
+    closed = False
+    async def close(self):
+        if self.closed:
+            raise RuntimeError("session already closed")
+        self.closed = True
+
+TestRaisesOnRefusal = provider_suite("TestRaisesOnRefusal", RaisesOnRefusal)
+TestOneIdForAll = provider_suite("TestOneIdForAll", OneIdForAll)
+TestDropsText = provider_suite("TestDropsText", DropsText)
+TestCloseOnce = provider_suite("TestCloseOnce", CloseOnce)
+"""
+    )
+    assert run.failed_in("TestRaisesOnRefusal") == {"test_refusal_is_a_result"}
+    assert run.failed_in("TestOneIdForAll") == {"test_each_send_has_its_own_id"}
+    assert run.failed_in("TestDropsText") == {"test_text_reaches_the_recipient"}
+    assert run.failed_in("TestCloseOnce") == {"test_close_can_be_called_twice"}

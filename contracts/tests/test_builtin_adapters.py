@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import pytest
 
 from roomkit.domain.ai import AIMessage
@@ -11,6 +14,7 @@ from roomkit.domain.enums import IdentificationStatus
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.identity import Identity
 from roomkit.domain.room import Room
+from roomkit.domain.webhook import WebhookRequest
 from roomkit.memory.sliding_window import SlidingWindowMemory
 from roomkit.orchestration.handoff import HandoffMemoryProvider
 from roomkit.plugins.builtin.memory_locks import InMemoryLockManager
@@ -18,16 +22,24 @@ from roomkit.plugins.builtin.memory_realtime import InMemoryRealtime
 from roomkit.plugins.builtin.memory_store import InMemoryStore
 from roomkit.plugins.builtin.mock_ai import MockAIProvider
 from roomkit.plugins.builtin.mock_identity import MockIdentityResolver
+from roomkit.plugins.builtin.mock_messaging import MockMessageProvider
+from roomkit.plugins.builtin.signed_json_webhook import SignedJSONWebhookParser, sign_json_webhook
 from roomkit.ports.ai import AIProvider
 from roomkit.ports.memory import MemoryProvider
+from roomkit.ports.webhooks import WebhookParser
 from roomkit_contracts import (
     AIProviderContract,
     ConversationStoreContract,
     IdentityResolverContract,
     IdentityScenario,
     MemoryProviderContract,
+    MessageProviderContract,
+    MessageProviderScenario,
     RealtimeBackendContract,
+    Received,
     RoomLockManagerContract,
+    WebhookParserContract,
+    WebhookScenario,
 )
 from roomkit_contracts.memory import AGENT
 
@@ -162,3 +174,74 @@ async def test_no_handoff_note_for_another_agent() -> None:
     history = MemoryProviderContract.conversation("r1", ["hi", "hello", "current"])
     got = await recall_handoff(handed_over("r1", "billing-agent"), history)
     assert [m.text for m in got or []] == ["hi", "hello"]
+
+
+# messaging ---------------------------------------------------------------------------------------
+def json_webhook_scenario(
+    parser: WebhookParser, secret: str = "contract-secret"
+) -> WebhookScenario:
+    def request(payload: dict[str, object]) -> WebhookRequest:
+        return WebhookRequest(
+            url="https://example.com/hook",
+            headers={"content-type": "application/json"},
+            body=json.dumps(payload).encode(),
+        )
+
+    def signer(
+        key: str, timestamp: int | None = None
+    ) -> Callable[[WebhookRequest], WebhookRequest]:
+        def sign(r: WebhookRequest) -> WebhookRequest:
+            extra = {k.lower(): v for k, v in sign_json_webhook(key, r.body, timestamp).items()}
+            return r.model_copy(update={"headers": {**r.headers, **extra}})
+
+        return sign
+
+    return WebhookScenario(
+        parser=parser,
+        inbound=request({"type": "message", "id": "m-1", "from": "+1555", "text": "contracthello"}),
+        sender_id="+1555",
+        text="contracthello",
+        provider_message_id="m-1",
+        sign=signer(secret),
+        sign_with_wrong_key=signer("another-secret"),
+        sign_stale=signer(secret, timestamp=1_000_000_000),
+        malformed=request({"type": "message", "id": "m-2", "text": "no sender"}),
+        status_report=request({"type": "status", "message_id": "m-9", "status": "delivered"}),
+        status_message_id="m-9",
+    )
+
+
+class TestSignedJSONWebhookParser(WebhookParserContract):
+    @pytest.fixture
+    def webhook_scenario(self) -> WebhookScenario:
+        return json_webhook_scenario(SignedJSONWebhookParser("contract-secret"))
+
+
+class TestMockMessageProviderWebhooks(WebhookParserContract):
+    @pytest.fixture
+    def webhook_scenario(self) -> WebhookScenario:
+        return json_webhook_scenario(MockMessageProvider(webhook_secret="contract-secret"))
+
+
+def mock_provider_scenario(provider: MockMessageProvider) -> MessageProviderScenario:
+    def refuse(on: bool) -> None:
+        if on:
+            provider.fail_for.add("+15550001111")
+        else:
+            provider.fail_for.discard("+15550001111")
+
+    return MessageProviderScenario(
+        provider=provider,
+        recipient="+15550001111",
+        received=lambda: [
+            Received(m.to, m.event.content.body)  # type: ignore[union-attr]
+            for m in provider.sent
+        ],
+        refuse=refuse,
+    )
+
+
+class TestMockMessageProvider(MessageProviderContract):
+    @pytest.fixture
+    def message_provider_scenario(self) -> MessageProviderScenario:
+        return mock_provider_scenario(MockMessageProvider())

@@ -13,6 +13,7 @@ from roomkit.plugins.builtin import (
     mock_identity,
     mock_messaging,
     noop_telemetry,
+    signed_json_webhook,
     transport,
     websocket,
 )
@@ -28,6 +29,7 @@ PLUGINS: tuple[ModuleType, ...] = (
     cli,
     transport,
     mock_messaging,
+    signed_json_webhook,
     clock,
     noop_telemetry,
 )

@@ -40,6 +40,7 @@ class InMemoryStore(ConversationStore):
         self._observations: dict[str, list[Observation]] = defaultdict(list)
         self._delivery_results: dict[str, list[DeliveryResult]] = defaultdict(list)
         self._delivery_statuses: dict[str, list[DeliveryStatus]] = defaultdict(list)
+        self._sent_by_provider_id: dict[str, DeliveryResult] = {}
         self._read_index: dict[tuple[str, str], int] = {}
 
     # rooms ---------------------------------------------------------------------------------
@@ -74,6 +75,9 @@ class InMemoryStore(ConversationStore):
         self._tasks.pop(room_id, None)
         self._observations.pop(room_id, None)
         self._delivery_results.pop(room_id, None)
+        self._sent_by_provider_id = {
+            k: v for k, v in self._sent_by_provider_id.items() if v.room_id != room_id
+        }
         self._read_index = {k: v for k, v in self._read_index.items() if k[0] != room_id}
         return True
 
@@ -232,6 +236,14 @@ class InMemoryStore(ConversationStore):
     # delivery ------------------------------------------------------------------------------
     async def add_delivery_result(self, result: DeliveryResult) -> None:
         self._delivery_results[result.room_id].append(result)
+        if (
+            result.provider_message_id
+            and result.provider_message_id not in self._sent_by_provider_id
+        ):
+            self._sent_by_provider_id[result.provider_message_id] = result
+
+    async def find_delivery_result(self, provider_message_id: str) -> DeliveryResult | None:
+        return self._sent_by_provider_id.get(provider_message_id)
 
     async def list_delivery_results(
         self, room_id: str, event_id: str | None = None

@@ -1,19 +1,23 @@
 """TransportChannel: a channel that sends through a MessageProvider to each recipient.
 
 Recipients are the binding's ``metadata["to"]`` (a string or a list), else every participant
-who spoke through this channel in the room, except the sender of the event.
+whose last message came through this channel, except the author of the event (a person writing
+by email is not sent their own words by SMS).
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities
 from roomkit.domain.context import RoomContext
-from roomkit.domain.delivery import ChannelOutput, ProviderResult
+from roomkit.domain.delivery import PROVIDER_MESSAGE_IDS, ChannelOutput, ProviderResult
 from roomkit.domain.enums import ChannelMediaType, ChannelType
 from roomkit.domain.errors import DeliveryError
 from roomkit.domain.event import RoomEvent
 from roomkit.ports.channel import Channel
 from roomkit.ports.messaging import MessageProvider
+from roomkit.ports.webhooks import WebhookParser
 
 M = ChannelMediaType
 
@@ -77,27 +81,57 @@ class TransportChannel(Channel):
         if configured:
             return [configured] if isinstance(configured, str) else list(configured)
         sender = event.source.external_id if event.source.channel_id == self.channel_id else None
+        author = event.source.participant_id
         return [
             p.external_id
             for p in context.participants
-            if p.channel_id == self.channel_id and p.external_id and p.external_id != sender
+            if p.channel_id == self.channel_id
+            and p.external_id
+            and p.external_id != sender
+            and (author is None or p.id != author)
         ]
 
     async def deliver(
         self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
     ) -> ChannelOutput:
-        """Send to each recipient; raise DeliveryError naming those the provider refused."""
-        results: list[ProviderResult] = []
-        refused: list[str] = []
-        for to in self.recipients(event, binding, context):
-            result = await self.provider.send(event, to=to)
-            results.append(result)
-            if not result.success:
-                refused.append(f"{to}: {result.error or 'refused'}")
+        """Send to each recipient (concurrently); raise DeliveryError naming those refused."""
+        recipients = self.recipients(event, binding, context)
+        if not recipients:
+            return ChannelOutput.empty()
+        if len(recipients) == 1:
+            results = [await self.provider.send(event, to=recipients[0])]
+        else:
+            results = list(
+                await asyncio.gather(*(self.provider.send(event, to=to) for to in recipients))
+            )
+        refused = [
+            f"{to}: {r.error or 'refused'}"
+            for to, r in zip(recipients, results, strict=True)
+            if not r.success
+        ]
         if refused:
             raise DeliveryError(f"{self.provider.name} refused: " + "; ".join(refused))
-        first = results[0] if results else None
-        return ChannelOutput(provider_result=first)
+        if len(results) == 1:
+            return ChannelOutput(provider_result=results[0])
+        ids = [i for r in results for i in _ids(r)]
+        first = results[0]
+        return ChannelOutput(
+            provider_result=first.model_copy(
+                update={"metadata": {**first.metadata, PROVIDER_MESSAGE_IDS: ids}}
+            )
+        )
+
+    @property
+    def webhook_parser(self) -> WebhookParser | None:
+        """The provider, when it receives webhooks (``kit.process_webhook`` uses it)."""
+        return self.provider if isinstance(self.provider, WebhookParser) else None
 
     async def close(self) -> None:
         await self.provider.close()
+
+
+def _ids(result: ProviderResult) -> list[str]:
+    many = result.metadata.get(PROVIDER_MESSAGE_IDS)
+    if isinstance(many, list):
+        return [str(m) for m in many]
+    return [result.provider_message_id] if result.provider_message_id else []

@@ -1,24 +1,51 @@
-"""Loopback fakes of AI provider APIs, so real SDK adapters can be tested offline.
+"""Loopback fakes of AI provider and messaging vendor APIs, so real SDK adapters can be tested
+offline.
 
 Each fake records the requests it receives (``requests``, ``last``), validates them as the real
 API would, and answers from a script (``reply_text``, ``reply_tool_call``, ``reply_error``,
 ``reply_truncated``). The pytest plugin provides ``anthropic_fake``, ``openai_fake``,
 ``mistral_fake`` and ``gemini_fake``; ``roomkit_fakes.rooms.ai_room`` builds a ready room with a
 WebSocket user and an AI channel for end-to-end tests.
+
+Messaging vendors (``TwilioFake``, ``TelnyxFake``, ``SinchFake``, ``VoiceMeUpFake``,
+``SendGridFake``, ``ElasticEmailFake``, ``HTTPEndpointFake``) record raw requests (``raw``) and
+what reached the recipients (``messages``), answer errors, 429s with Retry-After and slow
+responses on demand (``fail_next``, ``throttle_next``, ``slow_next``, ``refuse_all``), and build
+webhooks signed with the vendor's real algorithm. Fixtures: ``twilio_fake``, ``telnyx_fake``,
+``sinch_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
+``http_endpoint_fake``.
 """
 
 from roomkit_fakes.anthropic import AnthropicFake
+from roomkit_fakes.elasticemail import ElasticEmailFake
 from roomkit_fakes.gemini import GeminiFake
+from roomkit_fakes.http_endpoint import HTTPEndpointFake
+from roomkit_fakes.messaging import Delivered, RawRequest, VendorFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
+from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.server import FakeServer, Recorded, Reply
+from roomkit_fakes.sinch import SinchFake
+from roomkit_fakes.telnyx import TelnyxFake
+from roomkit_fakes.twilio import TwilioFake
+from roomkit_fakes.voicemeup import VoiceMeUpFake
 
 __all__ = [
     "AnthropicFake",
+    "Delivered",
+    "ElasticEmailFake",
     "FakeServer",
     "GeminiFake",
+    "HTTPEndpointFake",
     "MistralFake",
     "OpenAIFake",
+    "RawRequest",
     "Recorded",
     "Reply",
+    "SendGridFake",
+    "SinchFake",
+    "TelnyxFake",
+    "TwilioFake",
+    "VendorFake",
+    "VoiceMeUpFake",
 ]

@@ -1,4 +1,4 @@
-"""pytest fixtures: started loopback fakes (anthropic, openai, mistral, gemini)."""
+"""pytest fixtures: started loopback fakes of the AI providers and the messaging vendors."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from roomkit_fakes.anthropic import AnthropicFake
+from roomkit_fakes.elasticemail import ElasticEmailFake
 from roomkit_fakes.gemini import GeminiFake
+from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
+from roomkit_fakes.sendgrid import SendGridFake
+from roomkit_fakes.sinch import SinchFake
+from roomkit_fakes.telnyx import TelnyxFake
+from roomkit_fakes.twilio import TwilioFake
+from roomkit_fakes.voicemeup import VoiceMeUpFake
 
 
 @pytest_asyncio.fixture
@@ -33,4 +40,46 @@ async def mistral_fake() -> AsyncIterator[MistralFake]:
 @pytest_asyncio.fixture
 async def gemini_fake() -> AsyncIterator[GeminiFake]:
     async with GeminiFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def http_endpoint_fake() -> AsyncIterator[HTTPEndpointFake]:
+    async with HTTPEndpointFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def twilio_fake() -> AsyncIterator[TwilioFake]:
+    async with TwilioFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def telnyx_fake() -> AsyncIterator[TelnyxFake]:
+    async with TelnyxFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def sendgrid_fake() -> AsyncIterator[SendGridFake]:
+    async with SendGridFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def sinch_fake() -> AsyncIterator[SinchFake]:
+    async with SinchFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def voicemeup_fake() -> AsyncIterator[VoiceMeUpFake]:
+    async with VoiceMeUpFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def elasticemail_fake() -> AsyncIterator[ElasticEmailFake]:
+    async with ElasticEmailFake() as server:
         yield server  # type: ignore[misc]

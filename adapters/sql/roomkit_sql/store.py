@@ -560,6 +560,21 @@ class SQLStore(ConversationStore):
         rows = await self._rows(query.order_by(t.delivery_status.c.seq))
         return [DeliveryResult.model_validate_json(r) for r in rows]
 
+    async def find_delivery_result(self, provider_message_id: str) -> DeliveryResult | None:
+        query = (
+            select(t.delivery_status.c.data)
+            .where(
+                and_(
+                    t.delivery_status.c.kind == "result",
+                    t.delivery_status.c.message_id == provider_message_id,
+                )
+            )
+            .order_by(t.delivery_status.c.seq)
+            .limit(1)
+        )
+        rows = await self._rows(query)
+        return DeliveryResult.model_validate_json(rows[0]) if rows else None
+
     async def add_delivery_status(self, status: DeliveryStatus) -> None:
         async with self._tx() as conn:
             await conn.execute(

@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from roomkit.application.inbound.state import InboundState
+from roomkit.application.participants import identified_participant
 from roomkit.application.runtime import Runtime
 from roomkit.domain.base import evolve
 from roomkit.domain.enums import IdentificationStatus
@@ -60,25 +61,7 @@ class IdentifyStep:
             )
         state.identity = result
         if result.status is IdentificationStatus.IDENTIFIED and result.identity is not None:
-            identity = result.identity
-            fields = {
-                "identification": IdentificationStatus.IDENTIFIED,
-                "identity_id": identity.id,
-                "display_name": identity.display_name,
-            }
-            if participant is None:
-                participant = await rt.store.add_participant(
-                    Participant(
-                        room_id=room_id,
-                        channel_id=message.channel_id,
-                        external_id=message.sender_id,
-                        **fields,
-                    )
-                )
-            else:
-                participant = await rt.store.update_participant(
-                    participant.model_copy(update=fields)
-                )
+            participant = await identified_participant(rt.store, room_id, message, result.identity)
             state.newly_identified = True
             _stamp(state, participant)
         elif participant is not None:

@@ -7,6 +7,7 @@ from typing import Any
 from roomkit.application.delivery.router import EventRouter
 from roomkit.application.inbound.inject import injected_event, store_and_send
 from roomkit.application.inbound.state import InboundState
+from roomkit.application.participants import identified_participant
 from roomkit.application.runtime import Runtime
 from roomkit.domain.content import SystemContent
 from roomkit.domain.enums import EventType, HookTrigger, IdentificationStatus
@@ -60,13 +61,14 @@ class IdentityHooksStep:
 
     async def _apply(self, state: InboundState, decision: IdentityHookResult) -> None:
         if decision.outcome == "resolved" and decision.identity is not None:
-            identity = decision.identity
-            await self._upsert(
-                state,
-                identification=IdentificationStatus.IDENTIFIED,
-                identity_id=identity.id,
-                display_name=identity.display_name,
+            assert state.message is not None
+            participant = await identified_participant(
+                self._rt.store, state.ctx().room.id, state.message, decision.identity
             )
+            state.participant = participant
+            event = state.ev()
+            source = event.source.model_copy(update={"participant_id": participant.id})
+            state.event = event.model_copy(update={"source": source})
             await self._identified(state)
         elif decision.outcome == "pending":
             await self._upsert(

@@ -1,0 +1,195 @@
+"""Twilio's webhooks: X-Twilio-Signature checked with the SDK's RequestValidator on the exact
+URL and form, then inbound messages (SMS, MMS, RCS) and status callbacks read from the form."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from twilio.request_validator import (
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
+
+from roomkit.domain.content import CompositeContent, EventContent, MediaContent, TextContent
+from roomkit.domain.delivery import DeliveryStatus
+from roomkit.domain.errors import WebhookPayloadError, WebhookSignatureError
+from roomkit.domain.inbound import InboundMessage
+from roomkit.domain.webhook import WebhookBatch, WebhookRequest, require_field
+
+VENDOR = "twilio"
+
+#: Twilio's MessageStatus words onto RoomKit's.
+STATUS_WORDS = {
+    "accepted": "queued",
+    "scheduled": "queued",
+    "queued": "queued",
+    "sending": "sent",
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "read",
+    "undelivered": "failed",
+    "failed": "failed",
+    "canceled": "failed",
+}
+_INBOUND_STATES = {"received", "receiving"}
+_ADDRESS_PREFIXES = ("rcs:", "sms:", "mms:")
+
+
+def form_params(request: WebhookRequest) -> dict[str, Any]:
+    """The form as RequestValidator wants it: a value per key, a list for repeated keys."""
+    try:
+        pairs = parse_qsl(request.body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise WebhookPayloadError(VENDOR, f"body is not an urlencoded form ({exc})") from exc
+    params: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in params:
+            held = params[key]
+            params[key] = [*held, value] if isinstance(held, list) else [held, value]
+        else:
+            params[key] = value
+    return params
+
+
+class TwilioWebhooks:
+    def __init__(self, auth_token: str, shared_key: str | None = None) -> None:
+        self._token = RequestValidator(auth_token)
+        self._shared = RequestValidator(shared_key) if shared_key else None
+
+    def authenticate(self, request: WebhookRequest) -> None:
+        signature = request.header("x-twilio-signature")
+        if not signature:
+            raise WebhookSignatureError(VENDOR, "the X-Twilio-Signature header is missing")
+        settings = request.header(SIGNATURE_SETTINGS_HEADER)
+        validator = self._token
+        if settings:
+            if self._shared is None:
+                raise WebhookSignatureError(
+                    VENDOR, "signed with a SharedKey, but webhook_shared_key is not configured"
+                )
+            validator = self._shared
+        algorithm = get_signature_algorithm(settings)
+        if "bodySHA256=" in request.url:  # a JSON body, signed through its hash in the URL
+            try:
+                params: Any = request.body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise WebhookSignatureError(VENDOR, "the body is not UTF-8") from None
+        elif request.content_type not in ("application/x-www-form-urlencoded", ""):
+            raise WebhookSignatureError(
+                VENDOR, f"a {request.content_type} body must be signed with bodySHA256 in the URL"
+            )
+        else:
+            try:
+                params = form_params(request)
+            except WebhookPayloadError:
+                raise WebhookSignatureError(VENDOR, "the body is not a signed form") from None
+        try:
+            valid = validator.validate(request.url, params, signature, algorithm)
+        except (TypeError, ValueError, UnicodeError):
+            valid = False
+        if not valid:
+            raise WebhookSignatureError(VENDOR, "X-Twilio-Signature does not match the request")
+
+    def parse(self, request: WebhookRequest, channel_id: str) -> WebhookBatch:
+        if request.content_type not in ("application/x-www-form-urlencoded", ""):
+            raise WebhookPayloadError(
+                VENDOR, f"expected a form post, got content type {request.content_type!r}"
+            )
+        form = {k: v if isinstance(v, str) else v[-1] for k, v in form_params(request).items()}
+        return parse_form(form, channel_id)
+
+
+def parse_form(form: Mapping[str, str], channel_id: str) -> WebhookBatch:
+    status = form.get("MessageStatus") or ""
+    if status and status not in _INBOUND_STATES:
+        return WebhookBatch(statuses=[_status(form, channel_id)])
+    return WebhookBatch(messages=[_message(form, channel_id)])
+
+
+def _address(value: str) -> str:
+    for prefix in _ADDRESS_PREFIXES:
+        if value.startswith(prefix):
+            return value[len(prefix) :]
+    return value
+
+
+def _message(form: Mapping[str, str], channel_id: str) -> InboundMessage:
+    sid = form.get("MessageSid") or form.get("SmsMessageSid") or form.get("SmsSid")
+    if not sid:
+        raise WebhookPayloadError(VENDOR, "field 'MessageSid' is missing")
+    sender = require_field(VENDOR, form, "From")
+    parts: list[EventContent] = []
+    body = form.get("Body", "")
+    if body:
+        parts.append(TextContent(body=body))
+    try:
+        count = int(form.get("NumMedia") or 0)
+    except ValueError:
+        raise WebhookPayloadError(VENDOR, "field 'NumMedia' is not a number") from None
+    if not 0 <= count <= 10:
+        raise WebhookPayloadError(VENDOR, f"NumMedia {count} is outside 0..10")
+    for i in range(count):
+        url = require_field(VENDOR, form, f"MediaUrl{i}")
+        mime = form.get(f"MediaContentType{i}") or "application/octet-stream"
+        parts.append(MediaContent(url=url, mime_type=mime))
+    if not parts:
+        raise WebhookPayloadError(VENDOR, "the message has neither text nor media")
+    content: EventContent = parts[0] if len(parts) == 1 else CompositeContent(parts=parts)
+    return InboundMessage(
+        channel_id=channel_id,
+        sender_id=_address(sender),
+        content=content,
+        provider_message_id=sid,
+        metadata={
+            "provider": VENDOR,
+            "from": sender,
+            "to": form.get("To", ""),
+            "account_sid": form.get("AccountSid", ""),
+            **(
+                {"messaging_service_sid": form["MessagingServiceSid"]}
+                if form.get("MessagingServiceSid")
+                else {}
+            ),
+        },
+    )
+
+
+def _status(form: Mapping[str, str], channel_id: str) -> DeliveryStatus:
+    word = form["MessageStatus"]
+    normalised = STATUS_WORDS.get(word)
+    if normalised is None:
+        raise WebhookPayloadError(VENDOR, f"unknown MessageStatus {word!r}")
+    sid = form.get("MessageSid") or form.get("SmsSid")
+    if not sid:
+        raise WebhookPayloadError(VENDOR, "field 'MessageSid' is missing")
+    code = form.get("ErrorCode") or None
+    return DeliveryStatus(
+        provider=VENDOR,
+        message_id=sid,
+        status=normalised,
+        recipient=_address(form.get("To", "")) or None,
+        error_code=code,
+        error_message=form.get("ErrorMessage") or (f"Twilio error {code}" if code else None),
+        channel_id=channel_id,
+        raw=dict(form),
+    )
+
+
+def parse_twilio_webhook(request_data: Any, channel_id: str = "sms-twilio") -> InboundMessage:
+    """Read an inbound message from Twilio's form fields (a mapping) or from the request meta
+    ``{"method", "url", "headers", "body"}``. No signature check: use ``kit.process_webhook``
+    or ``TwilioSMSProvider.authenticate`` for requests from the network."""
+    if isinstance(request_data, Mapping) and "body" in request_data and "url" in request_data:
+        request = WebhookRequest.from_meta(request_data)
+        form = {k: v if isinstance(v, str) else v[-1] for k, v in form_params(request).items()}
+    elif isinstance(request_data, Mapping):
+        form = {str(k): str(v) for k, v in request_data.items()}
+    else:
+        raise WebhookPayloadError(VENDOR, "give the form fields or the request meta")
+    batch = parse_form(form, channel_id)
+    if not batch.messages:
+        raise WebhookPayloadError(VENDOR, "this is a status callback, not a message")
+    return batch.messages[0]

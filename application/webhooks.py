@@ -1,0 +1,86 @@
+"""process_webhook: authenticate a vendor's request on its raw bytes, parse it, then run each
+message through the inbound pipeline and each delivery report through the status tracker.
+
+A request that fails authentication or parsing raises a WebhookError and stores nothing; a
+redelivered message is answered from its first result (the pipeline dedups by provider id).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
+
+from roomkit.application.delivery_status import DeliveryStatusTracker
+from roomkit.application.inbound.pipeline import InboundPipeline
+from roomkit.application.runtime import Runtime
+from roomkit.domain.errors import (
+    NoWebhookParserError,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookRequestError,
+)
+from roomkit.domain.webhook import WebhookBatch, WebhookOutcome, WebhookRequest
+from roomkit.ports.webhooks import WebhookParser
+
+#: Bodies above this size are refused before anything else (no vendor sends more).
+MAX_WEBHOOK_BYTES = 5 * 1024 * 1024
+
+
+class WebhookIntake:
+    def __init__(
+        self, runtime: Runtime, pipeline: InboundPipeline, statuses: DeliveryStatusTracker
+    ) -> None:
+        self._rt = runtime
+        self._pipeline = pipeline
+        self._statuses = statuses
+
+    def parser_for(self, channel_id: str) -> WebhookParser:
+        channel = self._rt.channel(channel_id)
+        parser = getattr(channel, "webhook_parser", None)
+        if isinstance(channel, WebhookParser):
+            parser = channel
+        if not isinstance(parser, WebhookParser):
+            raise NoWebhookParserError(channel_id)
+        return parser
+
+    def read(self, meta: Any, channel_id: str) -> WebhookBatch:
+        """Authenticate and parse, touching nothing: raise a WebhookError on any problem."""
+        parser = self.parser_for(channel_id)
+        request = WebhookRequest.from_meta(meta)
+        if len(request.body) > MAX_WEBHOOK_BYTES:
+            raise WebhookRequestError(
+                f"webhook body of {len(request.body)} bytes exceeds {MAX_WEBHOOK_BYTES}"
+            )
+        parser.authenticate(request)
+        try:
+            batch = parser.parse(request, channel_id)
+        except WebhookError:
+            raise
+        except ValidationError as exc:
+            raise WebhookPayloadError(parser.name, _first_problem(exc)) from exc
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+            raise WebhookPayloadError(parser.name, f"{type(exc).__name__}: {exc}") from exc
+        if not isinstance(batch, WebhookBatch):
+            raise WebhookPayloadError(parser.name, "the parser returned no WebhookBatch")
+        for message in batch.messages:
+            try:  # what cannot be stored is refused here (lone surrogates from JSON escapes)
+                message.model_dump_json()
+            except PydanticSerializationError as exc:
+                raise WebhookPayloadError(
+                    parser.name, f"the message is not storable: {exc}"
+                ) from exc
+        return batch
+
+    async def process(self, meta: Any, channel_id: str) -> WebhookOutcome:
+        batch = self.read(meta, channel_id)
+        results = [await self._pipeline.process(message) for message in batch.messages]
+        statuses = [await self._statuses.process(status) for status in batch.statuses]
+        return WebhookOutcome(results=results, statuses=statuses)
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error.get("loc", ())) or "payload"
+    return f"{where}: {error.get('msg', 'invalid')}"

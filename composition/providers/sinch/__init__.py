@@ -1,0 +1,1 @@
+"""Import path for the sinch adapter package (pip install roomkit[sinch])."""

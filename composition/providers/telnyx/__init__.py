@@ -1,0 +1,1 @@
+"""Import path for the telnyx adapter package (pip install roomkit[telnyx])."""

@@ -1,0 +1,10 @@
+"""From the adapter package installed by ``pip install roomkit[telnyx]``."""
+
+try:
+    from roomkit_telnyx import TelnyxConfig, TelnyxRCSConfig
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.telnyx.config", "telnyx") from exc
+
+__all__ = ["TelnyxConfig", "TelnyxRCSConfig"]

@@ -1,0 +1,1 @@
+"""Import path for the voicemeup adapter package (pip install roomkit[voicemeup])."""

@@ -1,0 +1,10 @@
+"""From the adapter package installed by ``pip install roomkit[voicemeup]``."""
+
+try:
+    from roomkit_voicemeup import VoiceMeUpConfig
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.voicemeup.config", "voicemeup") from exc
+
+__all__ = ["VoiceMeUpConfig"]

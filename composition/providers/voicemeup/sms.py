@@ -1,0 +1,10 @@
+"""From the adapter package installed by ``pip install roomkit[voicemeup]``."""
+
+try:
+    from roomkit_voicemeup import VoiceMeUpSMSProvider, parse_voicemeup_webhook
+except ImportError as exc:  # the adapter distribution is not installed
+    from roomkit.unavailable import placeholder_module_error
+
+    raise placeholder_module_error("roomkit.providers.voicemeup.sms", "voicemeup") from exc
+
+__all__ = ["VoiceMeUpSMSProvider", "parse_voicemeup_webhook"]
