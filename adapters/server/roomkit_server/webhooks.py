@@ -2,7 +2,8 @@
 
 The request reaches ``kit.process_webhook`` as ``{"method", "url", "headers", "body"}`` with
 the raw body bytes, so the channel's provider checks the vendor's signature on exactly what was
-signed. A refused signature is answered 403 and nothing is stored. Meta's verification
+signed. A refused signature is answered 403, a body the provider cannot read 400, a channel
+that receives no webhooks 404; nothing of a refused request is stored. Meta's verification
 handshake (``GET ...?hub.mode=subscribe&hub.challenge=...``) is answered here, against the
 verify token of ``[server] verify_tokens`` or the channel provider's own ``verify_token``.
 """
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from roomkit import NotAvailableError, RoomKit, RoomKitError
+from roomkit.domain.errors import NoWebhookParserError
 
 from .config import ServerConfig
 from .wire import dump, error, status_of
@@ -68,6 +70,8 @@ class Webhooks:
             result = await self.kit.process_webhook(meta=meta, channel_id=channel_id)
         except NotAvailableError as exc:
             return error(501, "not_available", str(exc))
+        except NoWebhookParserError as exc:
+            return error(404, "no_webhook_parser", str(exc))
         except Exception as exc:
             if is_authentication_error(exc):
                 log.warning("webhook for %s refused: %s", channel_id, exc)

@@ -22,6 +22,7 @@ from roomkit import (
     WhatsAppChannel,
 )
 from roomkit.channels.ai import AIChannel
+from roomkit.domain.errors import WebhookSignatureError
 from roomkit.providers.ai.mock import MockAIProvider
 from roomkit.providers.sms.mock import MockSMSProvider
 from roomkit_server import ServerConfig, create_app, serving
@@ -30,10 +31,6 @@ TOKEN = "test-token-0123456789"
 TWILIO_AUTH_TOKEN = "twilio-secret"
 META_APP_SECRET = "meta-app-secret"
 REFUSED_NUMBER = "+15550000000"
-
-
-class WebhookSignatureError(Exception):
-    """What the test provider raises for a forged request."""
 
 
 def meta_signature(body: bytes, app_secret: str = META_APP_SECRET) -> str:
@@ -65,7 +62,7 @@ class WebhookKit(RoomKit):
         params = dict(parse_qsl(meta["body"].decode()))
         expected = twilio_signature(meta["url"], params, TWILIO_AUTH_TOKEN)
         if not hmac.compare_digest(meta["headers"].get("x-twilio-signature", ""), expected):
-            raise WebhookSignatureError("X-Twilio-Signature does not match the request")
+            raise WebhookSignatureError("twilio", "X-Twilio-Signature does not match the request")
         if "MessageStatus" in params:
             from roomkit import DeliveryStatus
 
@@ -91,7 +88,7 @@ class WebhookKit(RoomKit):
         """WhatsApp Cloud API messages, signed with the app secret over the raw body."""
         offered = meta["headers"].get("x-hub-signature-256", "")
         if not hmac.compare_digest(offered, meta_signature(meta["body"])):
-            raise WebhookSignatureError("X-Hub-Signature-256 does not match the body")
+            raise WebhookSignatureError("whatsapp", "X-Hub-Signature-256 does not match the body")
         payload = json.loads(meta["body"])
         results = []
         for entry in payload["entry"]:
