@@ -234,6 +234,46 @@ class ConversationStoreContract(ContractSuite, port=ConversationStore, adapter_f
         assert await store.get_event("no-such-event") is None
 
     @pytest.mark.asyncio
+    async def test_events_no_store_could_read_back_are_refused_before_storing(
+        self, store: ConversationStore
+    ) -> None:
+        """add_event refuses, with InvalidEventError and nothing stored, what every store must
+        refuse alike: content nested deeper than MAX_CONTENT_DEPTH, ids over their documented
+        length, NUL in ids, lone surrogates anywhere. The room stays readable.
+
+        If this fails, call ``roomkit.domain.validation.check_event(event)`` first in add_event
+        and update_event (and ``check_id(room.id, "room id")`` in create_room).
+        """
+        from roomkit.domain.content import MAX_CONTENT_DEPTH, EditContent
+        from roomkit.domain.errors import InvalidEventError
+        from roomkit.domain.validation import MAX_EXTERNAL_ID_LENGTH
+
+        await self.room(store)
+        deep: Any = TextContent(body="x")
+        for i in range(MAX_CONTENT_DEPTH + 2):
+            deep = EditContent.model_construct(
+                type="edit", target_event_id=f"e{i}", new_content=deep, edit_source=None
+            )
+        bad_events = [
+            self.event("room-1").model_copy(update={"content": deep}),
+            self.event("room-1").model_copy(update={"content": None}),
+            self.event("room-1", provider_message_id="p" * (MAX_EXTERNAL_ID_LENGTH + 1)),
+            self.event("room-1", provider_message_id="p\x00"),
+            self.event("room-1", "lone \ud800 surrogate"),
+            self.event("room-1", metadata={"k": "\udfff"}),
+        ]
+        for bad in bad_events:
+            with pytest.raises(InvalidEventError):
+                await store.add_event(bad)
+        assert await store.list_events("room-1") == []
+        for bad_id in ("", "r" * 201, "a\x00b", "a\ud800"):
+            with pytest.raises(InvalidEventError):
+                await store.create_room(Room(id=bad_id))
+        stored = await store.add_event(self.event("room-1", "nul\x00 and \U0001f600 kept"))
+        fetched = await store.get_event(stored.id)
+        assert fetched is not None and self.body(fetched) == "nul\x00 and \U0001f600 kept"
+
+    @pytest.mark.asyncio
     async def test_room_counters_follow_the_timeline(self, store: ConversationStore) -> None:
         """Each add_event moves the room's event_count and latest_index and get_event_count.
 

@@ -20,6 +20,7 @@ import pytest
 
 from roomkit.domain.ai import AIResponse, AITextDelta
 from roomkit.domain.enums import IdentificationStatus
+from roomkit.domain.validation import check_event, check_id
 from roomkit.domain.identity import Identity, IdentityResult
 from roomkit.plugins.builtin.memory_locks import InMemoryLockManager
 from roomkit.plugins.builtin.memory_realtime import InMemoryRealtime
@@ -91,6 +92,7 @@ def test_store_with_a_racy_index_fails_only_under_concurrency(run_suite: RunSuit
         + """
 class Racy(InMemoryStore):
     async def add_event(self, event):
+        check_event(event)
         index = await self.get_event_count(event.room_id)
         await asyncio.sleep(0)  # another add_event runs here and reads the same count
         stored = event.model_copy(update={"index": index})
@@ -119,6 +121,7 @@ def test_stores_with_one_broken_behaviour_fail_that_test(run_suite: RunSuite) ->
         + """
 class Overwrites(InMemoryStore):
     async def create_room(self, room):
+        check_id(room.id, "room id")
         self._rooms[room.id] = room
         return room
 
@@ -159,6 +162,18 @@ class IgnoresEventFilter(InMemoryStore):
     async def list_delivery_results(self, room_id, event_id=None):
         return await super().list_delivery_results(room_id)
 
+class AcceptsAnything(InMemoryStore):
+    async def create_room(self, room):
+        self._rooms[room.id] = room
+        self._timelines.setdefault(room.id, [])
+        return room
+
+    async def add_event(self, event, deliveries=()):
+        stored = event.model_copy(update={"index": len(self._timelines[event.room_id])})
+        self._timelines[event.room_id].append(stored)
+        self._events[stored.id] = stored
+        return stored
+
 TestOverwrites = store_suite("TestOverwrites", Overwrites)
 TestNewestFirst = store_suite("TestNewestFirst", NewestFirst)
 TestReadsBackwards = store_suite("TestReadsBackwards", ReadsBackwards)
@@ -167,6 +182,7 @@ TestMutatesInPlace = store_suite("TestMutatesInPlace", MutatesInPlace)
 TestMovesOnUpdate = store_suite("TestMovesOnUpdate", MovesOnUpdate)
 TestDropsOtherBindings = store_suite("TestDropsOtherBindings", DropsOtherBindings)
 TestIgnoresEventFilter = store_suite("TestIgnoresEventFilter", IgnoresEventFilter)
+TestAcceptsAnything = store_suite("TestAcceptsAnything", AcceptsAnything)
 """
     )
     assert run.failed_in("TestOverwrites") == {"test_duplicate_room_id_is_rejected"}
@@ -177,6 +193,9 @@ TestIgnoresEventFilter = store_suite("TestIgnoresEventFilter", IgnoresEventFilte
     assert run.failed_in("TestMovesOnUpdate") == {"test_update_event_keeps_its_index"}
     assert run.failed_in("TestDropsOtherBindings") == {"test_remove_binding"}
     assert run.failed_in("TestIgnoresEventFilter") == {"test_delivery_results_filter_by_event"}
+    assert "test_events_no_store_could_read_back_are_refused_before_storing" in run.failed_in(
+        "TestAcceptsAnything"
+    )
 
 
 # -- locks ---------------------------------------------------------------------------------------

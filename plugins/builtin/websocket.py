@@ -144,8 +144,8 @@ class WebSocketChannel(Channel):
         if not targets:
             return _DELIVERED
         stream_id = event.metadata.get(STREAM_ID_KEY)
-        if len(targets) == 1:
-            outcomes = [await self._send_one(targets[0], event, stream_id)]
+        if len(targets) == 1:  # nobody else to protect: the delivery timeout bounds it
+            outcomes = [await self._send_one(targets[0], event, stream_id, bounded=False)]
         else:
             outcomes = await asyncio.gather(*(self._send_one(c, event, stream_id) for c in targets))
         failed = [c.connection_id for c, ok in zip(targets, outcomes, strict=True) if not ok]
@@ -155,9 +155,11 @@ class WebSocketChannel(Channel):
             raise DeliveryError(f"every connection of {self.channel_id!r} failed: {failed}")
         return ChannelOutput(provider_result=ProviderResult(metadata={"failed": failed}))
 
-    async def _send_one(self, conn: Connection, event: RoomEvent, stream_id: object) -> bool:
+    async def _send_one(
+        self, conn: Connection, event: RoomEvent, stream_id: object, *, bounded: bool = True
+    ) -> bool:
         try:
-            async with asyncio.timeout(self.send_timeout):
+            async with asyncio.timeout(self.send_timeout if bounded else None):
                 if stream_id and conn.stream is not None:
                     text = getattr(event.content, "body", "")
                     await conn.stream(

@@ -1,11 +1,15 @@
-"""Step 2: the channel turns the provider message into a RoomEvent, checked at once: an event
-no store could keep is refused here, before any hook, lock or lookup sees it."""
+"""Step 2: the channel turns the provider message into a RoomEvent. Its ids are checked at once
+(an id no store could keep is refused before any lookup uses it); the whole event is checked
+by the store before it is written."""
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from roomkit.application.inbound.state import InboundState
 from roomkit.domain.base import evolve
-from roomkit.domain.validation import check_event
+from roomkit.domain.errors import InvalidEventError
+from roomkit.domain.validation import MAX_EXTERNAL_ID_LENGTH, check_id
 
 
 class ParseStep:
@@ -22,4 +26,10 @@ class ParseStep:
             update["chain_depth"] = state.chain_depth
         if state.message.provider_message_id and not event.provider_message_id:
             update["provider_message_id"] = state.message.provider_message_id
-        state.event = check_event(evolve(event, **update) if update else event)
+        state.event = event = evolve(event, **update) if update else event
+        if event.provider_message_id is not None:
+            check_id(event.provider_message_id, "provider_message_id", MAX_EXTERNAL_ID_LENGTH)
+        if not isinstance(event.content, BaseModel):
+            raise InvalidEventError(
+                f"channel {state.message.channel_id!r} produced an event without valid content"
+            )
