@@ -171,3 +171,16 @@ async def test_cors_is_closed_by_default(client: httpx.AsyncClient) -> None:
     assert "access-control-allow-origin" not in answer.headers
     assert TOKEN  # the request itself was authorised
     assert answer.status_code == 200
+
+
+async def test_readiness_turns_503_while_draining(kit: WebhookKit) -> None:
+    from roomkit_server import serving
+
+    app = create_app(kit, ServerConfig(api_key=TOKEN))
+    async with serving(app) as base_url, httpx.AsyncClient(base_url=base_url) as anonymous:
+        assert (await anonymous.get("/readyz")).json() == {"ready": True}
+        app.state.server.draining = True  # what shutdown sets first
+        draining = await anonymous.get("/readyz")
+        assert draining.status_code == 503
+        assert draining.json() == {"ready": False, "reason": "draining"}
+        assert (await anonymous.get("/healthz")).status_code == 200

@@ -120,3 +120,50 @@ def test_the_core_cli_hints_at_the_distribution_when_it_is_missing(
     err = capsys.readouterr().err
     assert "roomkit serve needs the roomkit-server distribution" in err
     assert "pip install roomkit-server" in err
+
+
+def test_serve_runs_the_setup_function_of_the_config(tmp_path: Path) -> None:
+    (tmp_path / "my_setup.py").write_text(
+        "from roomkit import HookExecution, HookResult, HookTrigger\n"
+        "def install(kit):\n"
+        "    @kit.hook(HookTrigger.BEFORE_BROADCAST, HookExecution.SYNC)\n"
+        "    async def no_shouting(event, context):\n"
+        "        if getattr(event.content, 'body', '').isupper():\n"
+        "            return HookResult(action='block', reason='no shouting')\n"
+        "        return HookResult()\n"
+    )
+    path = tmp_path / "roomkit.toml"
+    path.write_text(
+        CONFIG.replace('api_key = "cli-token"', 'api_key = "cli-token"\nsetup = "my_setup:install"')
+    )
+    port = _free_port()
+    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path)}
+    process = subprocess.Popen(
+        [str(ROOMKIT), "serve", "--config", str(path), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        auth = {"Authorization": "Bearer cli-token"}
+        with httpx.Client(base_url=url, headers=auth, timeout=30) as client:
+            client.post("/api/rooms", json={"room_id": "r"})
+            client.post("/api/rooms/r/bindings", json={"channel_id": "ws"})
+            sent = client.post("/api/rooms/r/events", json={"channel_id": "ws", "text": "HELLO"})
+            assert sent.json()["status"] == "blocked"
+            assert sent.json()["blocked_by"] == "no shouting"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=60)
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        CONFIG.replace('api_key = "cli-token"', 'api_key = "k"\nsetup = "nowhere:install"')
+    )
+    result = subprocess.run(
+        [str(ROOMKIT), "serve", "--config", str(broken)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "setup 'nowhere:install' cannot be loaded" in result.stderr
