@@ -38,6 +38,8 @@ class _Server(uvicorn.Server):
 
 
 def uvicorn_config(app: Starlette, host: str, port: int, grace: float = 10.0) -> uvicorn.Config:
+    config = getattr(app.state, "config", None)
+    max_frame = int(getattr(config, "max_body_bytes", 1_000_000))
     return uvicorn.Config(
         app,
         host=host,
@@ -45,7 +47,8 @@ def uvicorn_config(app: Starlette, host: str, port: int, grace: float = 10.0) ->
         lifespan="on",
         log_level="warning",
         ws="websockets-sansio",
-        ws_per_message_deflate=False,  # small JSON frames: compressing costs more CPU than it saves
+        ws_per_message_deflate=False,  # small JSON frames: compressing costs more than it saves
+        ws_max_size=max_frame,  # a browser frame is bounded like a request body
         proxy_headers=True,
         timeout_graceful_shutdown=int(grace) or None,
     )

@@ -188,3 +188,30 @@ async def test_the_export_command_reads_from_a_running_server(tmp_path: Path) ->
         )
         assert missing.returncode == 1
         assert "404" in missing.stderr
+
+
+async def test_the_export_command_reads_the_configured_store(tmp_path: Path) -> None:
+    database = tmp_path / "rooms.db"
+    config = tmp_path / "roomkit.toml"
+    config.write_text(
+        f'store = {{ name = "sqlite", settings = {{ path = "{database}" }} }}\n'
+        '[server]\napi_key = "k"\n[[channels]]\nid = "ws"\ntype = "websocket"\n'
+    )
+    from roomkit_server import read_config
+
+    kit_config, _ = read_config(config)
+    async with RoomKit.from_config(kit_config) as kit:
+        await kit.create_room("stored", metadata={"from": "sqlite"})
+        await kit.attach_channel("stored", "ws")
+        from roomkit import TextContent
+
+        await kit.send_event("stored", "ws", TextContent(body="kept on disk"))
+    command = [sys.executable, "-m", "roomkit", "export", "stored", "--config", str(config)]
+    done = await asyncio.to_thread(
+        subprocess.run, command, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    export = read_export(done.stdout.splitlines())
+    assert export.room.metadata == {"from": "sqlite"}
+    assert [e.content.body for e in export.events] == ["kept on disk"]  # type: ignore[union-attr]
+    assert [b.channel_id for b in export.bindings] == ["ws"]

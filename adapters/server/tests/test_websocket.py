@@ -250,3 +250,24 @@ async def test_a_ticket_pins_an_end_users_socket_to_its_room_and_participant(
     assert answer.status_code == 401
     unknown_room = await client.post("/api/rooms/nope/tickets", json={"participant_id": "x"})
     assert unknown_room.status_code == 404
+
+
+async def test_an_oversized_frame_closes_the_socket(kit: Any) -> None:
+    from roomkit_server import ServerConfig, create_app, serving
+
+    app = create_app(kit, ServerConfig(api_key=TOKEN, max_body_bytes=2000))
+    async with serving(app) as base_url:
+        async with httpx.AsyncClient(base_url=base_url, headers=AUTH) as client:
+            await _room(client, "big", "ws")
+        async with websockets.connect(
+            ws_url(base_url, "ws", "big", "al"), additional_headers=AUTH
+        ) as al:
+            await next_frame(al, "welcome")
+            await al.send(json.dumps({"type": "message", "text": "x" * 5000}))
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await asyncio.wait_for(al.recv(), 20)
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code == 1009  # message too big
+        async with httpx.AsyncClient(base_url=base_url, headers=AUTH) as client:
+            assert (await client.get("/api/rooms/big/events")).json()["total"] == 0
