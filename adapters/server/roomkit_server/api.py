@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -29,6 +30,7 @@ from roomkit.domain.participant import Participant
 
 from .auth import TicketSigner
 from .config import ServerConfig
+from .recording import CATEGORY as AI_RESPONSE
 from .replay import export_room
 from .wire import BadRequest, ok, read_json
 
@@ -310,6 +312,16 @@ class RestApi:
                 for entry in await store.list_outbox(state_name, room_id=room.id, limit=MAX_PAGE):
                     outbox.setdefault(entry.event_id, []).append(entry)
         state = get_conversation_state(room)
+        ai_calls = [
+            {
+                "channel_id": observation.channel_id,
+                "at": observation.created_at.isoformat(),
+                "model": observation.metadata.get("model"),
+                "response": json.loads(observation.content),
+            }
+            for observation in await store.list_observations(room.id)
+            if observation.category == AI_RESPONSE
+        ]
         return ok(
             {
                 "room": room,
@@ -327,5 +339,6 @@ class RestApi:
                 "outbox_supported": store.supports_outbox,
                 "total": await store.get_event_count(room.id),
                 "dead_letters": await self.kit.list_dead_letters(room.id),
+                "ai_calls": ai_calls,
             }
         )

@@ -125,6 +125,10 @@ async def test_chat_page_message_appears_in_the_inspector(browser: Any) -> None:
         assert "not broadcast" in blocked
         answer = next(t for t in texts if "Hi from AI" in t)
         assert "assistant (ai)" in answer
+        calls = await asyncio.to_thread(
+            lambda: [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#ai-calls tr")]
+        )
+        assert any("assistant" in c and "Hi from AI" in c for c in calls), calls
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(browser.save_screenshot, str(ARTIFACTS / "inspector.png"))
         assert (ARTIFACTS / "inspector.png").stat().st_size > 1000

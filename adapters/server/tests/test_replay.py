@@ -78,6 +78,16 @@ async def _record_a_conversation(tmp_path: Path) -> Path:
                     "/api/rooms/support/events", json={"channel_id": "ws", "text": text}
                 )
                 assert sent.status_code == 201
+            view = (await client.get("/api/rooms/support/inspect")).json()
+            calls = [c["response"] for c in view["ai_calls"]]
+            assert [c["tool_calls"][0]["name"] for c in calls if c["tool_calls"]] == [
+                "lookup",
+                "lookup",
+            ]
+            assert [c["content"] for c in calls if not c["tool_calls"]] == [
+                "A refund returns your money.",
+                "An invoice asks for money.",
+            ]
             exported = await client.get("/api/rooms/support/export")
             assert exported.status_code == 200
             assert exported.headers["content-type"].startswith("application/x-ndjson")
