@@ -15,6 +15,7 @@ THROUGHPUT_GOALS = {
     "ai_reentry": 5.0,
     "swarm_routing": 5.0,
     "timeline_page_50k": 5.0,
+    "twilio_webhook": 10.0,
 }
 #: the last 10% of a run at least this fraction of the first 10%'s throughput
 DECAY_FLOOR = 0.9

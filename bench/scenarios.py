@@ -376,6 +376,105 @@ async def timeline_page_50k(
     return m
 
 
+# 8 -------------------------------------------------------------------------------------------
+TWILIO_TOKEN = "bench-auth-token"
+TWILIO_URL = "https://bench.example.com/webhooks/twilio"
+
+
+def twilio_request(i: int) -> tuple[bytes, str]:
+    """An inbound SMS webhook as Twilio posts it: the form body and its X-Twilio-Signature
+    (HMAC-SHA1 of the URL and the sorted fields, by hand: no SDK needed to build it)."""
+    import base64
+    import hashlib
+    import hmac
+    from urllib.parse import urlencode
+
+    sid = f"SM{i:032x}"
+    fields = {
+        "MessageSid": sid,
+        "SmsMessageSid": sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": "+15145550199",
+        "To": "+15145550100",
+        "Body": f"customer message {i}",
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "SmsStatus": "received",
+        "ApiVersion": "2010-04-01",
+    }
+    signed = TWILIO_URL + "".join(k + fields[k] for k in sorted(fields))
+    digest = hmac.new(TWILIO_TOKEN.encode(), signed.encode(), hashlib.sha1).digest()
+    return urlencode(fields).encode(), base64.b64encode(digest).decode()
+
+
+async def twilio_webhook(n: int) -> Measurement:
+    """A signed Twilio SMS webhook into a room with a WebSocket agent: authenticate on the raw
+    bytes, parse, pipeline. Here ``kit.process_webhook(meta={method, url, headers, body})``
+    does all three; 0.109.0's ``process_webhook`` authenticates nothing, so there its provider's
+    ``verify_signature`` and ``extract_sms_meta`` run first, as its documented endpoint does."""
+    from urllib.parse import parse_qsl
+
+    from roomkit import SMSChannel
+
+    requests = [twilio_request(i) for i in range(n)]
+    kit = RoomKit()
+    await kit.create_room(room_id="bench")
+    agent = WebSocketChannel("ws-agent")
+    receiver = Receiver()
+    connect(agent, "agent-laptop", receiver, "bench")
+    kit.register_channel(agent)
+    try:  # this roomkit
+        from roomkit.providers.twilio.config import TwilioConfig
+        from roomkit.providers.twilio.sms import TwilioSMSProvider
+
+        provider: Any = TwilioSMSProvider(
+            TwilioConfig(
+                account_sid="AC" + "0" * 32, auth_token=TWILIO_TOKEN, from_number="+15145550100"
+            )
+        )
+        ours = True
+    except ImportError:  # 0.109.0 without the twilio extra: its signature check and mock sender
+        from roomkit.providers.sms.meta import extract_sms_meta  # type: ignore[import-not-found]
+        from roomkit.providers.sms.mock import MockSMSProvider
+        from roomkit.providers.twilio._signature import (  # type: ignore[import-not-found]
+            verify_twilio_signature,
+        )
+
+        provider = MockSMSProvider()
+        ours = False
+    kit.register_channel(SMSChannel("sms", provider=provider))
+    await kit.attach_channel("bench", "ws-agent")
+    await kit.attach_channel("bench", "sms")
+
+    async def ours_op(i: int) -> Any:
+        body, signature = requests[i]
+        meta = {
+            "method": "POST",
+            "url": TWILIO_URL,
+            "headers": {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": signature,
+            },
+            "body": body,
+        }
+        return await kit.process_webhook(meta=meta, channel_id="sms")
+
+    async def published_op(i: int) -> Any:
+        body, signature = requests[i]
+        check(
+            verify_twilio_signature(body, signature, auth_token=TWILIO_TOKEN, url=TWILIO_URL),
+            "0.109.0 refused a correctly signed webhook",
+        )
+        meta = extract_sms_meta("twilio", dict(parse_qsl(body.decode())))
+        return await kit.process_webhook(meta, channel_id="sms")
+
+    rec = await sequential(n, ours_op if ours else published_op)
+    receiver.check_once(n)
+    await check_stored(kit, "bench", {"sms": n})
+    await kit.close()
+    return rec.m
+
+
 Scenario = Callable[..., Awaitable[Measurement]]
 
 SCENARIOS: dict[str, Scenario] = {
@@ -386,6 +485,7 @@ SCENARIOS: dict[str, Scenario] = {
     "ai_reentry": ai_reentry,
     "swarm_routing": swarm_routing,
     "timeline_page_50k": timeline_page_50k,
+    "twilio_webhook": twilio_webhook,
 }
 
 #: what one operation is, per scenario
@@ -397,4 +497,5 @@ UNITS = {
     "ai_reentry": "message (+ AI reply)",
     "swarm_routing": "message (+ routed reply, 3 agents)",
     "timeline_page_50k": "page of 50",
+    "twilio_webhook": "signed SMS webhook",
 }

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import Field
 
-from roomkit.domain.base import Model
+from roomkit.domain.base import Model, assemble
 from roomkit.domain.delivery import DeliveryStatus
 from roomkit.domain.errors import WebhookPayloadError, WebhookRequestError
 from roomkit.domain.inbound import InboundMessage, InboundResult
@@ -72,7 +72,8 @@ class WebhookRequest(Model):
             raise WebhookRequestError(
                 f"webhook meta 'body' must be the raw bytes or str, not {type(body).__name__}"
             )
-        return cls(method=method.upper(), url=url, headers=headers, body=body)
+        # every field was checked above: built without a second validation (a hot path)
+        return assemble(cls, method=method.upper(), url=url, headers=headers, body=body)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

@@ -3,11 +3,16 @@ URL and form, then inbound messages (SMS, MMS, RCS) and status callbacks read fr
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from twilio.request_validator import (
+    HMAC_SHA1,
+    HMAC_SHA256,
     SIGNATURE_SETTINGS_HEADER,
     RequestValidator,
     get_signature_algorithm,
@@ -38,10 +43,37 @@ _INBOUND_STATES = {"received", "receiving"}
 _ADDRESS_PREFIXES = ("rcs:", "sms:", "mms:")
 
 
+def _unquoted(text: str) -> str:
+    return unquote_plus(text) if "%" in text or "+" in text else text
+
+
+def form_pairs(body: bytes) -> list[tuple[str, str]]:
+    """An urlencoded body as (name, value) pairs, read as strictly as ``parse_qsl`` with
+    ``strict_parsing`` (every field needs its ``=``), without its per-field overhead."""
+    text = body.decode("utf-8")
+    if not text:
+        return []
+    flat: list[str] = []
+    for field in text.split("&"):
+        name, sep, value = field.partition("=")
+        if not sep:
+            raise ValueError(f"bad form field {field[:40]!r}")
+        flat.append(name)
+        flat.append(value)
+    if "%" not in text and "+" not in text:
+        return list(zip(flat[::2], flat[1::2], strict=True))
+    if "\x00" not in text and "%00" not in text:
+        # one unquote over all fields (NUL-separated) instead of one per name and value
+        decoded = unquote_plus("\x00".join(flat)).split("\x00")
+        if len(decoded) == len(flat):
+            return list(zip(decoded[::2], decoded[1::2], strict=True))
+    return [(_unquoted(n), _unquoted(v)) for n, v in zip(flat[::2], flat[1::2], strict=True)]
+
+
 def form_params(request: WebhookRequest) -> dict[str, Any]:
     """The form as RequestValidator wants it: a value per key, a list for repeated keys."""
     try:
-        pairs = parse_qsl(request.body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+        pairs = form_pairs(request.body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise WebhookPayloadError(VENDOR, f"body is not an urlencoded form ({exc})") from exc
     params: dict[str, Any] = {}
@@ -54,10 +86,28 @@ def form_params(request: WebhookRequest) -> dict[str, Any]:
     return params
 
 
+def form_signature(key: bytes, url: str, params: dict[str, Any], algorithm: str) -> str:
+    """Twilio's signature of a form post: HMAC of the URL followed by each field name and value,
+    names sorted, a repeated name's values sorted (what RequestValidator computes)."""
+    parts = [url]
+    for name in sorted(params):
+        value = params[name]
+        for item in sorted(set(value)) if isinstance(value, list) else (value,):
+            parts.append(name)
+            parts.append(item)
+    digest = hashlib.sha256 if algorithm.upper() == HMAC_SHA256 else hashlib.sha1
+    return base64.b64encode(hmac.new(key, "".join(parts).encode(), digest).digest()).decode()
+
+
 class TwilioWebhooks:
     def __init__(self, auth_token: str, shared_key: str | None = None) -> None:
         self._token = RequestValidator(auth_token)
         self._shared = RequestValidator(shared_key) if shared_key else None
+        self._keys = {id(self._token): auth_token.encode()}
+        if self._shared is not None and shared_key:
+            self._keys[id(self._shared)] = shared_key.encode()
+        # the form read by authenticate(), reused by parse() of the same request
+        self._form: tuple[bytes, dict[str, Any]] | None = None
 
     def authenticate(self, request: WebhookRequest) -> None:
         signature = request.header("x-twilio-signature")
@@ -86,19 +136,31 @@ class TwilioWebhooks:
                 params = form_params(request)
             except WebhookPayloadError:
                 raise WebhookSignatureError(VENDOR, "the body is not a signed form") from None
+            key = self._keys[id(validator)]
+            if algorithm.upper() in (HMAC_SHA1, HMAC_SHA256) and hmac.compare_digest(
+                form_signature(key, request.url, params, algorithm), signature
+            ):
+                self._form = (request.body, params)
+                return  # the URL as given matched; the SDK below also tries it with/without port
         try:
             valid = validator.validate(request.url, params, signature, algorithm)
         except (TypeError, ValueError, UnicodeError):
             valid = False
         if not valid:
             raise WebhookSignatureError(VENDOR, "X-Twilio-Signature does not match the request")
+        if isinstance(params, dict):
+            self._form = (request.body, params)
 
     def parse(self, request: WebhookRequest, channel_id: str) -> WebhookBatch:
         if request.content_type not in ("application/x-www-form-urlencoded", ""):
             raise WebhookPayloadError(
                 VENDOR, f"expected a form post, got content type {request.content_type!r}"
             )
-        form = {k: v if isinstance(v, str) else v[-1] for k, v in form_params(request).items()}
+        cached, self._form = self._form, None
+        params = cached[1] if cached is not None and cached[0] is request.body else None
+        if params is None:
+            params = form_params(request)
+        form = {k: v if isinstance(v, str) else v[-1] for k, v in params.items()}
         return parse_form(form, channel_id)
 
 

@@ -373,3 +373,63 @@ async def test_rcs_channel_receives_rcs_webhooks(twilio_fake: TwilioFake) -> Non
         outcome = await kit.process_webhook(meta=meta, channel_id="rcs")
     assert outcome.event is not None and outcome.event.source.external_id == CUSTOMER
     await kit.close()
+
+
+def test_signatures_over_the_url_with_its_port_and_repeated_fields_are_accepted() -> None:
+    provider = TwilioSMSProvider(
+        TwilioConfig(account_sid="AC1", auth_token="tok", from_number=OUR_NUMBER)
+    )
+    params = {"MessageSid": "SMp", "From": CUSTOMER, "Body": "port"}
+    signed_with_port = RequestValidator("tok").compute_signature(
+        "https://app.example.com:443/hook", params
+    )
+    request = WebhookRequest(
+        url="https://app.example.com/hook",
+        headers={
+            "content-type": "application/x-www-form-urlencoded",
+            "x-twilio-signature": signed_with_port,
+        },
+        body=urlencode(params).encode(),
+    )
+    provider.authenticate(request)  # the SDK's port variants, after the fast path missed
+    assert provider.parse(request, "sms").messages[0].content == TextContent(body="port")
+
+    pairs = [("MessageSid", "SMr"), ("From", CUSTOMER), ("Body", "b"), ("Tag", "x"), ("Tag", "a")]
+
+    class Multi(dict):  # type: ignore[type-arg]
+        def getall(self, key: str) -> list[str]:
+            return [v for k, v in pairs if k == key]
+
+    multi = Multi(pairs)
+    signature = RequestValidator("tok").compute_signature("https://app.example.com/hook", multi)
+    repeated = request.model_copy(
+        update={
+            "body": urlencode(pairs).encode(),
+            "headers": {**request.headers, "x-twilio-signature": signature},
+        }
+    )
+    provider.authenticate(repeated)
+
+
+def test_form_reading_matches_parse_qsl() -> None:
+    import random
+
+    from roomkit_twilio.webhooks import form_pairs
+
+    rng = random.Random(7)
+    alphabet = "ab +%&=é中/?#\x00"
+    for _ in range(300):
+        fields = [
+            (
+                "".join(rng.choices(alphabet, k=rng.randrange(1, 6))),
+                "".join(rng.choices(alphabet, k=rng.randrange(0, 8))),
+            )
+            for _ in range(rng.randrange(1, 5))
+        ]
+        body = urlencode(fields).encode()
+        assert form_pairs(body) == parse_qsl(body.decode(), keep_blank_values=True)
+    for raw in (b"a=%E4%B8&b=%AD", b"x=%zz&y=%2", b"k=%00&v=1", b"p=a+b%2Bc&q=", b"=&=x"):
+        assert form_pairs(raw) == parse_qsl(raw.decode(), keep_blank_values=True), raw
+    for bad in (b"a=1&b", b"a=1&&b=2", b"novalue"):
+        with pytest.raises(ValueError):
+            form_pairs(bad)
