@@ -33,7 +33,7 @@ from .auth import BearerAuth, TicketSigner
 from .config import ServerConfig, require_key
 from .openapi import Operation, describe
 from .recording import record_ai_responses
-from .sockets import SocketHub
+from .sockets import SocketHub, relay_stored_events
 from .webhooks import Webhooks
 from .wire import EXCEPTION_HANDLERS
 
@@ -236,6 +236,8 @@ def create_app(kit: RoomKit, config: ServerConfig | None = None) -> Starlette:
     token = require_key(config)
     if config.record_ai_responses:
         record_ai_responses(kit)
+    if config.relay_events:
+        relay_stored_events(kit)
     state = ServerState()
     tickets = TicketSigner(token)
     api = RestApi(kit, config, tickets)

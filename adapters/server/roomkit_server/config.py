@@ -41,6 +41,7 @@ class ServerConfig(BaseModel):
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     shutdown_grace: float = Field(default=10.0, ge=0)
     record_ai_responses: bool = True  # kept with the room, for export and replay
+    relay_events: bool = False  # several instances: stored events reach every instance's sockets
     setup: str | None = None  # "package.module:function", called with the kit (hooks, tools)
 
     def effective_api_key(self) -> str | None:

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from roomkit import InboundMessage, RoomKit, RoomKitError, TextContent
+from roomkit import EphemeralEventType, InboundMessage, RoomKit, RoomKitError, TextContent
 from roomkit.domain.content import EventContent
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.participant import Participant
@@ -32,6 +32,8 @@ from .wire import dump
 log = logging.getLogger("roomkit.server.ws")
 
 QUEUE_LIMIT = 1000
+RELAY_KIND = "roomkit.server.event"  # a stored event relayed to other instances
+RELAY_USER = "roomkit-server"
 SEEN_LIMIT = 2000
 
 # close codes (4000-4999 are the application's)
@@ -142,6 +144,10 @@ class BrowserConnection:
         self.push({"type": "stream", "stream": dump(message)})
 
     async def send_ephemeral(self, event: EphemeralEvent) -> None:
+        if event.type == EphemeralEventType.CUSTOM and event.data.get("kind") == RELAY_KIND:
+            if event.room_id == self.room_id:
+                self.push_event(RoomEvent.model_validate(event.data["event"]))
+            return
         if event.room_id == self.room_id and event.user_id != self.participant_id:
             self.push({"type": "ephemeral", "ephemeral": dump(event)})
 
@@ -375,3 +381,15 @@ def _bearer_subprotocol(socket: WebSocket) -> str | None:
         if name.startswith("bearer."):
             return str(name)
     return None
+
+
+def relay_stored_events(kit: RoomKit) -> None:
+    """Publish every broadcast event on the realtime backend, so sockets connected to other
+    instances of the server (sharing the store and a cross-process realtime backend) get it."""
+    from roomkit import HookExecution, HookTrigger
+
+    @kit.hook(HookTrigger.AFTER_BROADCAST, HookExecution.ASYNC, name="roomkit-server-relay")
+    async def relay(event: RoomEvent, context: Any) -> None:
+        await kit.publish_event(
+            event.room_id, RELAY_USER, {"kind": RELAY_KIND, "event": event.model_dump(mode="json")}
+        )

@@ -271,3 +271,44 @@ async def test_an_oversized_frame_closes_the_socket(kit: Any) -> None:
             assert closed.value.rcvd.code == 1009  # message too big
         async with httpx.AsyncClient(base_url=base_url, headers=AUTH) as client:
             assert (await client.get("/api/rooms/big/events")).json()["total"] == 0
+
+
+async def test_two_instances_sharing_store_and_realtime_reach_each_others_sockets() -> None:
+    from roomkit import AIChannel, RoomKit, WebSocketChannel
+    from roomkit.providers.ai.mock import MockAIProvider
+    from roomkit.realtime.memory import InMemoryRealtime
+    from roomkit.store.memory import InMemoryStore
+    from roomkit_server import ServerConfig, create_app, serving
+
+    store, realtime = InMemoryStore(), InMemoryRealtime()  # what PostgreSQL gives processes
+
+    def instance() -> RoomKit:
+        kit = RoomKit(store=store, realtime=realtime)
+        kit.register_channel(WebSocketChannel("ws"))
+        kit.register_channel(AIChannel("assistant", MockAIProvider(["answered on A"])))
+        return kit
+
+    config = ServerConfig(api_key=TOKEN, relay_events=True)
+    a, b = instance(), instance()
+    async with serving(create_app(a, config)) as url_a, serving(create_app(b, config)) as url_b:
+        async with httpx.AsyncClient(base_url=url_a, headers=AUTH) as api_a:
+            await _room(api_a, "shared", "ws", "assistant")
+            async with websockets.connect(
+                ws_url(url_b, "ws", "shared", "bea"), additional_headers=AUTH
+            ) as bea:
+                await next_frame(bea, "welcome")
+                sent = await api_a.post(
+                    "/api/rooms/shared/events", json={"channel_id": "ws", "text": "via A"}
+                )
+                assert sent.status_code == 201
+                got = await frames_until(bea, lambda f: len(of(f, "event")) == 2)
+                bodies = [f["event"]["content"]["body"] for f in of(got, "event")]
+                assert bodies == ["via A", "answered on A"]
+                await bea.send(json.dumps({"type": "ping", "client_id": "end"}))
+                rest = await frames_until(bea, lambda f: bool(of(f, "pong")))
+                assert of(rest, "event") == []  # each event once
+                assert [
+                    f
+                    for f in got + rest
+                    if f["type"] == "ephemeral" and f["ephemeral"]["user_id"] == "roomkit-server"
+                ] == []
