@@ -15,11 +15,13 @@ from pydantic_core import PydanticSerializationError
 from roomkit.application.delivery_status import DeliveryStatusTracker
 from roomkit.application.inbound.pipeline import InboundPipeline
 from roomkit.application.runtime import Runtime
+from roomkit.domain.base import assemble
 from roomkit.domain.errors import (
     NoWebhookParserError,
     WebhookError,
     WebhookPayloadError,
     WebhookRequestError,
+    WebhookSignatureError,
 )
 from roomkit.domain.webhook import WebhookBatch, WebhookOutcome, WebhookRequest
 from roomkit.ports.webhooks import WebhookParser
@@ -53,7 +55,15 @@ class WebhookIntake:
             raise WebhookRequestError(
                 f"webhook body of {len(request.body)} bytes exceeds {MAX_WEBHOOK_BYTES}"
             )
-        parser.authenticate(request)
+        try:
+            parser.authenticate(request)
+        except WebhookError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+            # a request the check cannot even read is not authenticated
+            raise WebhookSignatureError(
+                parser.name, f"could not check the signature ({type(exc).__name__}: {exc})"
+            ) from exc
         try:
             batch = parser.parse(request, channel_id)
         except WebhookError:
@@ -77,7 +87,7 @@ class WebhookIntake:
         batch = self.read(meta, channel_id)
         results = [await self._pipeline.process(message) for message in batch.messages]
         statuses = [await self._statuses.process(status) for status in batch.statuses]
-        return WebhookOutcome(results=results, statuses=statuses)
+        return assemble(WebhookOutcome, results=results, statuses=statuses)
 
 
 def _first_problem(exc: ValidationError) -> str:

@@ -475,7 +475,98 @@ async def twilio_webhook(n: int) -> Measurement:
     return rec.m
 
 
+async def messaging_fanout(n: int) -> Measurement:
+    """``twilio_webhook`` plus an SMS and an email binding that answer: each signed SMS from one
+    customer also goes by SMS to a second customer (twilio SDK, aiohttp) and by email to a third
+    (SendGrid, httpx), both to loopback fakes running in this process, whose work is in the
+    figures. Only this roomkit has the vendor adapters and fakes."""
+    from roomkit_fakes import SendGridFake, TwilioFake
+
+    from roomkit import EmailChannel, SMSChannel
+    from roomkit.providers.sendgrid.config import SendGridConfig
+    from roomkit.providers.sendgrid.email import SendGridEmailProvider
+    from roomkit.providers.twilio.config import TwilioConfig
+    from roomkit.providers.twilio.sms import TwilioSMSProvider
+
+    requests = [twilio_request(i) for i in range(n)]
+    async with TwilioFake(auth_token=TWILIO_TOKEN) as twilio, SendGridFake() as sendgrid:
+        kit = RoomKit()
+        await kit.create_room(room_id="bench")
+        agent = WebSocketChannel("ws-agent")
+        receiver = Receiver()
+        connect(agent, "agent-laptop", receiver, "bench")
+        kit.register_channel(agent)
+        kit.register_channel(
+            SMSChannel(
+                "sms",
+                provider=TwilioSMSProvider(
+                    TwilioConfig(
+                        account_sid=twilio.account_sid,
+                        auth_token=TWILIO_TOKEN,
+                        from_number="+15145550100",
+                        base_url=twilio.base_url,
+                    )
+                ),
+            )
+        )
+        kit.register_channel(
+            EmailChannel(
+                "email",
+                provider=SendGridEmailProvider(
+                    SendGridConfig(
+                        api_key=sendgrid.token,
+                        from_email="support@example.com",
+                        base_url=sendgrid.base_url,
+                    )
+                ),
+            )
+        )
+        for channel in ("ws-agent", "sms", "email"):
+            await kit.attach_channel("bench", channel)
+        for channel, sender in (("sms", "+15145550111"), ("email", "carol@example.org")):
+            await kit.process_inbound(
+                InboundMessage(
+                    channel_id=channel, sender_id=sender, content=TextContent(body="joining")
+                ),
+                room_id="bench",
+            )
+        twilio.messages.clear()
+        sendgrid.messages.clear()
+        receiver.ids.clear()
+
+        async def op(i: int) -> Any:
+            body, signature = requests[i]
+            meta = {
+                "method": "POST",
+                "url": TWILIO_URL,
+                "headers": {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-Twilio-Signature": signature,
+                },
+                "body": body,
+            }
+            return await kit.process_webhook(meta=meta, channel_id="sms")
+
+        rec = await sequential(n, op)
+        receiver.check_once(n)
+        check(
+            sum(1 for m in twilio.messages if m.to == "+15145550111") == n,
+            f"{len(twilio.messages)} SMS of {n} reached the second customer",
+        )
+        check(len(sendgrid.messages) == n, f"{len(sendgrid.messages)} emails of {n}")
+        failures = await kit.store.list_delivery_results("bench")
+        check(
+            not [r for r in failures if r.state.value != "delivered"],
+            "failed deliveries to the vendors",
+        )
+        await kit.close()
+    return rec.m
+
+
 Scenario = Callable[..., Awaitable[Measurement]]
+
+#: scenarios that need this roomkit's vendor adapters: not run on the published package
+OURS_ONLY = frozenset({"messaging_fanout"})
 
 SCENARIOS: dict[str, Scenario] = {
     "single_channel": single_channel,
@@ -486,6 +577,7 @@ SCENARIOS: dict[str, Scenario] = {
     "swarm_routing": swarm_routing,
     "timeline_page_50k": timeline_page_50k,
     "twilio_webhook": twilio_webhook,
+    "messaging_fanout": messaging_fanout,
 }
 
 #: what one operation is, per scenario
@@ -498,4 +590,5 @@ UNITS = {
     "swarm_routing": "message (+ routed reply, 3 agents)",
     "timeline_page_50k": "page of 50",
     "twilio_webhook": "signed SMS webhook",
+    "messaging_fanout": "signed SMS webhook (+ an SMS and an email sent to fakes)",
 }

@@ -10,6 +10,9 @@ from roomkit.domain.event import RoomEvent
 
 class MessageProvider(ABC):
     name: str = "provider"
+    #: True when send() itself sends text over the vendor's limit as several messages: the
+    #: channel then leaves text whole instead of truncating it to its ``max_length``.
+    splits_long_text: bool = False
 
     @abstractmethod
     async def send(self, event: RoomEvent, to: str) -> ProviderResult:

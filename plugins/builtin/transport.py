@@ -67,9 +67,11 @@ class TransportChannel(Channel):
         super().__init__(channel_id)
         self.provider = provider
         self.channel_type = channel_type
-        self._capabilities = capabilities or DEFAULT_CAPABILITIES.get(
-            channel_type, ChannelCapabilities()
-        )
+        if capabilities is None:
+            capabilities = DEFAULT_CAPABILITIES.get(channel_type, ChannelCapabilities())
+            if provider.splits_long_text and capabilities.max_length is not None:
+                capabilities = capabilities.model_copy(update={"max_length": None})
+        self._capabilities = capabilities
 
     def capabilities(self) -> ChannelCapabilities:
         return self._capabilities

@@ -18,6 +18,7 @@ from roomkit import (
     RoomEvent,
     RoomKit,
     SMSChannel,
+    TextContent,
     WebSocketChannel,
 )
 from roomkit.channels.ai import AIChannel
@@ -184,3 +185,26 @@ async def test_a_conversation_across_sms_email_websocket_and_ai(room: Room) -> N
         ("email", DeliveryState.FAILED),
     }
     assert (await kit.store.list_delivery_statuses(sent["sms"] or ""))[0].status == "delivered"
+
+
+async def test_a_slow_vendor_does_not_hold_up_the_other_deliveries(room: Room) -> None:
+    import asyncio
+
+    kit, twilio, sendgrid = room.kit, room.twilio, room.sendgrid
+    await kit.update_binding_metadata("support", "sms", {"to": SMS_CUSTOMER})
+    await kit.update_binding_metadata("support", "email", {"to": EMAIL_CUSTOMER})
+    await kit.mute("support", "ai")
+    release = twilio.hold_next()  # Twilio does not answer the next send until released
+    task = asyncio.create_task(
+        kit.process_inbound(
+            InboundMessage(channel_id="ws", sender_id="agent-7", content=TextContent(body="hi")),
+            room_id="support",
+        )
+    )
+    async with asyncio.timeout(20):
+        while not sendgrid.messages:  # noqa: ASYNC110 - the email leaves while the SMS is held
+            await asyncio.sleep(0.01)
+    assert twilio.messages == [] and not task.done()
+    release.set()
+    result = await task
+    assert result.event is not None and [m.text for m in twilio.messages] == ["hi"]

@@ -169,3 +169,17 @@ async def test_delivered_status_is_stored_without_an_error() -> None:
     outcome = await kit.process_webhook(meta=signed(report), channel_id="sms")
     assert outcome.statuses[0].room_id is None
     assert await kit.store.list_delivery_statuses("unknown-id") == outcome.statuses
+
+
+async def test_a_parser_that_fails_while_checking_is_a_rejection() -> None:
+    class Broken(MockSMSProvider):
+        def authenticate(self, request):  # type: ignore[no-untyped-def]
+            raise KeyError("x-missing-header")
+
+    kit = RoomKit()
+    kit.register_channel(SMSChannel("sms", provider=Broken(webhook_secret=SECRET)))
+    await kit.create_room(room_id="r")
+    await kit.attach_channel("r", "sms")
+    with pytest.raises(WebhookSignatureError, match="could not check the signature"):
+        await kit.process_webhook(meta=signed(message()), channel_id="sms")
+    assert await kit.get_timeline("r") == []

@@ -2,7 +2,8 @@
 
 Scripting: ``fail_next(status, body)`` answers the next send with an error,
 ``throttle_next(retry_after)`` with 429 and a Retry-After header, ``slow_next(seconds)`` after a
-delay, ``refuse_all(status)`` every send until ``refuse_all(None)``. Subclasses add the vendor's
+delay, ``hold_next()`` only once the event it returns is set, ``refuse_all(status)`` every send
+until ``refuse_all(None)``. Subclasses add the vendor's
 routes and build its success answers; ``messages`` is what reached the "handsets"
 (``Delivered(to, text, media)``), one per accepted send.
 """
@@ -55,6 +56,7 @@ class Scripted:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    release: asyncio.Event | None = None
 
 
 class VendorFake(FakeServer):
@@ -81,6 +83,12 @@ class VendorFake(FakeServer):
         self.queue.append(Scripted(status=0, delay=seconds))
         return self
 
+    def hold_next(self) -> asyncio.Event:
+        """Keep the next send waiting until the returned event is set (then answer normally)."""
+        release = asyncio.Event()
+        self.queue.append(Scripted(status=0, release=release))
+        return release
+
     def refuse_all(self, status: int | None = 400) -> VendorFake:
         self.refusing = status
         return self
@@ -106,6 +114,8 @@ class VendorFake(FakeServer):
             step = self.queue.pop(0)
             if step.delay:
                 await asyncio.sleep(step.delay)
+            if step.release is not None:
+                await step.release.wait()
             if step.status:
                 return self.error_response(step.status, step.body, step.headers)
         if self.refusing is not None:

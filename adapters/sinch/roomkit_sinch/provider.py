@@ -30,6 +30,7 @@ def sinch_refusal(response: httpx.Response) -> ProviderResult:
 
 class SinchSMSProvider(MessageProvider, WebhookParser):
     name = "sinch"
+    splits_long_text = True
 
     def __init__(self, config: SinchConfig) -> None:
         self.config = config

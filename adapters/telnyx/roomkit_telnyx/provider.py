@@ -46,6 +46,7 @@ def message_id(response: httpx.Response) -> str | None:
 
 class _TelnyxProvider(MessageProvider, WebhookParser):
     name = "telnyx"
+    splits_long_text = True
 
     def __init__(self, config: TelnyxConfig | TelnyxRCSConfig) -> None:
         self.config = config

@@ -28,6 +28,7 @@ MAX_MEDIA = 10
 
 class _TwilioProvider(MessageProvider, WebhookParser):
     name = "twilio"
+    splits_long_text = True
 
     def __init__(self, config: TwilioConfig | TwilioRCSConfig) -> None:
         self.config = config

@@ -433,3 +433,16 @@ def test_form_reading_matches_parse_qsl() -> None:
     for bad in (b"a=1&b", b"a=1&&b=2", b"novalue"):
         with pytest.raises(ValueError):
             form_pairs(bad)
+
+
+async def test_long_text_through_a_room_is_split_not_truncated(twilio_fake: TwilioFake) -> None:
+    kit = await kit_with_twilio(twilio_fake)
+    await kit.update_binding_metadata("r", "sms-twilio", {"to": CUSTOMER})
+    text = " ".join(f"w{i}" for i in range(1200))  # about 5,900 characters
+    await kit.process_inbound(
+        InboundMessage(channel_id="ws", sender_id="agent", content=TextContent(body=text)),
+        room_id="r",
+    )
+    parts = [m.text for m in twilio_fake.messages]
+    assert len(parts) == 4 and " ".join(parts) == text
+    await kit.close()

@@ -47,6 +47,7 @@ def read_answer(response: httpx.Response) -> ProviderResult:
 
 class VoiceMeUpSMSProvider(MessageProvider, WebhookParser):
     name = "voicemeup"
+    splits_long_text = True
 
     def __init__(self, config: VoiceMeUpConfig) -> None:
         self.config = config
