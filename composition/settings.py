@@ -78,6 +78,7 @@ class KitConfig(BaseModel):
     identity_channel_types: list[ChannelType] | None = None
     inbound_rate_limit: RateLimit | None = None
     channels: list[ChannelConfig] = Field(default_factory=list)
+    server: dict[str, Any] | None = None  # read by ``roomkit serve`` (roomkit-server)
 
     @model_validator(mode="before")
     @classmethod
@@ -106,7 +107,7 @@ class KitConfig(BaseModel):
         return data
 
     def kit_kwargs(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"channels"}, exclude_none=False) | {
+        return self.model_dump(exclude={"channels", "server"}, exclude_none=False) | {
             "inbound_rate_limit": self.inbound_rate_limit
         }
 
