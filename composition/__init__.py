@@ -49,6 +49,7 @@ from roomkit.domain.enums import (
     RoomStatus,
 )
 from roomkit.domain.errors import (
+    AmbiguousRoomError,
     ChannelNotFoundError,
     ChannelNotRegisteredError,
     IdentityNotFoundError,
@@ -99,6 +100,7 @@ VoiceChannel = placeholder("VoiceChannel", "voice")
 
 __all__ = [
     "AIChannel",
+    "AmbiguousRoomError",
     "AIContext",
     "AIResponse",
     "AITool",

@@ -38,6 +38,26 @@ class ChannelNotFoundError(RoomKitError):
         self.room_id = room_id
 
 
+class AmbiguousRoomError(RoomKitError, LookupError):
+    """The inbound router cannot tell which of several rooms a message without ``room_id`` is for.
+
+    Pass ``room_id`` to ``process_inbound``, or choose a rule for the default router in the
+    configuration (docs/pipeline.md, "Which room a message goes to").
+    """
+
+    def __init__(self, channel_id: str, sender_id: str, candidates: list[str]) -> None:
+        listing = ", ".join(repr(c) for c in candidates)
+        super().__init__(
+            f"channel {channel_id!r} is attached to {len(candidates)} open rooms ({listing}) and "
+            f"sender {sender_id!r} takes part in none or several of them: pass room_id to "
+            "process_inbound, or set inbound_router = { kind = \"default\", ambiguous = "
+            "\"most_recent\" } to pick the most recently active room"
+        )
+        self.channel_id = channel_id
+        self.sender_id = sender_id
+        self.candidates = candidates
+
+
 class ChannelNotRegisteredError(RoomKitError):
     def __init__(self, channel_id: str) -> None:
         super().__init__(
