@@ -173,6 +173,20 @@ class AdapterConfigError(RoomKitError, ValueError):
         self.problems = problems
 
 
+class PluginLoadError(RoomKitError):
+    """A plugin failed to load while strict plugin loading was asked for."""
+
+
+class AdapterFactoryError(RoomKitError, TypeError):
+    """An adapter's factory built nothing usable (None, or not an instance of the port)."""
+
+    def __init__(self, port: str, name: str, distribution: str, problem: str) -> None:
+        super().__init__(f"{port} adapter {name!r} (from {distribution}): {problem}")
+        self.port = port
+        self.name = name
+        self.distribution = distribution
+
+
 class DuplicateAdapterError(RoomKitError):
     def __init__(self, port: str, name: str, first: str, second: str) -> None:
         super().__init__(f"{port} adapter {name!r} is registered twice: by {first} and by {second}")
