@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import tomllib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -186,12 +185,7 @@ class RoomKit:
         """Compose a kit from a mapping or a TOML file (see docs/configuration.md)."""
         from roomkit.settings import KitConfig
 
-        if isinstance(config, str | Path):
-            with open(config, "rb") as handle:
-                data: Mapping[str, Any] = tomllib.load(handle)
-        else:
-            data = config
-        parsed = KitConfig.model_validate(dict(data))
+        parsed = KitConfig.load(config)
         kit = cls(**parsed.kit_kwargs())
         for channel in parsed.build_channels(kit._registry):
             kit.register_channel(channel)

@@ -21,18 +21,36 @@ system_prompt = "You are helpful."
 
 from __future__ import annotations
 
+import difflib
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from roomkit.application.ai.agent import Agent
 from roomkit.application.ai.channel import AIChannel
 from roomkit.domain.channel import RateLimit
 from roomkit.domain.enums import ChannelType
+from roomkit.domain.errors import ConfigError
 from roomkit.plugins.registry import Registry
 from roomkit.ports.channel import Channel
 
 AdapterChoice = str | dict[str, Any]
+
+#: keys people reach for, and the one key that means it
+RENAMED = {
+    "locks": "lock_manager",
+    "lock": "lock_manager",
+    "locking": "lock_manager",
+    "router": "inbound_router",
+    "routing": "inbound_router",
+    "identity": "identity_resolver",
+    "storage": "store",
+}
+#: adapter settings holding a file name, resolved against the configuration file's folder
+PATH_SETTINGS = ("path",)
 
 PORT_KEYS = (
     "store",
@@ -81,29 +99,67 @@ class KitConfig(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _short_forms(cls, data: Any) -> Any:
-        """Accept ``{"kind": "postgres", "dsn": ...}`` for ``{"name": ..., "settings": {...}}``
-        and ``locks`` for ``lock_manager``; a PostgreSQL lock manager or realtime backend without
-        a DSN uses the store's."""
+    def _short_forms(cls, data: Any, info: ValidationInfo) -> Any:
+        """``{"kind": "postgres", "dsn": ...}`` is ``{"name": ..., "settings": {...}}`` and
+        ``"postgres"`` is ``{"name": "postgres"}``; a PostgreSQL lock manager or realtime backend
+        without a DSN uses the store's; relative file paths in adapter settings are resolved
+        against the configuration file's folder."""
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        if "locks" in data:
-            data.setdefault("lock_manager", data.pop("locks"))
+        base_dir = (info.context or {}).get("base_dir")
         store_dsn = None
         for port in PORT_KEYS:
             value = data.get(port)
             if isinstance(value, dict) and "kind" in value:
                 settings = {k: v for k, v in value.items() if k != "kind"}
                 data[port] = {"name": value["kind"], "settings": settings}
+            elif isinstance(value, str) and port in ("lock_manager", "realtime"):
+                data[port] = {"name": value}
+            if isinstance(data.get(port), dict) and base_dir is not None:
+                data[port] = _resolve_paths(data[port], base_dir)
             if port == "store" and isinstance(data.get(port), dict):
                 store_dsn = (data[port].get("settings") or {}).get("dsn")
         for port in ("lock_manager", "realtime"):
             value = data.get(port)
             if isinstance(value, dict) and value.get("name") == "postgres" and store_dsn:
-                value.setdefault("settings", {})
-                value["settings"] = {"dsn": store_dsn, **(value["settings"] or {})}
+                value = dict(value)
+                value["settings"] = {"dsn": store_dsn, **(value.get("settings") or {})}
+                data[port] = value
         return data
+
+    @classmethod
+    def load(cls, config: Mapping[str, Any] | str | Path) -> KitConfig:
+        """Parse a mapping or a TOML file, with errors that say what is wrong and what is valid."""
+        base_dir: Path | None = None
+        source = "the configuration"
+        if isinstance(config, str | Path):
+            path = Path(config)
+            source = f"configuration file {str(path)!r}"
+            try:
+                with open(path, "rb") as handle:
+                    data: Mapping[str, Any] = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError([f"not valid TOML: {exc}"], source) from exc
+            base_dir = path.resolve().parent
+        else:
+            data = config
+        problems = _unknown_keys(data, cls, "")
+        for number, channel in enumerate(data.get("channels") or []):
+            if isinstance(channel, Mapping):
+                problems += _unknown_keys(channel, ChannelConfig, f"channels[{number}].")
+        if problems:
+            raise ConfigError(problems, source)
+        try:
+            return cls.model_validate(dict(data), context={"base_dir": base_dir})
+        except ValidationError as exc:
+            raise ConfigError(
+                [
+                    f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}"
+                    for err in exc.errors()
+                ],
+                source,
+            ) from exc
 
     def kit_kwargs(self) -> dict[str, Any]:
         return self.model_dump(exclude={"channels"}, exclude_none=False) | {
@@ -112,6 +168,33 @@ class KitConfig(BaseModel):
 
     def build_channels(self, registry: Registry) -> list[Channel]:
         return [_build_channel(c, registry) for c in self.channels]
+
+
+def _unknown_keys(data: Mapping[str, Any], model: type[BaseModel], prefix: str) -> list[str]:
+    valid = list(model.model_fields)
+    problems = []
+    for key in data:
+        if key in valid:
+            continue
+        suggestion = RENAMED.get(key) if model is KitConfig else None
+        close = [suggestion] if suggestion else difflib.get_close_matches(key, valid, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        problems.append(
+            f"unknown key {prefix}{key!r}: {hint}valid keys are {', '.join(sorted(valid))}"
+        )
+    return problems
+
+
+def _resolve_paths(choice: dict[str, Any], base_dir: Path) -> dict[str, Any]:
+    settings = choice.get("settings")
+    if not isinstance(settings, dict):
+        return choice
+    resolved = dict(settings)
+    for key in PATH_SETTINGS:
+        value = resolved.get(key)
+        if isinstance(value, str) and value != ":memory:" and not Path(value).is_absolute():
+            resolved[key] = str(base_dir / value)
+    return {**choice, "settings": resolved}
 
 
 def _build_channel(config: ChannelConfig, registry: Registry) -> Channel:

@@ -163,6 +163,14 @@ class AdapterNotFoundError(RoomKitError, LookupError):
         self.known = known
 
 
+class ConfigError(RoomKitError, ValueError):
+    """A configuration file or mapping given to ``RoomKit.from_config`` is not valid."""
+
+    def __init__(self, problems: list[str], source: str = "the configuration") -> None:
+        super().__init__(f"invalid {source}: " + "; ".join(problems))
+        self.problems = problems
+
+
 class AdapterConfigError(RoomKitError, ValueError):
     """The settings given for an adapter do not validate."""
 
