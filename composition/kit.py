@@ -24,6 +24,7 @@ from roomkit.application.orchestration.status import StatusBus
 from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
+from roomkit.application.timeline import read_timeline
 from roomkit.container import build_container
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
@@ -382,9 +383,13 @@ class RoomKit:
                 return await self.send_event(room_id, channel.channel_id, TextContent(body=text))
         raise ChannelNotFoundError(channel_id or "<agent with a greeting>", room_id)
 
-    async def get_timeline(self, room_id: str, offset: int = 0, limit: int = 50) -> list[RoomEvent]:
-        await self._runtime.require_room(room_id)
-        return await self.store.list_events(room_id, offset=offset, limit=limit)
+    async def get_timeline(
+        self, room_id: str, offset: int = 0, limit: int = 50, *, newest_first: bool = False
+    ) -> list[RoomEvent]:
+        """The oldest ``limit`` events by default; ``newest_first=True`` for the latest ones."""
+        return await read_timeline(
+            self._runtime, room_id, offset=offset, limit=limit, newest_first=newest_first
+        )
 
     async def mark_read(self, room_id: str, channel_id: str, event_id: str) -> None:
         await self._bindings.get(room_id, channel_id)
