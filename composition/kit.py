@@ -25,7 +25,6 @@ from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
 from roomkit.application.timeline import read_timeline
-from roomkit.container import build_container
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
 from roomkit.domain.context import RoomContext
@@ -116,6 +115,8 @@ class RoomKit:
             if seconds is not None and seconds <= 0:
                 raise ValueError(f"{label} must be > 0 seconds or None, got {seconds}")
         configure_logging()
+        from roomkit.container import build_container  # dependency-injector loads on first use
+
         self._registry = registry or default_registry()
         container = build_container(
             self._registry,
