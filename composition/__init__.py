@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     )
     from roomkit.application.ai.agent import Agent
     from roomkit.application.ai.channel import AIChannel
+    from roomkit.application.ai.function_tool import FunctionTool, tool
     from roomkit.application.ai.tools import (
         Tool,
         ToolHandler,
@@ -232,6 +233,8 @@ _EXPORTS: dict[str, str] = {
     "Tool": "roomkit.application.ai.tools",
     "ToolCallEvent": "roomkit.domain.ai",
     "ToolHandler": "roomkit.application.ai.tools",
+    "FunctionTool": "roomkit.application.ai.function_tool",
+    "tool": "roomkit.application.ai.function_tool",
     "TransportChannel": "roomkit.transports",
     "VideoContent": "roomkit.domain.content",
     "VoiceBackendNotConfiguredError": "roomkit.domain.errors",
@@ -362,6 +365,7 @@ __all__ = [
     "TelegramChannel",
     "TemplateContent",
     "TextContent",
+    "FunctionTool",
     "Tool",
     "ToolCallCallback",
     "ToolCallEvent",
@@ -378,6 +382,7 @@ __all__ = [
     "get_agents_md",
     "get_ai_context",
     "get_current_voice_session",
+    "tool",
     "get_llms_full_txt",
     "get_llms_txt",
 ]
