@@ -189,8 +189,7 @@ class RoomKit:
 
         parsed = KitConfig.load(config)
         kit = cls(**parsed.kit_kwargs())
-        for channel in parsed.build_channels(kit._registry):
-            kit.register_channel(channel)
+        parsed.configure(kit)
         return kit
 
     # ports and internals -------------------------------------------------------------------

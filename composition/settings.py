@@ -22,6 +22,8 @@ system_prompt = "You are helpful."
 from __future__ import annotations
 
 import difflib
+import importlib
+import inspect
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from roomkit.application.ai.agent import Agent
 from roomkit.application.ai.channel import AIChannel
 from roomkit.domain.channel import RateLimit
-from roomkit.domain.enums import ChannelType
+from roomkit.domain.enums import ChannelDirection, ChannelType, HookExecution, HookTrigger
 from roomkit.domain.errors import ConfigError
 from roomkit.plugins.registry import Registry
 from roomkit.ports.channel import Channel
@@ -80,6 +82,63 @@ class ChannelConfig(BaseModel):
     greeting: str | None = None
 
 
+class HookConfig(BaseModel):
+    """A global hook declared in the configuration: ``handler`` is an import path
+    (``"package.module:function"`` or ``"package.module.function"``) to an async function."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    trigger: HookTrigger
+    handler: str = Field(min_length=1)
+    name: str | None = None
+    execution: HookExecution | None = None
+    priority: int = 0
+    channel_types: list[ChannelType] | None = None
+    channel_ids: list[str] | None = None
+    directions: list[ChannelDirection] | None = None
+    timeout: float | None = Field(default=None, gt=0)
+    fail_closed: bool = False
+
+    def load(self) -> Any:
+        """The handler the import path names, checked to be an async function."""
+        function = import_path(self.handler)
+        if not inspect.iscoroutinefunction(function):
+            raise ConfigError(
+                [f"hook handler {self.handler!r} is {type(function).__name__}, not an async "
+                 "function (async def handler(event, ctx): ...)"]
+            )
+        return function
+
+    def register_on(self, kit: Any) -> None:
+        options = self.model_dump(exclude={"handler", "trigger", "timeout"}, exclude_none=True)
+        if self.timeout is not None:
+            options["timeout"] = self.timeout
+        options.setdefault("name", self.handler)
+        kit.hook(self.trigger, **options)(self.load())
+
+
+def import_path(path: str) -> Any:
+    """``"pkg.mod:attr.sub"`` or ``"pkg.mod.attr"``: the object, or a ConfigError saying which
+    part was not found."""
+    module_name, _, attributes = path.partition(":")
+    if not attributes:
+        module_name, _, attributes = path.rpartition(".")
+    if not module_name or not attributes:
+        raise ConfigError([f"{path!r} is not an import path like 'package.module:function'"])
+    try:
+        target: Any = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError([f"cannot import {module_name!r} for {path!r}: {exc}"]) from exc
+    for part in attributes.split("."):
+        if not hasattr(target, part):
+            known = [n for n in dir(target) if not n.startswith("_")]
+            close = difflib.get_close_matches(part, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError([f"{module_name!r} has no {part!r} (from {path!r}){hint}"])
+        target = getattr(target, part)
+    return target
+
+
 class KitConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -96,6 +155,7 @@ class KitConfig(BaseModel):
     identity_channel_types: list[ChannelType] | None = None
     inbound_rate_limit: RateLimit | None = None
     channels: list[ChannelConfig] = Field(default_factory=list)
+    hooks: list[HookConfig] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -148,6 +208,9 @@ class KitConfig(BaseModel):
         for number, channel in enumerate(data.get("channels") or []):
             if isinstance(channel, Mapping):
                 problems += _unknown_keys(channel, ChannelConfig, f"channels[{number}].")
+        for number, hook in enumerate(data.get("hooks") or []):
+            if isinstance(hook, Mapping):
+                problems += _unknown_keys(hook, HookConfig, f"hooks[{number}].")
         if problems:
             raise ConfigError(problems, source)
         try:
@@ -162,12 +225,22 @@ class KitConfig(BaseModel):
             ) from exc
 
     def kit_kwargs(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"channels"}, exclude_none=False) | {
+        return self.model_dump(exclude={"channels", "hooks"}, exclude_none=False) | {
             "inbound_rate_limit": self.inbound_rate_limit
         }
 
     def build_channels(self, registry: Registry) -> list[Channel]:
         return [_build_channel(c, registry) for c in self.channels]
+
+    def configure(self, kit: Any) -> None:
+        """Register the configured channels and hooks on a freshly built kit."""
+        for channel in self.build_channels(kit.registry):
+            kit.register_channel(channel)
+        for number, hook in enumerate(self.hooks):
+            try:
+                hook.register_on(kit)
+            except ConfigError as exc:
+                raise ConfigError([f"hooks[{number}]: {p}" for p in exc.problems]) from exc
 
 
 def _unknown_keys(data: Mapping[str, Any], model: type[BaseModel], prefix: str) -> list[str]:
