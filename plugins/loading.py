@@ -56,7 +56,9 @@ class RoomKitPluginManager(pluggy.PluginManager):
             )
         log.warning(
             "%s; RoomKit runs without it (set %s=1 to skip every plugin, %s=1 to fail instead)",
-            failure.describe(), AUTOLOAD_ENV, STRICT_ENV,
+            failure.describe(),
+            AUTOLOAD_ENV,
+            STRICT_ENV,
         )
         self.failures.append(failure)
 
@@ -102,8 +104,11 @@ def _load_one(pm: RoomKitPluginManager, dist: Any, entry_point: metadata.EntryPo
         plugin = entry_point.load()
     except Exception as exc:
         pm.report(
-            PluginFailure(name, entry_point.name, f"importing {entry_point.value} failed: "
-                          f"{type(exc).__name__}: {exc}"),
+            PluginFailure(
+                name,
+                entry_point.name,
+                f"importing {entry_point.value} failed: {type(exc).__name__}: {exc}",
+            ),
         )
         return
     problems = unknown_hooks(plugin)

@@ -76,9 +76,7 @@ def pin_workspace_requirements(text: str, versions: dict[str, str]) -> str:
     sections = re.split(r"(?m)^(?=\[)", text)
     for index, section in enumerate(sections):
         if section.startswith("[project]"):
-            sections[index] = re.sub(
-                r"(?ms)^dependencies\s*=\s*\[.*?\]\s*$", pin_all, section
-            )
+            sections[index] = re.sub(r"(?ms)^dependencies\s*=\s*\[.*?\]\s*$", pin_all, section)
         elif section.startswith("[project.optional-dependencies]"):
             sections[index] = pattern.sub(pin, section)
     pinned = "".join(sections)
@@ -116,8 +114,18 @@ def build_wheels(out: Path) -> list[Distribution]:
         for dist in dists:
             staged = _staged_copy(dist, versions, Path(tmp))
             subprocess.run(
-                [*_uv(), "build", "--wheel", "--no-sources", "-q", "--python", sys.executable,
-                 "--out-dir", str(out), str(staged)],
+                [
+                    *_uv(),
+                    "build",
+                    "--wheel",
+                    "--no-sources",
+                    "-q",
+                    "--python",
+                    sys.executable,
+                    "--out-dir",
+                    str(out),
+                    str(staged),
+                ],
                 check=True,
                 cwd=tmp,
                 env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
@@ -128,9 +136,22 @@ def build_wheels(out: Path) -> list[Distribution]:
 def download_third_party(out: Path) -> None:
     """The locked third-party wheels, so the wheelhouse installs with ``--no-index``."""
     exported = subprocess.run(
-        [*_uv(), "export", "--frozen", "--no-hashes", "--all-packages", "--all-extras",
-         "--no-dev", "--no-emit-workspace", "--no-header", "--no-annotate"],
-        check=True, capture_output=True, text=True, cwd=ROOT,
+        [
+            *_uv(),
+            "export",
+            "--frozen",
+            "--no-hashes",
+            "--all-packages",
+            "--all-extras",
+            "--no-dev",
+            "--no-emit-workspace",
+            "--no-header",
+            "--no-annotate",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     ).stdout
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write(exported)
@@ -139,9 +160,23 @@ def download_third_party(out: Path) -> None:
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     try:
         subprocess.run(
-            [_pip_python(), "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
-             "--python-version", "3.12", "-d", str(out), "-r", handle.name],
-            check=True, env=env,
+            [
+                _pip_python(),
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--python-version",
+                "3.12",
+                "-d",
+                str(out),
+                "-r",
+                handle.name,
+            ],
+            check=True,
+            env=env,
         )
     finally:
         os.unlink(handle.name)

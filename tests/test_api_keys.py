@@ -20,8 +20,14 @@ CONFIGS = [
     ("roomkit_gemini.config", "GeminiConfig", "GEMINI_API_KEY", {}),
     ("roomkit_mistral.config", "MistralConfig", "MISTRAL_API_KEY", {}),
 ]
-ALL_VARS = ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "GEMINI_API_KEY",
-            "GOOGLE_API_KEY", "MISTRAL_API_KEY"]
+ALL_VARS = [
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "AZURE_OPENAI_API_KEY",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "MISTRAL_API_KEY",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -141,14 +141,29 @@ def test_the_wheelhouse_installs_ours_offline_into_a_fresh_venv(tmp_path: Path) 
     subprocess.run([dist_script._pip_python(), "-m", "venv", str(venv)], check=True)
     python = str(venv / "bin" / "python")
     install = subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--no-index", "--find-links", str(dist),
-         "roomkit[sqlite,anthropic]", "roomkit-contracts"],
-        capture_output=True, text=True, env=_clean_pip_env(),
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-index",
+            "--find-links",
+            str(dist),
+            "roomkit[sqlite,anthropic]",
+            "roomkit-contracts",
+        ],
+        capture_output=True,
+        text=True,
+        env=_clean_pip_env(),
     )
     assert install.returncode == 0, install.stderr
     run = subprocess.run(
         [python, "-c", RUN_A_MESSAGE, str(tmp_path / "rooms.db")],
-        capture_output=True, text=True, cwd=tmp_path, env=_clean_pip_env(),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_clean_pip_env(),
     )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()

@@ -18,23 +18,23 @@ from roomkit.plugins.registry import (
     reset_default_registry,
 )
 
-TYPO_PLUGIN = '''
+TYPO_PLUGIN = """
 from roomkit.plugins.markers import hookimpl
 from roomkit.plugins.builtin.memory_store import InMemoryStore
 
 @hookimpl
 def roomkit_register_store(register):
     register(name="typo-store", factory=lambda settings: InMemoryStore())
-'''
+"""
 
-GOOD_PLUGIN = '''
+GOOD_PLUGIN = """
 from roomkit.plugins.markers import hookimpl
 from roomkit.plugins.builtin.memory_store import InMemoryStore
 
 @hookimpl
 def roomkit_register_stores(register):
     register(name="good-store", factory=lambda settings: InMemoryStore(), description="works")
-'''
+"""
 
 
 def _distribution(site: Path, name: str, entry_points: dict[str, str]) -> None:
@@ -77,7 +77,7 @@ def test_broken_plugins_are_reported_and_skipped(site: Path) -> None:
 async def test_roomkit_works_with_a_broken_plugin_installed(site: Path) -> None:
     kit = RoomKit(store="good-store")
     await kit.create_room(room_id="r")
-    with pytest.raises(AdapterNotFoundError, match="roomkit-broken 1.0 was skipped"):
+    with pytest.raises(AdapterNotFoundError, match=r"roomkit-broken 1\.0 was skipped"):
         RoomKit(store="broken-store")
 
 
@@ -137,7 +137,7 @@ def test_a_factory_returning_none_names_the_adapter_and_its_distribution() -> No
             register(name="nothing", factory=lambda settings: None)
 
     registry = Registry(make_plugin_manager(autoload=False, extra_plugins=[NoneFactory()]))
-    with pytest.raises(AdapterFactoryError, match="store adapter 'nothing' .*returned None"):
+    with pytest.raises(AdapterFactoryError, match=r"store adapter 'nothing' .*returned None"):
         RoomKit(store="nothing", registry=registry)
 
 
@@ -147,7 +147,7 @@ def test_an_adapter_of_a_missing_extra_gets_an_install_hint() -> None:
         registry.get("store", "sqlite")
     message = str(caught.value)
     assert "roomkit-sql" in message and "--find-links dist" in message
-    assert 'roomkit[sqlite]' in message
+    assert "roomkit[sqlite]" in message
 
 
 def test_every_installed_adapter_has_a_description() -> None:

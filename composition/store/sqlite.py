@@ -1,4 +1,4 @@
-"""From the adapter package behind the ``roomkit[sqlite]`` extra (see docs/getting-started.md)."""
+"""From the adapter package behind the ``roomkit[sqlite]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_sql import SQLiteStore

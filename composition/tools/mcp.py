@@ -1,4 +1,4 @@
-"""From the adapter package behind the ``roomkit[mcp]`` extra (see docs/getting-started.md)."""
+"""From the adapter package behind the ``roomkit[mcp]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_mcp import MCPToolProvider

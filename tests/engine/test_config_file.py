@@ -1,4 +1,5 @@
-"""from_config: one key per port, equivalent short forms, paths relative to the file, clear errors."""
+"""from_config: one key per port, equivalent short forms, paths relative to the file, clear
+errors."""
 
 from __future__ import annotations
 
@@ -80,5 +81,5 @@ def test_an_unknown_adapter_that_an_extra_provides_says_how_to_install_it() -> N
 def test_invalid_toml_is_a_config_error_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("store = \n")
-    with pytest.raises(ConfigError, match="bad.toml"):
+    with pytest.raises(ConfigError, match=r"bad\.toml"):
         RoomKit.from_config(path)

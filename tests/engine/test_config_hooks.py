@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from roomkit import InboundMessage, RoomKit, TextContent, WebSocketChannel
+from roomkit import InboundMessage, RoomKit, TextContent
 from roomkit.domain.errors import ConfigError
 
 HOOKS_MODULE = '''

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from roomkit_fakes import AnthropicFake, FakeServer, GeminiFake, MistralFake, OpenAIFake
 
 from roomkit.domain.channel import RetryPolicy
 from roomkit.domain.errors import AIProviderError
 from roomkit.providers.ai.base import AIContext, AIMessage
-from roomkit_fakes import AnthropicFake, FakeServer, GeminiFake, MistralFake, OpenAIFake
 
 NO_WAIT = RetryPolicy(max_retries=1, base_delay_seconds=0)
 
@@ -68,7 +68,9 @@ async def test_base_url_is_what_the_sdk_takes(fake_class: type[FakeServer], make
 
 
 @pytest.mark.parametrize(("fake_class", "make"), PROVIDERS, ids=IDS)
-async def test_a_truncated_reply_fails_a_plain_call(fake_class: type[FakeServer], make: Any) -> None:
+async def test_a_truncated_reply_fails_a_plain_call(
+    fake_class: type[FakeServer], make: Any
+) -> None:
     async with fake_class() as fake:
         fake.reply_truncated("cut in the middle").reply_truncated("cut again")
         with pytest.raises(AIProviderError):

@@ -1,4 +1,4 @@
-"""From the adapter package behind the ``roomkit[anthropic]`` extra (see docs/getting-started.md)."""
+"""From the adapter package behind the ``roomkit[anthropic]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_anthropic import AnthropicAIProvider

@@ -1,4 +1,4 @@
-"""From the adapter package behind the ``roomkit[http]`` extra (see docs/getting-started.md)."""
+"""From the adapter package behind the ``roomkit[http]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_http import WebhookHTTPProvider

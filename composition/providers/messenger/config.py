@@ -1,4 +1,4 @@
-"""From the adapter package behind the ``roomkit[messenger]`` extra (see docs/getting-started.md)."""
+"""From the adapter package behind the ``roomkit[messenger]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_messenger import MessengerConfig

@@ -1,4 +1,4 @@
-"""From the adapter package behind the ``roomkit[teams]`` extra (see docs/getting-started.md)."""
+"""From the adapter package behind the ``roomkit[teams]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_teams import BotFrameworkTeamsProvider

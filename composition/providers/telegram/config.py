@@ -1,4 +1,4 @@
-"""From the adapter package behind the ``roomkit[telegram]`` extra (see docs/getting-started.md)."""
+"""From the adapter package behind the ``roomkit[telegram]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_telegram import TelegramConfig

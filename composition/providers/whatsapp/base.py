@@ -1,4 +1,4 @@
-"""From the adapter package behind the ``roomkit[whatsapp]`` extra (see docs/getting-started.md)."""
+"""From the adapter package behind the ``roomkit[whatsapp]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_whatsapp import WhatsAppProvider

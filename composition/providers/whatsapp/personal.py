@@ -1,4 +1,4 @@
-"""From the adapter package behind the ``roomkit[whatsapp-personal]`` extra (see docs/getting-started.md)."""
+"""From the adapter package behind the ``roomkit[whatsapp-personal]`` extra."""
 
 try:
     from roomkit_whatsapp_personal import WhatsAppPersonalProvider
