@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from roomkit.application.logging_rules import log_failure
 from roomkit.domain.framework import FRAMEWORK_EVENT_TYPES, FrameworkEvent
 
 log = logging.getLogger("roomkit.events")
@@ -40,5 +41,5 @@ class FrameworkEventBus:
         for listener in listeners:
             try:
                 await listener(event)
-            except Exception:
-                log.exception("framework event listener for %r failed", event_type)
+            except Exception as exc:
+                log_failure(log, "framework event listener failed", exc, event_type=event_type)

@@ -24,6 +24,7 @@ from roomkit.application.orchestration.status import StatusBus
 from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
+from roomkit.application.sources import RestartPolicy, SourceSupervisor
 from roomkit.application.timeline import read_timeline
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
@@ -56,6 +57,7 @@ from roomkit.domain.outbox import OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.realtime import EphemeralEvent
 from roomkit.domain.room import Room, RoomTimers
+from roomkit.domain.sources import SourceHealth
 from roomkit.domain.tasks import Observation
 from roomkit.logging import configure_logging
 from roomkit.plugins.builtin.cli import CLIChannel
@@ -63,6 +65,7 @@ from roomkit.plugins.registry import Registry, default_registry
 from roomkit.ports.channel import Channel
 from roomkit.ports.identity import IdentityResolver
 from roomkit.ports.realtime import EphemeralCallback
+from roomkit.ports.sources import SourceProvider
 from roomkit.ports.store import ConversationStore
 from roomkit.ports.transcoder import ContentTranscoder
 
@@ -155,6 +158,7 @@ class RoomKit:
         self._bindings = ChannelBindings(self._runtime)
         self._realtime = RealtimeEvents(self._runtime)
         self._outbox = OutboxRecovery(self._runtime, self._pipeline)
+        self._sources = SourceSupervisor(self._runtime, self._pipeline.process)
         self.stt = stt
         self.tts = tts
         self.voice = voice
@@ -723,14 +727,26 @@ class RoomKit:
             else await self.tts.synthesize(text)
         )
 
-    async def attach_source(self, channel_id: str, source: Any, **kwargs: Any) -> None:
-        raise NotAvailableError("event sources", "attach_source is not built yet")
+    # event sources -------------------------------------------------------------------------
+    async def attach_source(
+        self,
+        channel_id: str,
+        source: SourceProvider,
+        auto_restart: bool = True,
+        *,
+        max_restarts: int = 5,
+        restart_delay: float = 1.0,
+        max_restart_delay: float = 30.0,
+    ) -> None:
+        """Read inbound messages from ``source`` as channel ``channel_id``, supervised."""
+        policy = RestartPolicy(auto_restart, max_restarts, restart_delay, max_restart_delay)
+        await self._sources.attach(channel_id, source, policy)
 
     async def detach_source(self, channel_id: str) -> None:
-        raise NotAvailableError("event sources", "detach_source is not built yet")
+        await self._sources.detach(channel_id)
 
-    def source_health(self, channel_id: str) -> Any:
-        raise NotAvailableError("event sources", "source_health is not built yet")
+    def source_health(self, channel_id: str) -> SourceHealth:
+        return self._sources.health(channel_id)
 
     async def delegate(
         self,
@@ -785,6 +801,7 @@ class RoomKit:
             return
         self._closed = True
         rt = self._runtime
+        await self._sources.close()
         for channel in list(rt.channels.values()):
             await channel.close()
             provider = getattr(channel, "provider", None)

@@ -76,6 +76,11 @@ def roomkit_register_clocks(register: Register) -> None:
     """Contribute Clock adapters. Since version 1."""
 
 
+@hookspec
+def roomkit_register_sources(register: Register) -> None:
+    """Contribute SourceProvider adapters (event sources). Since version 2."""
+
+
 #: plugin hook name -> the port it contributes to (the key used by ``Registry.create``).
 PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_stores": "store",
@@ -87,4 +92,5 @@ PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_channels": "channel",
     "roomkit_register_telemetry_providers": "telemetry",
     "roomkit_register_clocks": "clock",
+    "roomkit_register_sources": "source",
 }

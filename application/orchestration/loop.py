@@ -11,7 +11,7 @@ delivered to the room's other channels when the cycle ends.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from roomkit.application.ai.channel import RESPONDS_TO
 from roomkit.application.ai.tools import current_tool_context
@@ -34,10 +34,25 @@ from roomkit.domain.conversation import (
 from roomkit.domain.enums import ChannelCategory, ChannelType, EventStatus, EventType
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.hooks import HookResult
+from roomkit.ports.channel import Channel
 from roomkit.ports.tools import Tool
 
-if TYPE_CHECKING:
-    from roomkit.application.orchestration.strategies import Loop
+
+class LoopShape(Protocol):
+    """What a cycle needs of its Loop strategy (the strategy module builds cycles, so this
+    module names the shape instead of importing the strategy)."""
+
+    @property
+    def producer(self) -> Channel: ...
+
+    @property
+    def reviewer(self) -> Channel: ...
+
+    @property
+    def max_iterations(self) -> int: ...
+
+    @property
+    def show_drafts(self) -> bool: ...
 
 LOOP_KEY = "loop"
 APPROVE_TOOL = "approve_output"
@@ -52,7 +67,7 @@ def loop_progress(state: ConversationState) -> dict[str, Any]:
 class LoopCycle:
     """One Loop strategy's cycles: their progress, their end, the final draft."""
 
-    def __init__(self, loop: Loop, runtime: Runtime, router: EventRouter) -> None:
+    def __init__(self, loop: LoopShape, runtime: Runtime, router: EventRouter) -> None:
         self.loop = loop
         self._rt = runtime
         self._router = router

@@ -18,6 +18,7 @@ from roomkit_contracts.identity import IdentityResolverContract, IdentityScenari
 from roomkit_contracts.locks import RoomLockManagerContract
 from roomkit_contracts.memory import MemoryProviderContract
 from roomkit_contracts.realtime import Inbox, RealtimeBackendContract
+from roomkit_contracts.sources import SourceProviderContract, SourceScenario
 from roomkit_contracts.store import ConversationStoreContract
 
 __all__ = [
@@ -31,5 +32,7 @@ __all__ = [
     "MemoryProviderContract",
     "RealtimeBackendContract",
     "RoomLockManagerContract",
+    "SourceProviderContract",
+    "SourceScenario",
     "scenario_helper",
 ]

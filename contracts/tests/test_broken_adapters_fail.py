@@ -739,3 +739,75 @@ def test_broken_memory_providers_fail(run_suite: RunSuite) -> None:
     assert run.failed_in("TestIgnoresItsBound") == {"test_respects_its_bound"}
     assert run.failed_in("TestOneCacheForAllAgents") == {"test_each_agent_reads_as_itself"}
     assert run.failed_in("TestNotesInTheRoom") == {"test_leaves_its_inputs_untouched"}
+
+
+# -- event sources -------------------------------------------------------------------------------
+
+SOURCES = """
+from roomkit.domain.content import TextContent
+from roomkit.domain.inbound import InboundMessage
+from roomkit.plugins.builtin.queue_source import QueueSource
+from roomkit_contracts import SourceProviderContract, SourceScenario
+
+
+def source_suite(name, factory):
+    class Suite(SourceProviderContract):
+        timeout = 2.0
+
+        @pytest.fixture
+        def source_scenario(self):
+            source = factory()
+
+            async def feed(bodies):
+                for body in bodies:
+                    message = InboundMessage(
+                        channel_id="q", sender_id="u", content=TextContent(body=body)
+                    )
+                    await source.put(message)
+
+            return SourceScenario(source, feed)
+
+    Suite.__name__ = Suite.__qualname__ = name
+    return Suite
+
+class FireAndForget(QueueSource):
+    async def run(self, emit):
+        tasks = []
+        while True:
+            item = await self._queue.get()
+            tasks.append(asyncio.create_task(emit(item)))
+
+class SkipsTheFirst(QueueSource):
+    async def run(self, emit):
+        await self._queue.get()
+        await super().run(emit)
+
+class IgnoresCancellation(QueueSource):
+    async def run(self, emit):
+        try:
+            await super().run(emit)
+        except asyncio.CancelledError:
+            await asyncio.sleep(5)  # carries on for a while after being told to stop
+
+class CloseTwiceFails(QueueSource):
+    async def close(self):
+        if self.closed:
+            raise RuntimeError("already closed")
+        self.closed += 1
+
+TestFireAndForget = source_suite("TestFireAndForget", FireAndForget)
+TestSkipsTheFirst = source_suite("TestSkipsTheFirst", SkipsTheFirst)
+TestIgnoresCancellation = source_suite("TestIgnoresCancellation", IgnoresCancellation)
+TestCloseTwiceFails = source_suite("TestCloseTwiceFails", CloseTwiceFails)
+"""
+
+
+def test_broken_sources_fail(run_suite: RunSuite) -> None:
+    run = run_suite(HEADER + SOURCES)
+    assert run.failed_in("TestFireAndForget") == {"test_emit_is_awaited_before_the_next_message"}
+    assert run.failed_in("TestSkipsTheFirst") == {
+        "test_fed_messages_reach_emit_in_order",
+        "test_emit_is_awaited_before_the_next_message",
+    }
+    assert "test_cancellation_stops_run_promptly" in run.failed_in("TestIgnoresCancellation")
+    assert run.failed_in("TestCloseTwiceFails") == {"test_close_is_idempotent"}

@@ -18,6 +18,7 @@ from roomkit.plugins.builtin.memory_realtime import InMemoryRealtime
 from roomkit.plugins.builtin.memory_store import InMemoryStore
 from roomkit.plugins.builtin.mock_ai import MockAIProvider
 from roomkit.plugins.builtin.mock_identity import MockIdentityResolver
+from roomkit.plugins.builtin.queue_source import QueueSource
 from roomkit.ports.ai import AIProvider
 from roomkit.ports.memory import MemoryProvider
 from roomkit_contracts import (
@@ -28,6 +29,8 @@ from roomkit_contracts import (
     MemoryProviderContract,
     RealtimeBackendContract,
     RoomLockManagerContract,
+    SourceProviderContract,
+    SourceScenario,
 )
 from roomkit_contracts.memory import AGENT
 
@@ -36,6 +39,23 @@ class TestInMemoryStore(ConversationStoreContract):
     @pytest.fixture
     def store(self) -> InMemoryStore:
         return InMemoryStore()
+
+
+class TestQueueSource(SourceProviderContract):
+    @pytest.fixture
+    def source_scenario(self) -> SourceScenario:
+        from roomkit.domain.content import TextContent
+        from roomkit.domain.inbound import InboundMessage
+
+        source = QueueSource()
+
+        async def feed(bodies: list[str]) -> None:
+            for body in bodies:
+                await source.put(
+                    InboundMessage(channel_id="q", sender_id="u", content=TextContent(body=body))
+                )
+
+        return SourceScenario(source, feed)
 
 
 class TestInMemoryLockManager(RoomLockManagerContract):

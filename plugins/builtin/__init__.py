@@ -13,6 +13,7 @@ from roomkit.plugins.builtin import (
     mock_identity,
     mock_messaging,
     noop_telemetry,
+    queue_source,
     transport,
     websocket,
 )
@@ -30,4 +31,5 @@ PLUGINS: tuple[ModuleType, ...] = (
     mock_messaging,
     clock,
     noop_telemetry,
+    queue_source,
 )
