@@ -36,8 +36,12 @@ def _plugins(as_json: bool) -> int:
         ]
         for port, specs in registry.all().items()
     }
+    broken = [
+        {"distribution": f.distribution, "entry_point": f.entry_point, "error": f.error}
+        for f in registry.failures
+    ]
     if as_json:
-        print(json.dumps(listing, indent=2))
+        print(json.dumps({**listing, "broken": broken} if broken else listing, indent=2))
         return 0
     for port, specs in listing.items():
         print(f"{port}:")
@@ -48,6 +52,10 @@ def _plugins(as_json: bool) -> int:
             if spec["description"]:
                 line += f"  - {spec['description']}"
             print(line)
+    if broken:
+        print("broken (skipped; ROOMKIT_STRICT_PLUGINS=1 makes this an error):")
+        for failure in broken:
+            print(f"  {failure['entry_point']:<16} {failure['distribution']}  - {failure['error']}")
     return 0
 
 

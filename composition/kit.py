@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import tomllib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -27,10 +26,10 @@ from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
 from roomkit.application.sources import RestartPolicy, SourceSupervisor
+from roomkit.application.timeline import read_timeline
 from roomkit.application.voice import sessions as voice_sessions
 from roomkit.application.voice.sessions import VoiceSessions
 from roomkit.application.webhooks import WebhookIntake
-from roomkit.container import build_container
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.content import EventContent
 from roomkit.domain.context import RoomContext
@@ -122,6 +121,8 @@ class RoomKit:
             if seconds is not None and seconds <= 0:
                 raise ValueError(f"{label} must be > 0 seconds or None, got {seconds}")
         configure_logging()
+        from roomkit.container import build_container  # dependency-injector loads on first use
+
         self._registry = registry or default_registry()
         container = build_container(
             self._registry,
@@ -196,15 +197,9 @@ class RoomKit:
         """Compose a kit from a mapping or a TOML file (see docs/configuration.md)."""
         from roomkit.settings import KitConfig
 
-        if isinstance(config, str | Path):
-            with open(config, "rb") as handle:
-                data: Mapping[str, Any] = tomllib.load(handle)
-        else:
-            data = config
-        parsed = KitConfig.model_validate(dict(data))
+        parsed = KitConfig.load(config)
         kit = cls(**parsed.kit_kwargs())
-        for channel in parsed.build_channels(kit._registry):
-            kit.register_channel(channel)
+        parsed.configure(kit)
         return kit
 
     # ports and internals -------------------------------------------------------------------
@@ -410,9 +405,13 @@ class RoomKit:
                 return await self.send_event(room_id, channel.channel_id, TextContent(body=text))
         raise ChannelNotFoundError(channel_id or "<agent with a greeting>", room_id)
 
-    async def get_timeline(self, room_id: str, offset: int = 0, limit: int = 50) -> list[RoomEvent]:
-        await self._runtime.require_room(room_id)
-        return await self.store.list_events(room_id, offset=offset, limit=limit)
+    async def get_timeline(
+        self, room_id: str, offset: int = 0, limit: int = 50, *, newest_first: bool = False
+    ) -> list[RoomEvent]:
+        """The oldest ``limit`` events by default; ``newest_first=True`` for the latest ones."""
+        return await read_timeline(
+            self._runtime, room_id, offset=offset, limit=limit, newest_first=newest_first
+        )
 
     async def mark_read(self, room_id: str, channel_id: str, event_id: str) -> None:
         await self._bindings.get(room_id, channel_id)

@@ -9,10 +9,12 @@ would carry message bodies into the logs and block the event loop while renderin
 from __future__ import annotations
 
 import logging
-
-import structlog
+from typing import TYPE_CHECKING
 
 from roomkit.application.log_context import current
+
+if TYPE_CHECKING:
+    import structlog
 
 _configured = False
 
@@ -30,6 +32,8 @@ def configure_logging(level: int | None = None, *, json: bool = False, force: bo
     if _configured and not force:
         return
     _configured = True
+    import structlog  # here, not at import time: structlog.dev pulls in rich when installed
+
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer()
         if json

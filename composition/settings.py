@@ -21,18 +21,38 @@ system_prompt = "You are helpful."
 
 from __future__ import annotations
 
+import difflib
+import importlib
+import inspect
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from roomkit.application.ai.agent import Agent
 from roomkit.application.ai.channel import AIChannel
 from roomkit.domain.channel import RateLimit
-from roomkit.domain.enums import ChannelType
+from roomkit.domain.enums import ChannelDirection, ChannelType, HookExecution, HookTrigger
+from roomkit.domain.errors import ConfigError
 from roomkit.plugins.registry import Registry
 from roomkit.ports.channel import Channel
 
 AdapterChoice = str | dict[str, Any]
+
+#: keys people reach for, and the one key that means it
+RENAMED = {
+    "locks": "lock_manager",
+    "lock": "lock_manager",
+    "locking": "lock_manager",
+    "router": "inbound_router",
+    "routing": "inbound_router",
+    "identity": "identity_resolver",
+    "storage": "store",
+}
+#: adapter settings holding a file name, resolved against the configuration file's folder
+PATH_SETTINGS = ("path",)
 
 PORT_KEYS = (
     "store",
@@ -62,6 +82,63 @@ class ChannelConfig(BaseModel):
     greeting: str | None = None
 
 
+class HookConfig(BaseModel):
+    """A global hook declared in the configuration: ``handler`` is an import path
+    (``"package.module:function"`` or ``"package.module.function"``) to an async function."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    trigger: HookTrigger
+    handler: str = Field(min_length=1)
+    name: str | None = None
+    execution: HookExecution | None = None
+    priority: int = 0
+    channel_types: list[ChannelType] | None = None
+    channel_ids: list[str] | None = None
+    directions: list[ChannelDirection] | None = None
+    timeout: float | None = Field(default=None, gt=0)
+    fail_closed: bool = False
+
+    def load(self) -> Any:
+        """The handler the import path names, checked to be an async function."""
+        function = import_path(self.handler)
+        if not inspect.iscoroutinefunction(function):
+            raise ConfigError(
+                [f"hook handler {self.handler!r} is {type(function).__name__}, not an async "
+                 "function (async def handler(event, ctx): ...)"]
+            )
+        return function
+
+    def register_on(self, kit: Any) -> None:
+        options = self.model_dump(exclude={"handler", "trigger", "timeout"}, exclude_none=True)
+        if self.timeout is not None:
+            options["timeout"] = self.timeout
+        options.setdefault("name", self.handler)
+        kit.hook(self.trigger, **options)(self.load())
+
+
+def import_path(path: str) -> Any:
+    """``"pkg.mod:attr.sub"`` or ``"pkg.mod.attr"``: the object, or a ConfigError saying which
+    part was not found."""
+    module_name, _, attributes = path.partition(":")
+    if not attributes:
+        module_name, _, attributes = path.rpartition(".")
+    if not module_name or not attributes:
+        raise ConfigError([f"{path!r} is not an import path like 'package.module:function'"])
+    try:
+        target: Any = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError([f"cannot import {module_name!r} for {path!r}: {exc}"]) from exc
+    for part in attributes.split("."):
+        if not hasattr(target, part):
+            known = [n for n in dir(target) if not n.startswith("_")]
+            close = difflib.get_close_matches(part, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError([f"{module_name!r} has no {part!r} (from {path!r}){hint}"])
+        target = getattr(target, part)
+    return target
+
+
 class KitConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -79,40 +156,119 @@ class KitConfig(BaseModel):
     inbound_rate_limit: RateLimit | None = None
     channels: list[ChannelConfig] = Field(default_factory=list)
     server: dict[str, Any] | None = None  # read by ``roomkit serve`` (roomkit-server)
+    hooks: list[HookConfig] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
-    def _short_forms(cls, data: Any) -> Any:
-        """Accept ``{"kind": "postgres", "dsn": ...}`` for ``{"name": ..., "settings": {...}}``
-        and ``locks`` for ``lock_manager``; a PostgreSQL lock manager or realtime backend without
-        a DSN uses the store's."""
+    def _short_forms(cls, data: Any, info: ValidationInfo) -> Any:
+        """``{"kind": "postgres", "dsn": ...}`` is ``{"name": ..., "settings": {...}}`` and
+        ``"postgres"`` is ``{"name": "postgres"}``; a PostgreSQL lock manager or realtime backend
+        without a DSN uses the store's; relative file paths in adapter settings are resolved
+        against the configuration file's folder."""
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        if "locks" in data:
-            data.setdefault("lock_manager", data.pop("locks"))
+        base_dir = (info.context or {}).get("base_dir")
         store_dsn = None
         for port in PORT_KEYS:
             value = data.get(port)
             if isinstance(value, dict) and "kind" in value:
                 settings = {k: v for k, v in value.items() if k != "kind"}
                 data[port] = {"name": value["kind"], "settings": settings}
+            elif isinstance(value, str) and port in ("lock_manager", "realtime"):
+                data[port] = {"name": value}
+            if isinstance(data.get(port), dict) and base_dir is not None:
+                data[port] = _resolve_paths(data[port], base_dir)
             if port == "store" and isinstance(data.get(port), dict):
                 store_dsn = (data[port].get("settings") or {}).get("dsn")
         for port in ("lock_manager", "realtime"):
             value = data.get(port)
             if isinstance(value, dict) and value.get("name") == "postgres" and store_dsn:
-                value.setdefault("settings", {})
-                value["settings"] = {"dsn": store_dsn, **(value["settings"] or {})}
+                value = dict(value)
+                value["settings"] = {"dsn": store_dsn, **(value.get("settings") or {})}
+                data[port] = value
         return data
 
+    @classmethod
+    def load(cls, config: Mapping[str, Any] | str | Path) -> KitConfig:
+        """Parse a mapping or a TOML file, with errors that say what is wrong and what is valid."""
+        base_dir: Path | None = None
+        source = "the configuration"
+        if isinstance(config, str | Path):
+            path = Path(config)
+            source = f"configuration file {str(path)!r}"
+            try:
+                with open(path, "rb") as handle:
+                    data: Mapping[str, Any] = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError([f"not valid TOML: {exc}"], source) from exc
+            base_dir = path.resolve().parent
+        else:
+            data = config
+        problems = _unknown_keys(data, cls, "")
+        for number, channel in enumerate(data.get("channels") or []):
+            if isinstance(channel, Mapping):
+                problems += _unknown_keys(channel, ChannelConfig, f"channels[{number}].")
+        for number, hook in enumerate(data.get("hooks") or []):
+            if isinstance(hook, Mapping):
+                problems += _unknown_keys(hook, HookConfig, f"hooks[{number}].")
+        if problems:
+            raise ConfigError(problems, source)
+        try:
+            return cls.model_validate(dict(data), context={"base_dir": base_dir})
+        except ValidationError as exc:
+            raise ConfigError(
+                [
+                    f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}"
+                    for err in exc.errors()
+                ],
+                source,
+            ) from exc
+
     def kit_kwargs(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"channels", "server"}, exclude_none=False) | {
+        return self.model_dump(exclude={"channels", "server", "hooks"}, exclude_none=False) | {
             "inbound_rate_limit": self.inbound_rate_limit
         }
 
     def build_channels(self, registry: Registry) -> list[Channel]:
         return [_build_channel(c, registry) for c in self.channels]
+
+    def configure(self, kit: Any) -> None:
+        """Register the configured channels and hooks on a freshly built kit."""
+        for channel in self.build_channels(kit.registry):
+            kit.register_channel(channel)
+        for number, hook in enumerate(self.hooks):
+            try:
+                hook.register_on(kit)
+            except ConfigError as exc:
+                raise ConfigError([f"hooks[{number}]: {p}" for p in exc.problems]) from exc
+
+
+def _unknown_keys(data: Mapping[str, Any], model: type[BaseModel], prefix: str) -> list[str]:
+    valid = list(model.model_fields)
+    problems = []
+    for key in data:
+        if key in valid:
+            continue
+        suggestion = RENAMED.get(key) if model is KitConfig else None
+        close = [suggestion] if suggestion else difflib.get_close_matches(key, valid, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        problems.append(
+            f"unknown key {prefix}{key!r}: {hint}valid keys are {', '.join(sorted(valid))}"
+        )
+    return problems
+
+
+def _resolve_paths(choice: dict[str, Any], base_dir: Path) -> dict[str, Any]:
+    settings = choice.get("settings")
+    if not isinstance(settings, dict):
+        return choice
+    resolved = dict(settings)
+    for key in PATH_SETTINGS:
+        value = resolved.get(key)
+        if isinstance(value, str) and value != ":memory:" and not Path(value).is_absolute():
+            resolved[key] = str(base_dir / value)
+    return {**choice, "settings": resolved}
 
 
 def _build_channel(config: ChannelConfig, registry: Registry) -> Channel:

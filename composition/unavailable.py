@@ -21,6 +21,9 @@ def placeholder(name: str, subsystem: str) -> type:
 
 
 def placeholder_module_error(module: str, extra: str) -> ImportError:
+    from roomkit.plugins.install_hints import distribution_for, install_hint
+
     return ImportError(
-        f"{module} needs an adapter package that is not installed: pip install roomkit[{extra}]"
+        f"{module} needs the adapter distribution {distribution_for(extra)}, which is not "
+        f"installed: {install_hint(extra)}"
     )

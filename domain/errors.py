@@ -38,6 +38,26 @@ class ChannelNotFoundError(RoomKitError):
         self.room_id = room_id
 
 
+class AmbiguousRoomError(RoomKitError, LookupError):
+    """The inbound router cannot tell which of several rooms a message without ``room_id`` is for.
+
+    Pass ``room_id`` to ``process_inbound``, or choose a rule for the default router in the
+    configuration (docs/pipeline.md, "Which room a message goes to").
+    """
+
+    def __init__(self, channel_id: str, sender_id: str, candidates: list[str]) -> None:
+        listing = ", ".join(repr(c) for c in candidates)
+        super().__init__(
+            f"channel {channel_id!r} is attached to {len(candidates)} open rooms ({listing}) and "
+            f"sender {sender_id!r} takes part in none or several of them: pass room_id to "
+            "process_inbound, or set inbound_router = { kind = \"default\", ambiguous = "
+            "\"most_recent\" } to pick the most recently active room"
+        )
+        self.channel_id = channel_id
+        self.sender_id = sender_id
+        self.candidates = candidates
+
+
 class ChannelNotRegisteredError(RoomKitError):
     def __init__(self, channel_id: str) -> None:
         super().__init__(
@@ -143,6 +163,14 @@ class AdapterNotFoundError(RoomKitError, LookupError):
         self.known = known
 
 
+class ConfigError(RoomKitError, ValueError):
+    """A configuration file or mapping given to ``RoomKit.from_config`` is not valid."""
+
+    def __init__(self, problems: list[str], source: str = "the configuration") -> None:
+        super().__init__(f"invalid {source}: " + "; ".join(problems))
+        self.problems = problems
+
+
 class AdapterConfigError(RoomKitError, ValueError):
     """The settings given for an adapter do not validate."""
 
@@ -151,6 +179,20 @@ class AdapterConfigError(RoomKitError, ValueError):
         self.port = port
         self.name = name
         self.problems = problems
+
+
+class PluginLoadError(RoomKitError):
+    """A plugin failed to load while strict plugin loading was asked for."""
+
+
+class AdapterFactoryError(RoomKitError, TypeError):
+    """An adapter's factory built nothing usable (None, or not an instance of the port)."""
+
+    def __init__(self, port: str, name: str, distribution: str, problem: str) -> None:
+        super().__init__(f"{port} adapter {name!r} (from {distribution}): {problem}")
+        self.port = port
+        self.name = name
+        self.distribution = distribution
 
 
 class DuplicateAdapterError(RoomKitError):

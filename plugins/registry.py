@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -11,12 +12,25 @@ from typing import Any
 import pluggy
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from roomkit.domain.errors import AdapterConfigError, AdapterNotFoundError, DuplicateAdapterError
+from roomkit.domain.errors import (
+    AdapterConfigError,
+    AdapterFactoryError,
+    AdapterNotFoundError,
+    DuplicateAdapterError,
+)
 from roomkit.plugins import hookspecs
-from roomkit.plugins.markers import PROJECT
+from roomkit.plugins.install_hints import core_extras, install_hint
+from roomkit.plugins.loading import (
+    AUTOLOAD_ENV,
+    PluginFailure,
+    RoomKitPluginManager,
+    check_explicit_plugin,
+    load_entry_points,
+    strict_from_env,
+)
 
 ENTRY_POINT_GROUP = "roomkit"
-AUTOLOAD_ENV = "ROOMKIT_DISABLE_PLUGIN_AUTOLOAD"
+__all__ = ["AUTOLOAD_ENV", "ENTRY_POINT_GROUP", "AdapterSpec", "PluginFailure", "Registry"]
 
 
 class NoSettings(BaseModel):
@@ -40,7 +54,12 @@ class AdapterSpec:
         model = self.validate(settings)
         wanted = _accepted_keywords(self.factory)
         offered = {k: v for k, v in deps.items() if wanted is None or k in wanted}
-        return self.factory(model, **offered)
+        built = self.factory(model, **offered)
+        if built is None:
+            raise AdapterFactoryError(
+                self.port, self.name, self.distribution, "its factory returned None"
+            )
+        return built
 
     def validate(self, settings: Mapping[str, Any] | BaseModel | None) -> BaseModel:
         if isinstance(settings, self.settings):
@@ -74,6 +93,7 @@ class Registry:
         self._adapters: dict[str, dict[str, AdapterSpec]] = {
             port: {} for port in hookspecs.PORT_OF_HOOK.values()
         }
+        self._failures: list[PluginFailure] = []
         self._collect()
 
     # lookup --------------------------------------------------------------------------------
@@ -84,10 +104,20 @@ class Registry:
     def names(self, port: str) -> list[str]:
         return sorted(self._port(port))
 
+    @property
+    def failures(self) -> list[PluginFailure]:
+        """Plugins that failed to load or register and were skipped."""
+        return [*getattr(self.plugin_manager, "failures", []), *self._failures]
+
     def get(self, port: str, name: str) -> AdapterSpec:
         adapters = self._port(port)
         if name not in adapters:
-            raise AdapterNotFoundError(port, name, list(adapters))
+            error = AdapterNotFoundError(port, name, list(adapters))
+            hints = [install_hint(name)] if name in core_extras() else []
+            hints += [f.describe() for f in self.failures]
+            if hints:
+                error.args = (f"{error.args[0]}; " + "; ".join(hints),)
+            raise error
         return adapters[name]
 
     def create(
@@ -113,11 +143,28 @@ class Registry:
             id(plugin): f"{dist.metadata['name']} {dist.version}"
             for plugin, dist in self.plugin_manager.list_plugin_distinfo()
         }
+        dists |= getattr(self.plugin_manager, "origins", {})
+        strict = getattr(self.plugin_manager, "strict", True)
         for hook_name, port in hookspecs.PORT_OF_HOOK.items():
             caller = getattr(self.plugin_manager.hook, hook_name)
             for impl in caller.get_hookimpls():
-                origin = dists.get(id(impl.plugin), "roomkit (built-in)")
-                impl.function(register=self._registrar(port, origin))
+                origin = dists.get(id(impl.plugin))
+                register = self._registrar(port, origin or "roomkit (built-in)")
+                if origin is None or strict:  # built-in and explicit plugins fail loudly
+                    impl.function(register=register)
+                    continue
+                try:
+                    impl.function(register=register)
+                except DuplicateAdapterError:
+                    raise
+                except Exception as exc:
+                    failure = PluginFailure(
+                        origin, impl.plugin_name, f"{hook_name} raised {type(exc).__name__}: {exc}"
+                    )
+                    self._failures.append(failure)
+                    logging.getLogger("roomkit.plugins").warning(
+                        "%s; RoomKit runs without it", failure.describe()
+                    )
 
     def _registrar(self, port: str, origin: str) -> hookspecs.Register:
         def register(
@@ -145,22 +192,28 @@ class Registry:
 
 
 def make_plugin_manager(
-    *, autoload: bool | None = None, extra_plugins: Iterable[object] = ()
+    *,
+    autoload: bool | None = None,
+    extra_plugins: Iterable[object] = (),
+    strict: bool | None = None,
 ) -> pluggy.PluginManager:
     """Built-ins first, then entry points (unless disabled), then ``extra_plugins`` (objects or
-    modules with hookimpls, for tests and embedding), then ``check_pending`` so a misspelt
-    plugin hook fails loudly."""
+    modules with hookimpls, for tests and embedding). An entry-point plugin that fails to load
+    is reported and skipped unless ``strict`` (default: ``ROOMKIT_STRICT_PLUGINS``); explicit
+    plugins with a misspelt hook fail loudly, with a suggestion."""
     from roomkit.plugins import builtin
 
-    pm = pluggy.PluginManager(PROJECT)
+    pm = RoomKitPluginManager()
+    pm.strict = strict_from_env() if strict is None else strict
     pm.add_hookspecs(hookspecs)
     for module in builtin.PLUGINS:
         pm.register(module, name=f"builtin.{module.__name__.rsplit('.', 1)[-1]}")
     if autoload is None:
         autoload = not os.environ.get(AUTOLOAD_ENV)
     if autoload:
-        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        load_entry_points(pm, ENTRY_POINT_GROUP)
     for plugin in extra_plugins:
+        check_explicit_plugin(plugin)
         pm.register(plugin)
     pm.check_pending()
     return pm

@@ -78,7 +78,9 @@ def test_every_documented_import_path() -> None:
             holes.append(f"{module}: {exc}")
             continue
         except ImportError as exc:
-            assert "pip install roomkit[" in str(exc), f"{module}: unclear ImportError {exc}"
+            hint = str(exc)
+            assert "--find-links dist" in hint, f"{module}: unclear ImportError {exc}"
+            assert "pip install roomkit[" not in hint, f"{module}: points at the registry: {exc}"
             report.append((module, "adapter not installed: " + str(exc).split(": ", 1)[1]))
             continue
         try:

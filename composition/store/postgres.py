@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[postgres]``."""
+"""From the adapter package behind the ``roomkit[postgres]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_sql import PostgresStore

@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[mcp]``."""
+"""From the adapter package behind the ``roomkit[mcp]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_mcp import MCPToolProvider

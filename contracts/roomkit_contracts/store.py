@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable
 from typing import Any
 
@@ -20,7 +21,7 @@ from roomkit.domain.enums import (
 )
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.identity import Identity
-from roomkit.domain.outbox import DeliverySettlement, OutboxState
+from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
@@ -826,3 +827,91 @@ class ConversationStoreContract(ContractSuite, port=ConversationStore, adapter_f
         assert [p.id for p in participants_before] == ["p1"]
         assert participants_before[0].display_name is None
         assert binding_before is not None and not binding_before.muted
+
+    # what the pipeline and the outbox call -------------------------------------------------
+    @pytest.mark.asyncio
+    async def test_add_event_takes_the_targets_the_pipeline_passes(
+        self, store: ConversationStore
+    ) -> None:
+        """``add_event(event, deliveries)`` works positionally and by keyword, as RoomKit calls it.
+
+        If this fails, give ``add_event`` the port's signature:
+        ``async def add_event(self, event, deliveries=())``. Stores without an outbox accept the
+        channel ids and ignore them.
+        """
+        await self.room(store)
+        first = await store.add_event(self.event("room-1", "a"), ["ws", "ai"])
+        second = await store.add_event(self.event("room-1", "b"), deliveries=("ws",))
+        third = await store.add_event(self.event("room-1", "c"))
+        assert [first.index, second.index, third.index] == [0, 1, 2]
+        assert [self.body(e) for e in await store.list_events("room-1")] == ["a", "b", "c"]
+
+    @pytest.mark.asyncio
+    async def test_outbox_methods_have_the_port_signatures(self, store: ConversationStore) -> None:
+        """``supports_outbox`` is a bool; ``mark_delivery`` and ``list_outbox`` take the port's
+        parameters (RoomKit calls them by these names).
+
+        If this fails, copy the signatures from roomkit.ports.store.ConversationStore.
+        """
+        assert isinstance(store.supports_outbox, bool), "supports_outbox must be True or False"
+        port = ConversationStore
+        for name in ("add_event", "mark_delivery", "list_outbox"):
+            wanted = inspect.signature(getattr(port, name)).parameters
+            given = inspect.signature(getattr(type(store), name)).parameters
+            for param in wanted.values():
+                assert param.name in given, f"{name}() lacks the parameter {param.name!r}"
+                assert given[param.name].kind == param.kind, (
+                    f"{name}(): {param.name!r} must be {param.kind.description}"
+                )
+
+    @pytest.mark.asyncio
+    async def test_outbox_records_one_pending_entry_per_target(
+        self, store: ConversationStore
+    ) -> None:
+        """With ``supports_outbox``, ``add_event(event, deliveries)`` records one pending entry
+        per channel id, listed oldest first and filtered by room; without it, nothing is listed
+        and ``mark_delivery`` is accepted and ignored.
+
+        If this fails, write the entries in the same transaction as the event (or set
+        ``supports_outbox = False``, and RoomKit delivers without an outbox).
+        """
+        await self.room(store, "room-1")
+        await self.room(store, "room-2")
+        first = await store.add_event(self.event("room-1", "a"), ["ws", "ai"])
+        second = await store.add_event(self.event("room-2", "b"), ["ws"])
+        pending = await store.list_outbox(OutboxState.PENDING)
+        if not store.supports_outbox:
+            await store.mark_delivery(first.id, "ws", OutboxState.DELIVERED, 1)
+            assert pending == [] and await store.list_outbox(OutboxState.DELIVERED) == []
+            return
+        assert all(isinstance(e, OutboxEntry) for e in pending)
+        assert [(e.room_id, e.event_id, e.channel_id) for e in pending if e.event_id == first.id]
+        assert sorted((e.event_id, e.channel_id) for e in pending) == sorted(
+            [(first.id, "ws"), (first.id, "ai"), (second.id, "ws")]
+        )
+        assert {e.attempts for e in pending} == {0}
+        assert pending[-1].event_id == second.id, "the outbox lists oldest first"
+        in_room_2 = await store.list_outbox(OutboxState.PENDING, room_id="room-2")
+        assert [(e.event_id, e.channel_id) for e in in_room_2] == [(second.id, "ws")]
+        assert len(await store.list_outbox(OutboxState.PENDING, limit=2)) == 2
+
+    @pytest.mark.asyncio
+    async def test_mark_delivery_moves_an_entry_between_states(
+        self, store: ConversationStore
+    ) -> None:
+        """``mark_delivery`` moves exactly one (event, channel) entry to the given state, with its
+        attempts and last error.
+
+        If this fails, key the update on both the event id and the channel id.
+        """
+        if not store.supports_outbox:
+            pytest.skip("the store has no outbox (supports_outbox is False)")
+        await self.room(store)
+        event = await store.add_event(self.event("room-1"), ["ws", "ai"])
+        await store.mark_delivery(event.id, "ws", OutboxState.DELIVERED, 1)
+        await store.mark_delivery(event.id, "ai", OutboxState.DEAD, 3, "provider down")
+        assert await store.list_outbox(OutboxState.PENDING) == []
+        [delivered] = await store.list_outbox(OutboxState.DELIVERED)
+        [dead] = await store.list_outbox(OutboxState.DEAD)
+        assert (delivered.channel_id, delivered.attempts) == ("ws", 1)
+        assert (dead.channel_id, dead.attempts, dead.last_error) == ("ai", 3, "provider down")

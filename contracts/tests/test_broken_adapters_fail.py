@@ -91,7 +91,7 @@ def test_store_with_a_racy_index_fails_only_under_concurrency(run_suite: RunSuit
         HEADER
         + """
 class Racy(InMemoryStore):
-    async def add_event(self, event):
+    async def add_event(self, event, deliveries=()):
         check_event(event)
         index = await self.get_event_count(event.room_id)
         await asyncio.sleep(0)  # another add_event runs here and reads the same count
@@ -206,6 +206,103 @@ TestSnapshotOfOldestEvents = store_suite("TestSnapshotOfOldestEvents", SnapshotO
     )
     assert run.failed_in("TestSnapshotOfOldestEvents") == {
         "test_room_snapshot_is_what_the_single_reads_return"
+    }
+
+
+OUTBOX_STORE = """
+from roomkit.domain.outbox import OutboxEntry, OutboxState
+
+
+class OutboxStore(InMemoryStore):
+    \"\"\"The in-memory store with a working outbox: the control the broken ones start from.\"\"\"
+
+    supports_outbox = True
+
+    def __init__(self):
+        super().__init__()
+        self.outbox = {}
+
+    async def add_event(self, event, deliveries=()):
+        stored = await super().add_event(event)
+        for channel_id in deliveries:
+            self.outbox[(stored.id, channel_id)] = OutboxEntry(
+                room_id=stored.room_id, event_id=stored.id, channel_id=channel_id
+            )
+        return stored
+
+    async def mark_delivery(self, event_id, channel_id, state, attempts, error=None):
+        entry = self.outbox[(event_id, channel_id)]
+        self.outbox[(event_id, channel_id)] = entry.model_copy(
+            update={"state": state, "attempts": entry.attempts + attempts, "last_error": error}
+        )
+
+    async def list_outbox(self, state, *, room_id=None, limit=100):
+        found = [e for e in self.outbox.values() if e.state is state]
+        return [e for e in found if room_id in (None, e.room_id)][:limit]
+"""
+
+
+def test_stores_that_break_what_the_pipeline_and_the_outbox_call_fail(run_suite: RunSuite) -> None:
+    run = run_suite(
+        HEADER
+        + OUTBOX_STORE
+        + """
+class NoDeliveries(InMemoryStore):
+    async def add_event(self, event):
+        return await super().add_event(event)
+
+class ClaimsAnOutbox(InMemoryStore):
+    supports_outbox = True
+
+class ForgetsTargets(OutboxStore):
+    async def add_event(self, event, deliveries=()):
+        return await super().add_event(event, deliveries[:1])
+
+class MarksEveryChannel(OutboxStore):
+    async def mark_delivery(self, event_id, channel_id, state, attempts, error=None):
+        for key in [k for k in self.outbox if k[0] == event_id]:
+            await super().mark_delivery(*key, state, attempts, error)
+
+class IgnoresRoomFilter(OutboxStore):
+    async def list_outbox(self, state, *, room_id=None, limit=100):
+        return await super().list_outbox(state, limit=limit)
+
+class PositionalFilters(OutboxStore):
+    async def list_outbox(self, state, room_id=None, limit=100):
+        return await super().list_outbox(state, room_id=room_id, limit=limit)
+
+TestOutboxStore = store_suite("TestOutboxStore", OutboxStore)
+TestNoDeliveries = store_suite("TestNoDeliveries", NoDeliveries)
+TestClaimsAnOutbox = store_suite("TestClaimsAnOutbox", ClaimsAnOutbox)
+TestForgetsTargets = store_suite("TestForgetsTargets", ForgetsTargets)
+TestMarksEveryChannel = store_suite("TestMarksEveryChannel", MarksEveryChannel)
+TestIgnoresRoomFilter = store_suite("TestIgnoresRoomFilter", IgnoresRoomFilter)
+TestPositionalFilters = store_suite("TestPositionalFilters", PositionalFilters)
+"""
+    )
+    assert run.failed_in("TestOutboxStore") == set()
+    assert "TestOutboxStore::test_mark_delivery_moves_an_entry_between_states" in run.passed
+    assert run.failed_in("TestNoDeliveries") == {
+        "test_add_event_takes_the_targets_the_pipeline_passes",
+        "test_outbox_methods_have_the_port_signatures",
+        "test_outbox_records_one_pending_entry_per_target",
+    }
+    assert run.failed_in("TestClaimsAnOutbox") == {
+        "test_outbox_records_one_pending_entry_per_target",
+        "test_mark_delivery_moves_an_entry_between_states",
+    }
+    assert run.failed_in("TestForgetsTargets") == {
+        "test_outbox_records_one_pending_entry_per_target",
+        "test_mark_delivery_moves_an_entry_between_states",
+    }
+    assert run.failed_in("TestMarksEveryChannel") == {
+        "test_mark_delivery_moves_an_entry_between_states"
+    }
+    assert run.failed_in("TestIgnoresRoomFilter") == {
+        "test_outbox_records_one_pending_entry_per_target"
+    }
+    assert run.failed_in("TestPositionalFilters") == {
+        "test_outbox_methods_have_the_port_signatures"
     }
 
 

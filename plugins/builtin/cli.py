@@ -66,4 +66,8 @@ class CLIChannel(Channel):
 
 @hookimpl
 def roomkit_register_channels(register: Register) -> None:
-    register(name="cli", factory=lambda settings, channel_id: CLIChannel(channel_id))
+    register(
+        name="cli",
+        factory=lambda settings, channel_id: CLIChannel(channel_id),
+        description="Terminal input and output",
+    )

@@ -88,4 +88,10 @@ def _factory(settings: MockAISettings) -> MockAIProvider:
 
 @hookimpl
 def roomkit_register_ai_providers(register: Register) -> None:
-    register(name="mock", factory=_factory, settings=MockAISettings, capabilities={"streaming"})
+    register(
+        name="mock",
+        factory=_factory,
+        settings=MockAISettings,
+        capabilities={"streaming"},
+        description="Scripted replies for tests and demos",
+    )

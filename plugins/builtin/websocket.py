@@ -204,4 +204,8 @@ _DELIVERED = ChannelOutput()
 
 @hookimpl
 def roomkit_register_channels(register: Register) -> None:
-    register(name="websocket", factory=lambda settings, channel_id: WebSocketChannel(channel_id))
+    register(
+        name="websocket",
+        factory=lambda settings, channel_id: WebSocketChannel(channel_id),
+        description="WebSocket connections registered by your server",
+    )

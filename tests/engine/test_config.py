@@ -41,9 +41,9 @@ def test_invalid_adapter_settings_name_the_field() -> None:
 
 
 def test_unknown_config_key_is_rejected() -> None:
-    from pydantic import ValidationError
+    from roomkit.domain.errors import ConfigError
 
-    with pytest.raises(ValidationError, match="max_chain_dept"):
+    with pytest.raises(ConfigError, match="max_chain_dept"):
         RoomKit.from_config({"max_chain_dept": 3})
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, SecretStr
 
 from roomkit.domain.channel import RetryPolicy
+from roomkit.ports.secrets import KeyFromEnvironment
 
 
-class AnthropicConfig(BaseModel):
+class AnthropicConfig(KeyFromEnvironment):
     model_config = ConfigDict(extra="forbid")
+    api_key_env = ("ANTHROPIC_API_KEY",)
 
-    api_key: str = Field(min_length=1)
+    api_key: SecretStr = Field(min_length=1)
     model: str = "claude-sonnet-4-20250514"
     base_url: str | None = None
     max_tokens: int = Field(default=1024, gt=0)

@@ -42,7 +42,7 @@ class AnthropicAIProvider(AIProvider):
             from anthropic import AsyncAnthropic
 
             self._client = AsyncAnthropic(
-                api_key=self.config.api_key,
+                api_key=self.config.api_key.get_secret_value(),
                 base_url=self.config.base_url,
                 timeout=self.config.timeout,
                 max_retries=0,  # retries follow self.config.retry, with clear errors at the end

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from roomkit_fakes.server import FakeServer, ProtocolError, Reply, sse
+from roomkit_fakes.server import FakeServer, ProtocolError, Reply, json_reply, sse
 
 ERROR_TYPES = {
     400: "invalid_request_error",
@@ -47,7 +47,7 @@ class AnthropicFake(FakeServer):
             return self.error(400, "invalid_request_error", str(exc))
         if body.get("stream"):
             return await sse(request, self.frames(body, reply), reply.truncate)
-        return web.json_response(self.message(body, reply))
+        return await json_reply(request, self.message(body, reply), reply.truncate)
 
     def validate(self, request: web.Request, body: dict[str, Any]) -> None:
         self.require(bool(request.headers.get("anthropic-version")), "anthropic-version missing")

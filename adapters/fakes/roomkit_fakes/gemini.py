@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from roomkit_fakes.server import FakeServer, ProtocolError, Reply, sse
+from roomkit_fakes.server import FakeServer, ProtocolError, Reply, json_reply, sse
 
 
 class GeminiFake(FakeServer):
@@ -37,7 +37,9 @@ class GeminiFake(FakeServer):
         if action == "streamGenerateContent":
             frames = [f"data: {json.dumps(chunk)}\r\n\r\n" for chunk in self.chunks(model, reply)]
             return await sse(request, frames, reply.truncate)
-        return web.json_response(self.response(model, reply, reply.text, final=True))
+        return await json_reply(
+            request, self.response(model, reply, reply.text, final=True), reply.truncate
+        )
 
     def validate(self, body: dict[str, Any]) -> None:
         contents = body.get("contents")

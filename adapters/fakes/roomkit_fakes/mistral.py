@@ -33,7 +33,9 @@ MISTRAL_FIELDS = frozenset(
 
 class MistralFake(OpenAIFake):
     """Like the real API, refuses fields Mistral does not know (``max_completion_tokens``,
-    ``stream_options``...)."""
+    ``stream_options``...). Its ``base_url`` is the root, like the Mistral adapter's."""
+
+    sdk_path = ""
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post("/v1/chat/completions", self.completions)]

@@ -8,12 +8,21 @@ from typing import Any
 
 from aiohttp import web
 
-from roomkit_fakes.server import FakeServer, ProtocolError, Reply, sse
+from roomkit_fakes.server import FakeServer, ProtocolError, Reply, json_reply, sse
 
 
 class OpenAIFake(FakeServer):
     """Checks the bearer key (or Azure's ``api-key``), model and messages, and answers from the
-    script; streamed tool calls arrive as argument fragments, as from the real API."""
+    script; streamed tool calls arrive as argument fragments, as from the real API.
+
+    ``base_url`` ends in ``/v1`` like the SDK's default; ``azure_endpoint`` is the root, as Azure
+    endpoints are."""
+
+    sdk_path = "/v1"
+
+    @property
+    def azure_endpoint(self) -> str:
+        return self.root_url
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -39,7 +48,7 @@ class OpenAIFake(FakeServer):
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
             return await sse(request, self.chunks(model, reply, include_usage), reply.truncate)
-        return web.json_response(self.completion(model, reply))
+        return await json_reply(request, self.completion(model, reply), reply.truncate)
 
     def validate(self, request: web.Request, body: dict[str, Any]) -> None:
         if "deployment" not in request.match_info:

@@ -87,7 +87,8 @@ class FakeServer:
         return self
 
     def reply_truncated(self, text: str) -> FakeServer:
-        """A streamed answer whose connection ends before the stream's last event."""
+        """An answer whose connection drops before it is complete: a stream loses its last
+        event, a plain JSON response is cut in the middle of its body."""
         self.script.append(Reply(text=text, truncate=True))
         return self
 
@@ -106,9 +107,18 @@ class FakeServer:
     def routes(self) -> list[web.RouteDef]:
         return []
 
+    #: the path the vendor's SDK expects in its base URL (OpenAI's ends in ``/v1``)
+    sdk_path = ""
+
+    @property
+    def root_url(self) -> str:
+        """The server's root, for raw HTTP requests to full API paths."""
+        return f"http://127.0.0.1:{self.port}"
+
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        """What to pass as the SDK's (or the adapter config's) ``base_url``, as is."""
+        return self.root_url + self.sdk_path
 
     async def start(self) -> FakeServer:
         app = web.Application()
@@ -163,6 +173,24 @@ class FakeServer:
             return value
         bearer = request.headers.get("Authorization", "")
         return bearer.removeprefix("Bearer ") if bearer.startswith("Bearer ") else None
+
+
+async def json_reply(
+    request: web.Request, payload: dict[str, Any], truncate: bool = False
+) -> web.StreamResponse:
+    """A JSON response; with ``truncate`` the connection drops halfway through the body (the
+    ``Content-Length`` promises all of it), as when a proxy or the server dies mid-answer."""
+    if not truncate:
+        return web.json_response(payload)
+    body = json.dumps(payload).encode()
+    response = web.StreamResponse(
+        headers={"Content-Type": "application/json", "Content-Length": str(len(body))}
+    )
+    await response.prepare(request)
+    await response.write(body[: len(body) // 2])
+    if request.transport is not None:
+        request.transport.close()
+    return response
 
 
 async def sse(request: web.Request, frames: list[str], truncate: bool) -> web.StreamResponse:

@@ -20,7 +20,7 @@ ANTHROPIC = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
 
 
 async def test_anthropic_fake_refuses_what_the_api_refuses(anthropic_fake: AnthropicFake) -> None:
-    url = f"{anthropic_fake.base_url}/v1/messages"
+    url = f"{anthropic_fake.root_url}/v1/messages"
     good = {"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
     assert (await post(url, good, ANTHROPIC))[0] == 200
     status, text = await post(url, good, {"anthropic-version": "2023-06-01"})
@@ -44,7 +44,7 @@ async def test_anthropic_fake_streams_sse(anthropic_fake: AnthropicFake) -> None
         "stream": True,
         "messages": [{"role": "user", "content": "hi"}],
     }
-    status, text = await post(f"{anthropic_fake.base_url}/v1/messages", body, ANTHROPIC)
+    status, text = await post(f"{anthropic_fake.root_url}/v1/messages", body, ANTHROPIC)
     events = [
         line.removeprefix("event: ") for line in text.splitlines() if line.startswith("event:")
     ]
@@ -58,7 +58,7 @@ async def test_anthropic_fake_streams_sse(anthropic_fake: AnthropicFake) -> None
 
 
 async def test_openai_fake_json_stream_and_errors(openai_fake: OpenAIFake) -> None:
-    url = f"{openai_fake.base_url}/v1/chat/completions"
+    url = f"{openai_fake.root_url}/v1/chat/completions"
     auth = {"Authorization": "Bearer k"}
     body = {"model": "gpt", "messages": [{"role": "user", "content": "hi"}]}
     openai_fake.reply_tool_call("f", {"a": 1}, "call_1")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, SecretStr
 
 from roomkit.domain.channel import RetryPolicy
+from roomkit.ports.secrets import KeyFromEnvironment
 
 
-class GeminiConfig(BaseModel):
+class GeminiConfig(KeyFromEnvironment):
     model_config = ConfigDict(extra="forbid")
+    api_key_env = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
-    api_key: str = Field(min_length=1)
+    api_key: SecretStr = Field(min_length=1)
     model: str = "gemini-2.0-flash"
     base_url: str | None = None
     api_version: str = "v1beta"

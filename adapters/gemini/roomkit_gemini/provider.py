@@ -187,7 +187,9 @@ class GeminiAIProvider(AIProvider):
                 timeout=int(self.config.timeout * 1000),
                 **({"base_url": self.config.base_url} if self.config.base_url else {}),
             )
-            self._client = genai.Client(api_key=self.config.api_key, http_options=options)
+            self._client = genai.Client(
+                api_key=self.config.api_key.get_secret_value(), http_options=options
+            )
         return self._client
 
     def request(self, context: AIContext) -> dict[str, Any]:

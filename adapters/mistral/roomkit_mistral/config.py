@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, SecretStr
 
 from roomkit.domain.channel import RetryPolicy
+from roomkit.ports.secrets import KeyFromEnvironment
 
 
-class MistralConfig(BaseModel):
+class MistralConfig(KeyFromEnvironment):
     model_config = ConfigDict(extra="forbid")
+    api_key_env = ("MISTRAL_API_KEY",)
 
-    api_key: str = Field(min_length=1)
+    api_key: SecretStr = Field(min_length=1)
     model: str = "mistral-large-latest"
     base_url: str = "https://api.mistral.ai"
     max_tokens: int | None = Field(default=None, gt=0)

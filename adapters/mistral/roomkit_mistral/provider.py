@@ -125,7 +125,7 @@ class MistralAIProvider(AIProvider):
             self._client = httpx.AsyncClient(
                 base_url=self.config.base_url,
                 timeout=self.config.timeout,
-                headers={"Authorization": f"Bearer {self.config.api_key}"},
+                headers={"Authorization": f"Bearer {self.config.api_key.get_secret_value()}"},
             )
         return self._client
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, SecretStr
 
 from roomkit.domain.channel import RetryPolicy
+from roomkit.ports.secrets import KeyFromEnvironment
 
 DEFAULT_RETRY = RetryPolicy(max_retries=2, base_delay_seconds=0.5, max_delay_seconds=8)
 
 
-class OpenAIConfig(BaseModel):
+class OpenAIConfig(KeyFromEnvironment):
     model_config = ConfigDict(extra="forbid")
+    api_key_env = ("OPENAI_API_KEY",)
 
-    api_key: str = Field(min_length=1)
+    api_key: SecretStr = Field(min_length=1)
     model: str = "gpt-4o"
     base_url: str | None = None
     max_tokens: int | None = Field(default=None, gt=0)
@@ -20,12 +22,13 @@ class OpenAIConfig(BaseModel):
     retry: RetryPolicy = DEFAULT_RETRY
 
 
-class AzureAIConfig(BaseModel):
+class AzureAIConfig(KeyFromEnvironment):
     """Azure OpenAI: the deployment name stands in for the model."""
 
     model_config = ConfigDict(extra="forbid")
+    api_key_env = ("AZURE_OPENAI_API_KEY",)
 
-    api_key: str = Field(min_length=1)
+    api_key: SecretStr = Field(min_length=1)
     azure_endpoint: str
     deployment: str
     api_version: str = "2024-10-21"
@@ -34,14 +37,15 @@ class AzureAIConfig(BaseModel):
     retry: RetryPolicy = DEFAULT_RETRY
 
 
-class VLLMConfig(BaseModel):
+class VLLMConfig(KeyFromEnvironment):
     """Any OpenAI-compatible server (vLLM, llama.cpp, LM Studio...)."""
 
     model_config = ConfigDict(extra="forbid")
+    api_key_env = ("VLLM_API_KEY",)
 
     base_url: str = "http://127.0.0.1:8000/v1"
     model: str
-    api_key: str = "EMPTY"
+    api_key: SecretStr = SecretStr("EMPTY")
     max_tokens: int | None = Field(default=None, gt=0)
     timeout: float = Field(default=120.0, gt=0)
     retry: RetryPolicy = DEFAULT_RETRY

@@ -37,7 +37,7 @@ class OpenAIAIProvider(AIProvider):
         from openai import AsyncOpenAI
 
         return AsyncOpenAI(
-            api_key=self.config.api_key,
+            api_key=self.config.api_key.get_secret_value(),
             base_url=self.config.base_url,
             timeout=self.config.timeout,
             max_retries=0,  # retries follow self.config.retry, with clear errors at the end
@@ -102,7 +102,7 @@ class AzureAIProvider(OpenAIAIProvider):
 
         config = self.azure
         return AsyncAzureOpenAI(
-            api_key=config.api_key,
+            api_key=config.api_key.get_secret_value(),
             azure_endpoint=config.azure_endpoint,
             azure_deployment=config.deployment,
             api_version=config.api_version,

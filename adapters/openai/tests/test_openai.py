@@ -37,7 +37,7 @@ NO_WAIT = RetryPolicy(max_retries=2, base_delay_seconds=0)
 
 def provider_for(fake: OpenAIFake, **config: Any) -> OpenAIAIProvider:
     return OpenAIAIProvider(
-        OpenAIConfig(api_key="sk-test", base_url=f"{fake.base_url}/v1", retry=NO_WAIT, **config)
+        OpenAIConfig(api_key="sk-test", base_url=fake.base_url, retry=NO_WAIT, **config)
     )
 
 
@@ -167,7 +167,7 @@ async def test_azure_uses_the_deployment_path(openai_fake: OpenAIFake) -> None:
     provider = AzureAIProvider(
         AzureAIConfig(
             api_key="az-key",
-            azure_endpoint=openai_fake.base_url,
+            azure_endpoint=openai_fake.azure_endpoint,
             deployment="gpt4o-prod",
             retry=NO_WAIT,
         )
@@ -183,7 +183,7 @@ async def test_azure_uses_the_deployment_path(openai_fake: OpenAIFake) -> None:
 async def test_vllm_is_any_openai_compatible_server(openai_fake: OpenAIFake) -> None:
     provider = create_vllm_provider(
         VLLMConfig(
-            base_url=f"{openai_fake.base_url}/v1", model="meta-llama/Llama-3-8B", retry=NO_WAIT
+            base_url=openai_fake.base_url, model="meta-llama/Llama-3-8B", retry=NO_WAIT
         )
     )
     openai_fake.reply_text("local answer")

@@ -82,7 +82,7 @@ async def test_config_by_kind_composes_store_locks_and_realtime(pg_dsn: str) -> 
     kit = RoomKit.from_config(
         {
             "store": {"kind": "postgres", "dsn": pg_dsn, "schema": schema},
-            "locks": {"kind": "postgres"},
+            "lock_manager": {"kind": "postgres"},
             "realtime": {"kind": "postgres"},
         }
     )

@@ -1,1 +1,1 @@
-"""Import path for the anthropic adapter package (pip install roomkit[anthropic])."""
+"""Import path for the anthropic adapter package (the ``roomkit[anthropic]`` extra)."""

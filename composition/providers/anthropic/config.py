@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[anthropic]``."""
+"""From the adapter package behind the ``roomkit[anthropic]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_anthropic import AnthropicConfig

@@ -1,1 +1,1 @@
-"""Import path for the elasticemail adapter package (pip install roomkit[elasticemail])."""
+"""Import path for the elasticemail adapter package (the ``roomkit[elasticemail]`` extra)."""

@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[elasticemail]``."""
+"""From the adapter package behind the ``roomkit[elasticemail]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_elasticemail import ElasticEmailProvider

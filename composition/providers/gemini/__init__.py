@@ -1,1 +1,1 @@
-"""Import path for the gemini adapter package (pip install roomkit[gemini])."""
+"""Import path for the gemini adapter package (the ``roomkit[gemini]`` extra)."""

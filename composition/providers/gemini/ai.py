@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[gemini]``."""
+"""From the adapter package behind the ``roomkit[gemini]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_gemini import GeminiAIProvider

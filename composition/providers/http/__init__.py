@@ -1,1 +1,1 @@
-"""Import path for the http adapter package (pip install roomkit[http])."""
+"""Import path for the http adapter package (the ``roomkit[http]`` extra)."""

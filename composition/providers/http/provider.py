@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[http]``."""
+"""From the adapter package behind the ``roomkit[http]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_http import WebhookHTTPProvider

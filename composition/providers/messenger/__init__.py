@@ -1,1 +1,1 @@
-"""Import path for the messenger adapter package (pip install roomkit[messenger])."""
+"""Import path for the messenger adapter package (the ``roomkit[messenger]`` extra)."""

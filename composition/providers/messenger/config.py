@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[messenger]``."""
+"""From the adapter package behind the ``roomkit[messenger]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_messenger import MessengerConfig

@@ -1,1 +1,1 @@
-"""Import path for the mistral adapter package (pip install roomkit[mistral])."""
+"""Import path for the mistral adapter package (the ``roomkit[mistral]`` extra)."""

@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[mistral]``."""
+"""From the adapter package behind the ``roomkit[mistral]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_mistral import MistralConfig

@@ -1,1 +1,1 @@
-"""Import path for the openai adapter package (pip install roomkit[openai])."""
+"""Import path for the openai adapter package (the ``roomkit[openai]`` extra)."""

@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[openai]``."""
+"""From the adapter package behind the ``roomkit[openai]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_openai import AzureAIProvider, OpenAIAIProvider, create_vllm_provider

@@ -1,1 +1,1 @@
-"""Import path for the sendgrid adapter package (pip install roomkit[sendgrid])."""
+"""Import path for the sendgrid adapter package (the ``roomkit[sendgrid]`` extra)."""

@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[sendgrid]``."""
+"""From the adapter package behind the ``roomkit[sendgrid]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_sendgrid import SendGridEmailProvider

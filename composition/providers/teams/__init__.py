@@ -1,1 +1,1 @@
-"""Import path for the teams adapter package (pip install roomkit[teams])."""
+"""Import path for the teams adapter package (the ``roomkit[teams]`` extra)."""

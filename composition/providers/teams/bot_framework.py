@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[teams]``."""
+"""From the adapter package behind the ``roomkit[teams]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_teams import BotFrameworkTeamsProvider

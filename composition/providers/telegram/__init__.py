@@ -1,1 +1,1 @@
-"""Import path for the telegram adapter package (pip install roomkit[telegram])."""
+"""Import path for the telegram adapter package (the ``roomkit[telegram]`` extra)."""

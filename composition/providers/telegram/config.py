@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[telegram]``."""
+"""From the adapter package behind the ``roomkit[telegram]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_telegram import TelegramConfig

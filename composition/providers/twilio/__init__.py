@@ -1,1 +1,1 @@
-"""Import path for the twilio adapter package (pip install roomkit[twilio])."""
+"""Import path for the twilio adapter package (the ``roomkit[twilio]`` extra)."""

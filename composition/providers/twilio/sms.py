@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[twilio]``."""
+"""From the adapter package behind the ``roomkit[twilio]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_twilio import TwilioSMSProvider, parse_twilio_webhook

@@ -1,1 +1,1 @@
-"""Import path for the whatsapp adapter package (pip install roomkit[whatsapp])."""
+"""Import path for the whatsapp adapter package (the ``roomkit[whatsapp]`` extra)."""

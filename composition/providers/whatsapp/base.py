@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[whatsapp]``."""
+"""From the adapter package behind the ``roomkit[whatsapp]`` extra (docs/getting-started.md)."""
 
 try:
     from roomkit_whatsapp import WhatsAppProvider

@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[whatsapp-personal]``."""
+"""From the adapter package behind the ``roomkit[whatsapp-personal]`` extra."""
 
 try:
     from roomkit_whatsapp_personal import WhatsAppPersonalProvider
