@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from importlib.metadata import entry_points
 from typing import Any
 
+from roomkit.plugins.install_hints import install_hint
+
 # subcommands that come with a distribution, and how to get it when it is missing
 OPTIONAL_COMMANDS = {
     "serve": ("roomkit-server", "serve webhooks, WebSocket chat, the JSON API and the inspector"),
@@ -75,7 +77,7 @@ def _install_hint(name: str, distribution: str) -> Any:
         extra = distribution.removeprefix("roomkit-")
         print(
             f"roomkit {name} needs the {distribution} distribution, which is not installed: "
-            f"pip install {distribution}  (or: pip install 'roomkit[{extra}]')",
+            f"{install_hint(extra)}",
             file=sys.stderr,
         )
         return 2

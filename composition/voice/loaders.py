@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from roomkit.domain.errors import AdapterNotFoundError
+from roomkit.plugins.install_hints import install_hint
 from roomkit.plugins.registry import default_registry
 
 
 def _missing(what: str, extra: str) -> ImportError:
     return ImportError(
-        f"{what} needs an adapter package that is not installed: pip install roomkit[{extra}]"
+        f"{what} needs an adapter package that is not installed: {install_hint(extra)}"
     )
 
 
@@ -31,7 +32,7 @@ def provider_loader(port: str, name: str, extra: str) -> Callable[[], Any]:
     def load() -> Any:
         return load_adapter(port, name, extra)
 
-    load.__doc__ = f"The {name} {port.replace('_', ' ')} class (pip install roomkit[{extra}])."
+    load.__doc__ = f"The {name} {port.replace('_', ' ')} class (the roomkit[{extra}] extra)."
     return load
 
 
@@ -49,7 +50,7 @@ def unbuilt_loader(what: str, extra: str) -> Callable[[], Any]:
     def load() -> Any:
         raise _missing(what, extra)
 
-    load.__doc__ = f"{what} (pip install roomkit[{extra}])."
+    load.__doc__ = f"{what} (the roomkit[{extra}] extra)."
     return load
 
 

@@ -119,7 +119,7 @@ def test_the_core_cli_hints_at_the_distribution_when_it_is_missing(
     assert cli.main(["serve", "--config", "roomkit.toml"]) == 2
     err = capsys.readouterr().err
     assert "roomkit serve needs the roomkit-server distribution" in err
-    assert "pip install roomkit-server" in err
+    assert "--find-links dist" in err and "roomkit[server]" in err
 
 
 def test_serve_runs_the_setup_function_of_the_config(tmp_path: Path) -> None:

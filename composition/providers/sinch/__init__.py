@@ -1,1 +1,1 @@
-"""Import path for the sinch adapter package (pip install roomkit[sinch])."""
+"""Import path for the sinch adapter package (the roomkit[sinch] extra)."""

@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[sinch]``."""
+"""From the adapter package installed by the ``roomkit[sinch]`` extra."""
 
 try:
     from roomkit_sinch import SinchSMSProvider, parse_sinch_webhook

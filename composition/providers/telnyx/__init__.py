@@ -1,1 +1,1 @@
-"""Import path for the telnyx adapter package (pip install roomkit[telnyx])."""
+"""Import path for the telnyx adapter package (the roomkit[telnyx] extra)."""

@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[telnyx]``."""
+"""From the adapter package installed by the ``roomkit[telnyx]`` extra."""
 
 try:
     from roomkit_telnyx import TelnyxSMSProvider, parse_telnyx_webhook

@@ -1,1 +1,1 @@
-"""Import path for the voicemeup adapter package (pip install roomkit[voicemeup])."""
+"""Import path for the voicemeup adapter package (the roomkit[voicemeup] extra)."""

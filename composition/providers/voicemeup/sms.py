@@ -1,4 +1,4 @@
-"""From the adapter package installed by ``pip install roomkit[voicemeup]``."""
+"""From the adapter package installed by the ``roomkit[voicemeup]`` extra."""
 
 try:
     from roomkit_voicemeup import VoiceMeUpSMSProvider, parse_voicemeup_webhook

@@ -7,7 +7,7 @@ from roomkit.voice.loaders import module_getattr
 
 __all__ = ["AECProvider"]
 
-#: signal-processing stages on numpy, from ``pip install roomkit[audio]``
+#: signal-processing stages on numpy, from the ``roomkit[audio]`` extra (roomkit-audio)
 __getattr__ = module_getattr(
     __name__,
     {

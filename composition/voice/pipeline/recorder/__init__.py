@@ -19,7 +19,7 @@ __all__ = [
     "RecordingResult",
 ]
 
-#: signal-processing stages on numpy, from ``pip install roomkit[audio]``
+#: signal-processing stages on numpy, from the ``roomkit[audio]`` extra (roomkit-audio)
 __getattr__ = module_getattr(
     __name__,
     {
