@@ -94,9 +94,17 @@ class MockTTSProvider(TTSProvider):
 
 @hookimpl
 def roomkit_register_stt_providers(register: Register) -> None:
-    register(name="mock", factory=lambda _settings: MockSTTProvider())
+    register(
+        name="mock",
+        factory=lambda _settings: MockSTTProvider(),
+        description="scripted STTProvider for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_tts_providers(register: Register) -> None:
-    register(name="mock", factory=lambda _settings: MockTTSProvider())
+    register(
+        name="mock",
+        factory=lambda _settings: MockTTSProvider(),
+        description="scripted TTSProvider for tests",
+    )

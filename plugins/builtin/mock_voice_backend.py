@@ -117,4 +117,8 @@ class MockVoiceBackend(VoiceBackend):
 
 @hookimpl
 def roomkit_register_voice_backends(register: Register) -> None:
-    register(name="mock", factory=lambda _settings: MockVoiceBackend())
+    register(
+        name="mock",
+        factory=lambda _settings: MockVoiceBackend(),
+        description="scripted VoiceBackend for tests",
+    )

@@ -227,54 +227,96 @@ class MockBackchannelDetector(BackchannelDetector):
 
 @hookimpl
 def roomkit_register_vad_providers(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockVADProvider())
+    register(
+        name="mock",
+        factory=lambda _s: MockVADProvider(),
+        description="scripted VADProvider for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_resamplers(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockResampler())
+    register(
+        name="mock", factory=lambda _s: MockResampler(), description="scripted Resampler for tests"
+    )
 
 
 @hookimpl
 def roomkit_register_aec_providers(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockAECProvider())
+    register(
+        name="mock",
+        factory=lambda _s: MockAECProvider(),
+        description="scripted AECProvider for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_agc_providers(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockAGCProvider())
+    register(
+        name="mock",
+        factory=lambda _s: MockAGCProvider(),
+        description="scripted AGCProvider for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_denoisers(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockDenoiserProvider())
+    register(
+        name="mock",
+        factory=lambda _s: MockDenoiserProvider(),
+        description="scripted DenoiserProvider for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_diarization_providers(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockDiarizationProvider())
+    register(
+        name="mock",
+        factory=lambda _s: MockDiarizationProvider(),
+        description="scripted DiarizationProvider for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_dtmf_detectors(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockDTMFDetector())
+    register(
+        name="mock",
+        factory=lambda _s: MockDTMFDetector(),
+        description="scripted DTMFDetector for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_audio_recorders(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockAudioRecorder())
+    register(
+        name="mock",
+        factory=lambda _s: MockAudioRecorder(),
+        description="scripted AudioRecorder for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_turn_detectors(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockTurnDetector())
+    register(
+        name="mock",
+        factory=lambda _s: MockTurnDetector(),
+        description="scripted TurnDetector for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_backchannel_detectors(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockBackchannelDetector())
+    register(
+        name="mock",
+        factory=lambda _s: MockBackchannelDetector(),
+        description="scripted BackchannelDetector for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_audio_postprocessors(register: Register) -> None:
-    register(name="mock", factory=lambda _s: MockPostProcessor())
+    register(
+        name="mock",
+        factory=lambda _s: MockPostProcessor(),
+        description="scripted PostProcessor for tests",
+    )

@@ -63,11 +63,13 @@ def roomkit_register_resamplers(register: Register) -> None:
     register(
         name="linear",
         factory=_factory(LinearResamplerProvider, lambda s: LinearResamplerProvider()),
+        description="linear interpolation resampler (numpy)",
     )
     register(
         name="sinc",
         factory=_factory(SincResamplerProvider, lambda s: SincResamplerProvider(s.taps)),
         settings=SincSettings,
+        description="windowed-sinc resampler (numpy)",
     )
 
 
@@ -79,6 +81,7 @@ def roomkit_register_vad_providers(register: Register) -> None:
             EnergyVADProvider, lambda s: EnergyVADProvider(VADConfig(**s.model_dump()))
         ),
         settings=VADSettings,
+        description="energy VAD with hysteresis and an adaptive noise floor",
     )
 
 
@@ -90,6 +93,7 @@ def roomkit_register_agc_providers(register: Register) -> None:
             GainControlProvider, lambda s: GainControlProvider(AGCConfig(**s.model_dump()))
         ),
         settings=AGCSettings,
+        description="automatic gain control with a limiter",
     )
 
 
@@ -99,6 +103,7 @@ def roomkit_register_aec_providers(register: Register) -> None:
         name="nlms",
         factory=_factory(NLMSAECProvider, lambda s: NLMSAECProvider(s.sample_rate)),
         settings=AECSettings,
+        description="frequency-domain NLMS echo canceller",
     )
 
 
@@ -107,6 +112,7 @@ def roomkit_register_denoisers(register: Register) -> None:
     register(
         name="spectral-subtraction",
         factory=_factory(SpectralDenoiserProvider, lambda s: SpectralDenoiserProvider()),
+        description="spectral-subtraction denoiser",
     )
 
 
@@ -115,6 +121,7 @@ def roomkit_register_dtmf_detectors(register: Register) -> None:
     register(
         name="goertzel",
         factory=_factory(GoertzelDTMFProvider, lambda s: GoertzelDTMFProvider()),
+        description="Goertzel DTMF detector (16 keys, twist and duration rules)",
     )
 
 
@@ -124,4 +131,5 @@ def roomkit_register_audio_recorders(register: Register) -> None:
         name="wav",
         factory=_factory(WavAudioRecorder, lambda s: WavAudioRecorder(s.directory)),
         settings=RecorderSettings,
+        description="WAV recorder (inbound, outbound, mixed)",
     )
