@@ -85,8 +85,11 @@ class SessionRunner:
         submit: Submit,
         queue_size: int = 50,
         voice: str | None = None,
+        tap: Callable[[AudioFrame], None] | None = None,
     ) -> None:
         self.session = session
+        #: sees every processed inbound frame (an audio bridge); must not block
+        self._tap = tap
         self.signals = VoiceSignals(runtime, session)
         self.stats = SessionStats()
         self.pipeline = pipeline
@@ -185,6 +188,8 @@ class SessionRunner:
             self.stats.frames_rejected += 1
             self._reject(f"a pipeline stage failed: {type(exc).__name__}: {exc}", exc)
             return
+        if self._tap is not None:
+            self._tap(out)
         if self._speaking:
             self._speech += out.data
             self._speech_ms += out.duration_ms

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from roomkit.application.runtime import Runtime
+from roomkit.application.voice.bridge import AudioBridge
 from roomkit.application.voice.channel import VoiceChannel
 from roomkit.application.voice.pipeline.engine import AudioPipeline
 from roomkit.application.voice.session import SessionRunner
@@ -15,7 +16,6 @@ from roomkit.domain.content import TextContent
 from roomkit.domain.enums import ChannelDirection, HookTrigger
 from roomkit.domain.errors import (
     ChannelNotFoundError,
-    NotAvailableError,
     VoiceNotConfiguredError,
 )
 from roomkit.domain.event import EventSource, RoomEvent
@@ -37,6 +37,7 @@ class VoiceSessions:
         self._process = process
         self._recordings: dict[str, RecordingHandle] = {}
         self._endings: set[asyncio.Task[None]] = set()
+        self._bridges: dict[tuple[str, str], AudioBridge] = {}
 
     def voice_channel(self, channel_id: str) -> VoiceChannel:
         channel = self._rt.channel(channel_id)
@@ -60,14 +61,15 @@ class VoiceSessions:
         await rt.require_room(room_id)
         if await rt.store.get_binding(room_id, channel_id) is None:
             raise ChannelNotFoundError(channel_id, room_id)
-        if channel.bridge:
-            raise NotAvailableError(
-                "VoiceChannel(bridge=True)", "audio bridging between sessions is not built yet"
-            )
         session = await backend.connect(
             room_id, participant_id or new_id(), channel_id, metadata=metadata
         )
         config = channel.pipeline
+        try:
+            bridge = self._bridge_for(channel, session) if channel.bridge else None
+        except Exception:
+            await backend.disconnect(session)
+            raise
         recording = None
         if config.recorder is not None:
             recording = config.recorder.start(
@@ -91,6 +93,7 @@ class VoiceSessions:
             submit=self._submit,
             queue_size=channel.queue_size,
             voice=channel.voice,
+            tap=(lambda frame: bridge.feed(session.id, frame)) if bridge is not None else None,
         )
         channel.add_runner(runner)
         channel.listen(self._lost)
@@ -108,12 +111,32 @@ class VoiceSessions:
         )
         return session
 
+    def _bridge_for(self, channel: VoiceChannel, session: VoiceSession) -> AudioBridge:
+        """The room's bridged call on ``channel``, with ``session`` added to it."""
+        key = (session.room_id, channel.channel_id)
+        bridge = self._bridges.get(key)
+        if bridge is None:
+            config = channel.pipeline
+            bridge = self._bridges[key] = AudioBridge(
+                config.processing_sample_rate, config.resampler
+            )
+        bridge.add(session, channel.require_backend())
+        return bridge
+
+    def bridge(self, room_id: str, channel_id: str) -> AudioBridge | None:
+        """The room's bridged call on ``channel_id``, if people are in it."""
+        return self._bridges.get((room_id, channel_id))
+
     async def leave(self, session: VoiceSession, *, reason: str = "left") -> None:
         channel = self.voice_channel(session.channel_id)
         runner = channel.remove_runner(session.id)
         if runner is None:
             return  # already ended
         await runner.stop()
+        key = (session.room_id, session.channel_id)
+        bridge = self._bridges.get(key)
+        if bridge is not None and await bridge.remove(session.id):
+            del self._bridges[key]
         recording = self._recordings.pop(session.id, None)
         config = channel.pipeline
         if recording is not None and config.recorder is not None:
