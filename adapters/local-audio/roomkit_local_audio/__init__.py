@@ -1,0 +1,1 @@
+"""roomkit_local_audio."""
