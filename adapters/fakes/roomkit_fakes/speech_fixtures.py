@@ -7,9 +7,16 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from roomkit_fakes.deepgram import DeepgramFake
+from roomkit_fakes.elevenlabs import ElevenLabsFake
 
 
 @pytest_asyncio.fixture
 async def deepgram_fake() -> AsyncIterator[DeepgramFake]:
     async with DeepgramFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def elevenlabs_fake() -> AsyncIterator[ElevenLabsFake]:
+    async with ElevenLabsFake() as server:
         yield server  # type: ignore[misc]
