@@ -1,4 +1,4 @@
-"""ElevenLabs for RoomKit: ``ElevenLabsTTSProvider(ElevenLabsConfig(api_key=..., voice_id=...))``."""
+"""ElevenLabs for RoomKit: ``ElevenLabsTTSProvider(ElevenLabsConfig(api_key=..., voice_id=..))``."""
 
 from typing import Any
 

@@ -104,7 +104,7 @@ class ElevenLabsTTSProvider(TTSProvider):
                 yield AudioFrame(bytes(buffer[:whole]), rate, timestamp_ms=elapsed_ms)
         finally:
             with contextlib.suppress(Exception):
-                await chunks.aclose()  # type: ignore[attr-defined]
+                await chunks.aclose()
 
     async def _next(self, chunks: AsyncIterator[bytes]) -> bytes | None:
         try:

@@ -93,7 +93,7 @@ async def test_the_answer_is_spoken_by_elevenlabs(
     call.feed(3)
     await asyncio.wait_for(call.spoken.wait(), 20)
     timeline = await call.kit.get_timeline("call")
-    assert [e.content.body for e in timeline][0] == "Can I change my booking?"
+    assert timeline[0].content.body == "Can I change my booking?"
     [synthesis] = elevenlabs_fake.syntheses
     assert synthesis.text.startswith("Of course") and synthesis.finished
     played = b"".join(bytes(f.data) for f in call.backend.frames_sent_to(call.session))
