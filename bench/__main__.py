@@ -83,19 +83,34 @@ def _version() -> str:
 def ensure_published() -> Path:
     """Create bench/.venvs/published with roomkit==0.109.0 from PyPI, once."""
     python = PUBLISHED_VENV / "bin" / "python"
-    if python.exists():
-        return python
     uv = Path(sys.executable).parent / "uv"
     uv_cmd = [str(uv)] if uv.exists() else [sys.executable, "-m", "uv"]
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     env.pop("VIRTUAL_ENV", None)
+    if python.exists():
+        # its voice pipeline imports numpy, which it does not declare (venvs made before the
+        # voice scenario lack it)
+        if subprocess.run([str(python), "-c", "import numpy"], capture_output=True).returncode:
+            subprocess.run(
+                [*uv_cmd, "pip", "install", "-q", "-p", str(python), "numpy"], check=True, env=env
+            )
+        return python
     interpreter = getattr(sys, "_base_executable", sys.executable)
     print(f"creating {PUBLISHED_VENV} with roomkit=={PUBLISHED_VERSION} ...", file=sys.stderr)
     subprocess.run(
         [*uv_cmd, "venv", "-q", "-p", interpreter, str(PUBLISHED_VENV)], check=True, env=env
     )
     subprocess.run(
-        [*uv_cmd, "pip", "install", "-q", "-p", str(python), f"roomkit=={PUBLISHED_VERSION}"],
+        [
+            *uv_cmd,
+            "pip",
+            "install",
+            "-q",
+            "-p",
+            str(python),
+            f"roomkit=={PUBLISHED_VERSION}",
+            "numpy",
+        ],
         check=True,
         env=env,
     )
