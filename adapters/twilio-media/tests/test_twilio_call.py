@@ -9,50 +9,21 @@ import asyncio
 
 from roomkit_fakes.deepgram import DeepgramFake
 from roomkit_fakes.elevenlabs import ElevenLabsFake
+from roomkit_fakes.loudness_vad import LoudnessVAD
 from roomkit_fakes.twilio_media import TwilioMediaStreamClient
 
 from roomkit import AIChannel, ChannelCategory, HookExecution, HookTrigger, RoomKit, VoiceChannel
-from roomkit.ports.voice import VADProvider
 from roomkit.providers.ai.mock import MockAIProvider
-from roomkit.voice.audio_frame import AudioFrame
 from roomkit.voice.interruption import InterruptionConfig, InterruptionStrategy
 from roomkit.voice.pipeline import (
     AudioPipelineConfig,
     MockResampler,
-    VADEvent,
-    VADEventType,
 )
 from roomkit_contracts import signals
 from roomkit_deepgram import DeepgramConfig, DeepgramSTTProvider
 from roomkit_elevenlabs import ElevenLabsConfig, ElevenLabsTTSProvider
 from roomkit_rtp.resample import resample
 from roomkit_twilio_media import TwilioMediaStreamsBackend, TwilioStream
-
-
-class LoudnessVAD(VADProvider):
-    """Speech is any frame louder than ``threshold`` RMS; ``hangover`` quiet frames end it."""
-
-    def __init__(self, threshold: float = 500.0, hangover: int = 5) -> None:
-        self.threshold = threshold
-        self.hangover = hangover
-        self._speech = bytearray()
-        self._quiet = 0
-        self._speaking = False
-
-    def process(self, frame: AudioFrame) -> VADEvent | None:
-        loud = signals.energy(bytes(frame.data)) ** 0.5 >= self.threshold
-        if not self._speaking:
-            if not loud:
-                return None
-            self._speaking, self._quiet = True, 0
-            self._speech = bytearray(frame.data)
-            return VADEvent(type=VADEventType.SPEECH_START)
-        self._speech.extend(frame.data)
-        self._quiet = 0 if loud else self._quiet + 1
-        if self._quiet < self.hangover:
-            return None
-        self._speaking = False
-        return VADEvent(type=VADEventType.SPEECH_END, audio_bytes=bytes(self._speech))
 
 
 async def eventually(check: object, limit: float = 20.0) -> None:
