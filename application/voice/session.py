@@ -9,18 +9,18 @@
 
 from __future__ import annotations
 
-import array
 import asyncio
-import math
-import sys
+import contextvars
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from roomkit.application.runtime import Runtime
+from roomkit.application.voice.current import current_voice_session
 from roomkit.application.voice.interruption import InterruptionHandler
+from roomkit.application.voice.levels import LEVEL_INTERVAL_MS, level_dbfs
 from roomkit.application.voice.pipeline.engine import AudioPipeline
 from roomkit.application.voice.playback import Playback
 from roomkit.application.voice.signals import VoiceSignals
@@ -45,7 +45,6 @@ from roomkit.ports.voice import (
 
 Submit = Callable[[VoiceSession, str, TranscriptionResult], Awaitable[Any]]
 
-LEVEL_INTERVAL_MS = 100.0
 YIELD_EVERY = 8  # frames processed back to back before letting other tasks run
 
 
@@ -125,11 +124,17 @@ class SessionRunner:
     def start(self) -> None:
         name = self.session.id
         self._tasks = [
-            asyncio.create_task(self._frame_loop(), name=f"voice-frames-{name}"),
-            asyncio.create_task(self._control_loop(), name=f"voice-control-{name}"),
-            asyncio.create_task(self._conversation_loop(), name=f"voice-stt-{name}"),
-            asyncio.create_task(self.playback.run(), name=f"voice-playback-{name}"),
+            self._spawn(self._frame_loop(), f"voice-frames-{name}"),
+            self._spawn(self._control_loop(), f"voice-control-{name}"),
+            self._spawn(self._conversation_loop(), f"voice-stt-{name}"),
+            self._spawn(self.playback.run(), f"voice-playback-{name}"),
         ]
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        """A task of this session: ``get_current_voice_session()`` answers the session in it."""
+        context = contextvars.copy_context()
+        context.run(current_voice_session.set, self.session)
+        return asyncio.create_task(work, name=name, context=context)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -335,16 +340,3 @@ class SessionRunner:
     # replies -----------------------------------------------------------------------------
     def say(self, event: RoomEvent) -> None:
         self.playback.say(event)
-
-
-def level_dbfs(pcm: bytes) -> float:
-    """RMS level of 16-bit PCM in dBFS (-120 for silence)."""
-    samples = array.array("h", bytes(pcm))
-    if sys.byteorder == "big":  # pragma: no cover
-        samples.byteswap()
-    if not samples:
-        return -120.0
-    mean_square = sum(s * s for s in samples) / len(samples)
-    if mean_square <= 0:
-        return -120.0
-    return max(-120.0, 10 * math.log10(mean_square / (32768.0 * 32768.0)))

@@ -98,7 +98,9 @@ async def test_session_events_and_leave() -> None:
     assert second.id not in call.backend.sessions
     await call.kit.leave(second)  # leaving twice is harmless
     assert len(ended) == 1
-    await call.kit.close()
+    await call.kit.close()  # closing the kit ends the sessions still open
+    assert [e["reason"] for e in ended] == ["left", "closed"]
+    assert ended[1]["session_id"] == call.session.id
 
 
 async def test_greeting_is_spoken_to_the_session() -> None:
@@ -120,4 +122,22 @@ async def test_send_dtmf_and_detected_tones_fire_on_dtmf() -> None:
     await call.kit.send_dtmf(call.session, "#", 100)
     await call.voice.send_dtmf(call.session, digit="1", duration_ms=160)
     assert [(d, ms) for _, d, ms in call.backend.sent_dtmf] == [("#", 100), ("1", 160)]
+    await call.kit.close()
+
+
+async def test_hooks_and_the_ai_turn_know_the_current_voice_session() -> None:
+    from roomkit import get_current_voice_session
+
+    call = await start_call(utterance(1))
+    seen: list[object] = []
+
+    @call.kit.hook(HookTrigger.BEFORE_BROADCAST)
+    async def which_call(event: RoomEvent, ctx: object) -> HookResult:
+        seen.append(get_current_voice_session())
+        return HookResult.allow()
+
+    assert get_current_voice_session() is None  # joining does not leak into the caller
+    call.feed(3)
+    await eventually(lambda: len(call.ai.calls) == 1 and len(seen) == 2)
+    assert seen == [call.session, call.session]  # the transcript, and the AI reply it caused
     await call.kit.close()
