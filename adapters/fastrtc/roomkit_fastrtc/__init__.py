@@ -1,1 +1,5 @@
-"""roomkit_fastrtc."""
+"""Browser voice over WebRTC for RoomKit: ``FastRTCVoiceBackend()`` on aiortc."""
+
+from roomkit_fastrtc.backend import FastRTCVoiceBackend
+
+__all__ = ["FastRTCVoiceBackend"]
