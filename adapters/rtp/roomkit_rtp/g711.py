@@ -1,8 +1,8 @@
 """G.711 mu-law and A-law (ITU-T G.711) for 16-bit little-endian PCM, by lookup tables.
 
-Encoding indexes a 64 Ki-entry table with each sample's unsigned 16-bit value; decoding joins
-256 precomputed 2-byte samples. Both run at C speed through ``map`` and stay exact to the
-standard's segment tables.
+Encoding indexes a 64 Ki-entry table with each sample's unsigned 16-bit value; decoding
+translates each code to the low and the high byte of its sample. Both run at C speed and are
+exact to the reference encoder.
 """
 
 from __future__ import annotations
@@ -62,8 +62,18 @@ def _signed(value: int) -> int:
 
 _ULAW_ENC = bytes(_ulaw_encode(_signed(u)) for u in range(0x10000))
 _ALAW_ENC = bytes(_alaw_encode(_signed(u)) for u in range(0x10000))
-_ULAW_DEC = [struct.pack("<h", _ulaw_decode(c)) for c in range(256)]
-_ALAW_DEC = [struct.pack("<h", _alaw_decode(c)) for c in range(256)]
+_ULAW_DEC = b"".join(struct.pack("<h", _ulaw_decode(c)) for c in range(256))
+_ALAW_DEC = b"".join(struct.pack("<h", _alaw_decode(c)) for c in range(256))
+# decoding is two byte-to-byte translations (low and high byte of each sample), interleaved
+_ULAW_LOW, _ULAW_HIGH = _ULAW_DEC[0::2], _ULAW_DEC[1::2]
+_ALAW_LOW, _ALAW_HIGH = _ALAW_DEC[0::2], _ALAW_DEC[1::2]
+
+
+def _decode(data: bytes, low: bytes, high: bytes) -> bytes:
+    out = bytearray(2 * len(data))
+    out[0::2] = data.translate(low)
+    out[1::2] = data.translate(high)
+    return bytes(out)
 
 
 def _unsigned_samples(pcm: bytes) -> memoryview:
@@ -82,7 +92,7 @@ def ulaw_encode(pcm: bytes) -> bytes:
 
 
 def ulaw_decode(data: bytes) -> bytes:
-    return b"".join(map(_ULAW_DEC.__getitem__, data))
+    return _decode(data, _ULAW_LOW, _ULAW_HIGH)
 
 
 def alaw_encode(pcm: bytes) -> bytes:
@@ -90,4 +100,4 @@ def alaw_encode(pcm: bytes) -> bytes:
 
 
 def alaw_decode(data: bytes) -> bytes:
-    return b"".join(map(_ALAW_DEC.__getitem__, data))
+    return _decode(data, _ALAW_LOW, _ALAW_HIGH)
