@@ -33,6 +33,7 @@ def summary(ms: list[float]) -> dict[str, float]:
 
 async def rtp_latency(frames: int = 500) -> dict[str, Any]:
     from roomkit_fakes.rtp import RTPPeer
+
     from roomkit_rtp import RTPVoiceBackend
 
     backend = RTPVoiceBackend(codec="pcmu", lead_ms=10_000)
@@ -46,7 +47,7 @@ async def rtp_latency(frames: int = 500) -> dict[str, Any]:
     for _ in range(frames):
         sent = time.perf_counter()
         peer.send_audio(packet)
-        while len(arrived) <= len(inbound):
+        while len(arrived) <= len(inbound):  # noqa: ASYNC110 - spin: an Event would add latency
             await asyncio.sleep(0)
         inbound.append((arrived[-1] - sent) * 1000)
     outbound: list[float] = []
@@ -55,7 +56,7 @@ async def rtp_latency(frames: int = 500) -> dict[str, Any]:
         before = len(peer.received)
         sent = time.perf_counter()
         await backend.send_audio(session, frame)
-        while len(peer.received) == before:
+        while len(peer.received) == before:  # noqa: ASYNC110 - spin, as above
             await asyncio.sleep(0)
         outbound.append((time.perf_counter() - sent) * 1000)
     peer.close()
@@ -67,6 +68,7 @@ async def rtp_50_sessions(sessions: int = 50, seconds: float = 5.0) -> dict[str,
     import resource
 
     from roomkit_fakes.rtp import RTPPeer
+
     from roomkit_rtp import RTPVoiceBackend
 
     backend = RTPVoiceBackend(codec="pcmu")
@@ -121,6 +123,7 @@ async def rtp_50_sessions(sessions: int = 50, seconds: float = 5.0) -> dict[str,
 
 async def twilio_latency(frames: int = 300) -> dict[str, Any]:
     from roomkit_fakes.twilio_media import TwilioMediaStreamClient
+
     from roomkit_twilio_media import TwilioMediaStreamsBackend
 
     backend = await TwilioMediaStreamsBackend().start()
@@ -135,7 +138,7 @@ async def twilio_latency(frames: int = 300) -> dict[str, Any]:
         for _ in range(frames):
             sent = time.perf_counter()
             await call.send_audio(b"\x00\x01" * 160)
-            while len(arrived) <= len(ms):
+            while len(arrived) <= len(ms):  # noqa: ASYNC110 - spin, as above
                 await asyncio.sleep(0)
             ms.append((arrived[-1] - sent) * 1000)
     await backend.close()
