@@ -66,6 +66,7 @@ class Playback:
         text = self.speaking_text
         current.cancel()
         await asyncio.wait({current})
+        self._pipeline.playback_cut()
         session = self._signals.session
         try:
             await self._backend.cancel_audio(session)

@@ -66,6 +66,8 @@ class Utterance:
     sample_rate: int
     speech_ms: float
     over_agent: bool
+    #: a keypad tone was heard during it: a key press, not words (not transcribed)
+    keypress: bool = False
 
 
 class SessionRunner:
@@ -115,6 +117,7 @@ class SessionRunner:
         self._speech = bytearray()
         self._speech_ms = 0.0
         self._barged = False
+        self._keypress = False
         self._speaker: str | None = None
         self._level_ms = 0.0
         self._speech_end_at: float | None = None
@@ -195,6 +198,7 @@ class SessionRunner:
             if vad.type is VADEventType.SPEECH_START and not self._speaking:
                 self._speaking = True
                 self._barged = False
+                self._keypress = report.dtmf is not None
                 self._speech = bytearray(out.data)
                 self._speech_ms = out.duration_ms
                 self._control.put_nowait(("speech_start", vad))
@@ -207,7 +211,13 @@ class SessionRunner:
                 self._control.put_nowait(
                     (
                         "speech_end",
-                        Utterance(audio, out.sample_rate, speech_ms, self.playback.playing),
+                        Utterance(
+                            audio,
+                            out.sample_rate,
+                            speech_ms,
+                            self.playback.playing,
+                            self._keypress,
+                        ),
                     )
                 )
             elif vad.type is VADEventType.SILENCE:
@@ -215,6 +225,7 @@ class SessionRunner:
             elif vad.type is VADEventType.AUDIO_LEVEL:
                 self._control.put_nowait(("vad_level", vad))
         if report.dtmf is not None:
+            self._keypress = self._keypress or self._speaking
             self._control.put_nowait(("dtmf", report.dtmf))
         speaker = report.speaker
         if speaker is not None and speaker.speaker_id != self._speaker:
@@ -257,7 +268,11 @@ class SessionRunner:
             self.stats.utterances += 1
             await signals.fire(
                 HookTrigger.ON_SPEECH_END,
-                {"duration_ms": utterance.speech_ms, "audio_bytes": len(utterance.audio)},
+                {
+                    "duration_ms": utterance.speech_ms,
+                    "audio_bytes": len(utterance.audio),
+                    "keypress": utterance.keypress,
+                },
             )
             self._utterances.put_nowait(utterance)
         elif kind == "barge_in":
@@ -297,7 +312,7 @@ class SessionRunner:
 
     async def _converse(self, utterance: Utterance) -> None:
         signals = self.signals
-        if self._stt is None or not utterance.audio:
+        if self._stt is None or not utterance.audio or utterance.keypress:
             return
         try:
             result = await self._stt.transcribe(AudioFrame(utterance.audio, utterance.sample_rate))
