@@ -33,7 +33,6 @@ def summary(ms: list[float]) -> dict[str, float]:
 
 async def rtp_latency(frames: int = 500) -> dict[str, Any]:
     from roomkit_fakes.rtp import RTPPeer
-
     from roomkit_rtp import RTPVoiceBackend
 
     backend = RTPVoiceBackend(codec="pcmu", lead_ms=10_000)
@@ -68,7 +67,6 @@ async def rtp_50_sessions(sessions: int = 50, seconds: float = 5.0) -> dict[str,
     import resource
 
     from roomkit_fakes.rtp import RTPPeer
-
     from roomkit_rtp import RTPVoiceBackend
 
     backend = RTPVoiceBackend(codec="pcmu")
@@ -123,7 +121,6 @@ async def rtp_50_sessions(sessions: int = 50, seconds: float = 5.0) -> dict[str,
 
 async def twilio_latency(frames: int = 300) -> dict[str, Any]:
     from roomkit_fakes.twilio_media import TwilioMediaStreamClient
-
     from roomkit_twilio_media import TwilioMediaStreamsBackend
 
     backend = await TwilioMediaStreamsBackend().start()

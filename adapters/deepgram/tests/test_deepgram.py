@@ -8,12 +8,12 @@ import wave
 from collections.abc import AsyncIterator, Iterable
 
 import pytest
-from roomkit_fakes.deepgram import DeepgramFake
 
 from roomkit.domain.voice import AudioFrame, TranscriptionResult
 from roomkit_contracts import STTProviderContract, STTScenario, signals
 from roomkit_deepgram import DeepgramConfig, DeepgramSTTProvider
 from roomkit_deepgram.errors import DeepgramError
+from roomkit_fakes.deepgram import DeepgramFake
 
 KEY = "dg-test-key"
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-from roomkit_fakes.deepgram import DeepgramFake
-
 from roomkit import AIChannel, ChannelCategory, HookExecution, HookTrigger, RoomKit, VoiceChannel
 from roomkit.providers.ai.mock import MockAIProvider
 from roomkit.voice import get_deepgram_config, get_deepgram_provider
@@ -16,6 +14,7 @@ from roomkit.voice.pipeline import AudioPipelineConfig, MockVADProvider, VADEven
 from roomkit.voice.tts.mock import MockTTSProvider
 from roomkit_contracts import signals
 from roomkit_deepgram import DeepgramConfig, DeepgramSTTProvider
+from roomkit_fakes.deepgram import DeepgramFake
 
 
 def test_lazy_loaders_return_the_adapter() -> None:

@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from roomkit_fakes.elevenlabs import ElevenLabsFake
 
 from roomkit.voice import get_elevenlabs_config, get_elevenlabs_provider
 from roomkit_contracts import TTSProviderContract
 from roomkit_elevenlabs import ElevenLabsConfig, ElevenLabsTTSProvider
 from roomkit_elevenlabs.errors import ElevenLabsError
+from roomkit_fakes.elevenlabs import ElevenLabsFake
 
 KEY = "el-test-key"
 

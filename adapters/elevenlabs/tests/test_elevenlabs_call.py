@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from roomkit_fakes.deepgram import DeepgramFake
-from roomkit_fakes.elevenlabs import ElevenLabsFake
 
 from roomkit import AIChannel, ChannelCategory, HookExecution, HookTrigger, RoomKit, VoiceChannel
 from roomkit.providers.ai.mock import MockAIProvider
@@ -21,6 +19,8 @@ from roomkit.voice.pipeline import AudioPipelineConfig, MockVADProvider, VADEven
 from roomkit_contracts import signals
 from roomkit_deepgram import DeepgramConfig, DeepgramSTTProvider
 from roomkit_elevenlabs import ElevenLabsConfig, ElevenLabsTTSProvider
+from roomkit_fakes.deepgram import DeepgramFake
+from roomkit_fakes.elevenlabs import ElevenLabsFake
 
 SAID = signals.pcm(signals.voiced(25))
 START = VADEvent(type=VADEventType.SPEECH_START)

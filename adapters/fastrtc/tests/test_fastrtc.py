@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator, Callable
 
 import aioice.ice
 import pytest
-from roomkit_fakes.webrtc import BrowserPeer
 
 from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession
 from roomkit.voice import get_fastrtc_backend
+from roomkit_fakes.webrtc import BrowserPeer
 from roomkit_fastrtc import FastRTCVoiceBackend
 
 

@@ -9,10 +9,6 @@ import struct
 
 import aioice.ice
 import pytest
-from roomkit_fakes.deepgram import DeepgramFake
-from roomkit_fakes.elevenlabs import ElevenLabsFake
-from roomkit_fakes.loudness_vad import LoudnessVAD
-from roomkit_fakes.webrtc import BrowserPeer
 
 from roomkit import AIChannel, ChannelCategory, HookExecution, HookTrigger, RoomKit, VoiceChannel
 from roomkit.providers.ai.mock import MockAIProvider
@@ -20,6 +16,10 @@ from roomkit.voice.pipeline import AudioPipelineConfig
 from roomkit_contracts import signals
 from roomkit_deepgram import DeepgramConfig, DeepgramSTTProvider
 from roomkit_elevenlabs import ElevenLabsConfig, ElevenLabsTTSProvider
+from roomkit_fakes.deepgram import DeepgramFake
+from roomkit_fakes.elevenlabs import ElevenLabsFake
+from roomkit_fakes.loudness_vad import LoudnessVAD
+from roomkit_fakes.webrtc import BrowserPeer
 from roomkit_fastrtc import FastRTCVoiceBackend
 from roomkit_rtp.resample import resample
 

@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator, Callable
 from typing import Literal
 
 import pytest
-from roomkit_fakes.rtp import RTPPeer
-from roomkit_fakes.twilio_media import from_mulaw, to_mulaw
 
 from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession
 from roomkit.voice import get_rtp_backend
 from roomkit_contracts import BackendScenario, VoiceBackendContract, signals
+from roomkit_fakes.rtp import RTPPeer
+from roomkit_fakes.twilio_media import from_mulaw, to_mulaw
 from roomkit_rtp import RTPVoiceBackend
 from roomkit_rtp.resample import resample
 

@@ -7,17 +7,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from roomkit_fakes.deepgram import DeepgramFake
-from roomkit_fakes.elevenlabs import ElevenLabsFake
-from roomkit_fakes.loudness_vad import LoudnessVAD
-from roomkit_fakes.rtp import RTPPeer
-
 from roomkit import AIChannel, ChannelCategory, HookExecution, HookTrigger, RoomKit, VoiceChannel
 from roomkit.providers.ai.mock import MockAIProvider
 from roomkit.voice.pipeline import AudioPipelineConfig, MockResampler
 from roomkit_contracts import signals
 from roomkit_deepgram import DeepgramConfig, DeepgramSTTProvider
 from roomkit_elevenlabs import ElevenLabsConfig, ElevenLabsTTSProvider
+from roomkit_fakes.deepgram import DeepgramFake
+from roomkit_fakes.elevenlabs import ElevenLabsFake
+from roomkit_fakes.loudness_vad import LoudnessVAD
+from roomkit_fakes.rtp import RTPPeer
 from roomkit_rtp import RTPVoiceBackend
 from roomkit_rtp.resample import resample
 

@@ -7,11 +7,6 @@ from __future__ import annotations
 
 import asyncio
 
-from roomkit_fakes.deepgram import DeepgramFake
-from roomkit_fakes.elevenlabs import ElevenLabsFake
-from roomkit_fakes.loudness_vad import LoudnessVAD
-from roomkit_fakes.twilio_media import TwilioMediaStreamClient
-
 from roomkit import AIChannel, ChannelCategory, HookExecution, HookTrigger, RoomKit, VoiceChannel
 from roomkit.providers.ai.mock import MockAIProvider
 from roomkit.voice.interruption import InterruptionConfig, InterruptionStrategy
@@ -22,6 +17,10 @@ from roomkit.voice.pipeline import (
 from roomkit_contracts import signals
 from roomkit_deepgram import DeepgramConfig, DeepgramSTTProvider
 from roomkit_elevenlabs import ElevenLabsConfig, ElevenLabsTTSProvider
+from roomkit_fakes.deepgram import DeepgramFake
+from roomkit_fakes.elevenlabs import ElevenLabsFake
+from roomkit_fakes.loudness_vad import LoudnessVAD
+from roomkit_fakes.twilio_media import TwilioMediaStreamClient
 from roomkit_rtp.resample import resample
 from roomkit_twilio_media import TwilioMediaStreamsBackend, TwilioStream
 

@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from roomkit_fakes.twilio_media import TwilioMediaStreamClient, from_mulaw, to_mulaw
 from websockets.exceptions import InvalidStatus
 
 from roomkit.domain.voice import AudioFrame, VoiceSession
 from roomkit.voice import get_twilio_media_backend
 from roomkit_contracts import BackendScenario, VoiceBackendContract
+from roomkit_fakes.twilio_media import TwilioMediaStreamClient, from_mulaw, to_mulaw
 from roomkit_rtp.resample import resample
 from roomkit_twilio_media import TwilioMediaStreamsBackend, twilio_signature
 

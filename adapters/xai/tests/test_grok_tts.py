@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from roomkit_fakes.xai import XAITTSFake
 
 import roomkit.voice
 from roomkit.voice import get_grok_tts_config, get_grok_tts_provider
 from roomkit_contracts import TTSProviderContract
+from roomkit_fakes.xai import XAITTSFake
 from roomkit_xai import GrokTTSConfig, GrokTTSProvider
 from roomkit_xai.provider import GrokTTSError
 
