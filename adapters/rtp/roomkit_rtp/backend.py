@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from typing import Any
 
-from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession, VoiceSessionState
-from roomkit.ports.voice import AudioCallback, SessionCallback, VoiceBackend
+from roomkit.domain.voice import (
+    AudioFrame,
+    DTMFEvent,
+    VoiceCapability,
+    VoiceSession,
+    VoiceSessionState,
+)
+from roomkit.ports.voice import AudioCallback, DTMFCallback, SessionCallback, VoiceBackend
 from roomkit_rtp.codecs import Codec, CodecName
 from roomkit_rtp.codecs import codec as make_codec
 from roomkit_rtp.packet import DTMF_EVENTS, TelephoneEvent
 from roomkit_rtp.resample import resample
 from roomkit_rtp.session import RTPEndpoint, RTPStats
-
-DTMFCallback = Callable[[VoiceSession, str, int], None]
 
 
 class RTPVoiceBackend(VoiceBackend):
@@ -70,7 +73,8 @@ class RTPVoiceBackend(VoiceBackend):
         self._lost.append(callback)
 
     def on_dtmf_received(self, callback: DTMFCallback) -> None:
-        """``callback(session, digit, duration_ms)`` for each RFC 4733 digit, once."""
+        """``callback(session, DTMFEvent)`` for each RFC 4733 digit, once; VoiceChannel turns
+        them into ON_DTMF."""
         self._dtmf.append(callback)
 
     def stats(self, session: VoiceSession) -> RTPStats:
@@ -140,8 +144,9 @@ class RTPVoiceBackend(VoiceBackend):
             callback(session, frame)
 
     def _digit(self, session: VoiceSession, digit: str, duration_ms: int) -> None:
+        event = DTMFEvent(digit=digit, duration_ms=duration_ms)
         for callback in self._dtmf:
-            callback(session, digit, duration_ms)
+            callback(session, event)
 
     async def _watch(self, session: VoiceSession) -> None:
         assert self.inactivity_timeout is not None

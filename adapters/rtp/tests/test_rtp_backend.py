@@ -127,7 +127,7 @@ async def test_dtmf_goes_both_ways_as_rfc4733_events(
     backend, session, peer = call
     assert VoiceCapability.DTMF_SIGNALING in backend.capabilities
     digits: list[tuple[str, int]] = []
-    backend.on_dtmf_received(lambda s, d, ms: digits.append((d, ms)))
+    backend.on_dtmf_received(lambda s, e: digits.append((e.digit, int(e.duration_ms))))
     peer.send_dtmf("5", 120)
     peer.send_dtmf("#", 200)
     await eventually(lambda: len(digits) == 2)

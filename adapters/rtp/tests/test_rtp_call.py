@@ -1,6 +1,6 @@
 """A call over RTP, end to end on 127.0.0.1: the peer's G.711 speech is transcribed by Deepgram
-(fake), a mock AI answers, ElevenLabs (fake) speaks it back as RTP, and a keypad digit sent
-with ``kit.send_dtmf`` reaches the peer as RFC 4733 events."""
+(fake), a mock AI answers, ElevenLabs (fake) speaks it back as RTP, the caller's RFC 4733 digit
+fires ON_DTMF, and a digit sent with ``kit.send_dtmf`` reaches the peer as RFC 4733 events."""
 
 from __future__ import annotations
 
@@ -57,6 +57,12 @@ async def test_an_rtp_call_is_heard_answered_and_sent_a_digit(
     async def after_tts(event, ctx):  # type: ignore[no-untyped-def]
         spoken.set()
 
+    pressed: list[str] = []
+
+    @kit.hook(HookTrigger.ON_DTMF, execution=HookExecution.ASYNC)
+    async def on_dtmf(event, ctx):  # type: ignore[no-untyped-def]
+        pressed.append(event.data["digit"])
+
     peer = await RTPPeer().start()
     session = await kit.join(
         "ivr", "sip", participant_id="+15145550100", metadata={"remote_port": peer.port}
@@ -71,6 +77,9 @@ async def test_an_rtp_call_is_heard_answered_and_sent_a_digit(
     assert synthesis.query["output_format"] == "pcm_8000"
     await eventually(lambda: len(peer.heard()) > 0)
     assert all(p.payload_type == 0 for p in peer.received)
+    peer.send_dtmf("8", 120)  # the caller presses a key: RFC 4733 events
+    await eventually(lambda: pressed)
+    assert pressed == ["8"]
     await kit.send_dtmf(session, "3", 160)
     await eventually(lambda: peer.digits())
     assert peer.digits() == [("3", 160)]

@@ -26,8 +26,14 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession, VoiceSessionState
-from roomkit.ports.voice import AudioCallback, SessionCallback, VoiceBackend
+from roomkit.domain.voice import (
+    AudioFrame,
+    DTMFEvent,
+    VoiceCapability,
+    VoiceSession,
+    VoiceSessionState,
+)
+from roomkit.ports.voice import AudioCallback, DTMFCallback, SessionCallback, VoiceBackend
 from roomkit_rtp.g711 import ulaw_decode
 from roomkit_twilio_media.signature import signature_is_valid
 from roomkit_twilio_media.stream import WIRE_RATE, StreamConnection, TwilioStream
@@ -36,7 +42,6 @@ log = logging.getLogger("roomkit.twilio_media")
 
 SESSION_PARAMETER = "roomkit_session"
 StreamCallback = Callable[[TwilioStream], Awaitable[None] | None]
-DTMFCallback = Callable[[VoiceSession, str], None]
 
 
 class TwilioMediaStreamsBackend(VoiceBackend):
@@ -112,7 +117,7 @@ class TwilioMediaStreamsBackend(VoiceBackend):
         self._lost.append(callback)
 
     def on_dtmf_received(self, callback: DTMFCallback) -> None:
-        """Digits Twilio reports (``dtmf`` messages of bidirectional streams)."""
+        """Digits Twilio reports (``dtmf`` messages); VoiceChannel turns them into ON_DTMF."""
         self._dtmf.append(callback)
 
     def on_stream_started(self, callback: StreamCallback) -> None:
@@ -267,8 +272,9 @@ class TwilioMediaStreamsBackend(VoiceBackend):
         session_id = self._session_of_stream.get(conn.stream.stream_sid)
         session = self._sessions.get(session_id) if session_id else None
         if session is not None and digit:
+            event = DTMFEvent(digit=digit)
             for callback in self._dtmf:
-                callback(session, digit)
+                callback(session, event)
 
     def _ended(self, conn: StreamConnection) -> None:
         self._by_stream.pop(conn.stream.stream_sid, None)

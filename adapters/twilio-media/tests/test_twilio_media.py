@@ -124,7 +124,7 @@ async def test_marks_follow_played_audio_and_clear_cuts_playback(
 
 async def test_dtmf_from_twilio_reaches_the_callback(backend: TwilioMediaStreamsBackend) -> None:
     digits: list[str] = []
-    backend.on_dtmf_received(lambda s, d: digits.append(d))
+    backend.on_dtmf_received(lambda s, e: digits.append(e.digit))
     session = await backend.connect("room", "caller", "voice")
     async with TwilioMediaStreamClient(
         backend.url, parameters={"roomkit_session": session.id}
