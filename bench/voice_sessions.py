@@ -4,7 +4,8 @@ N sessions of one VoiceChannel (MockVoiceBackend, mock STT, the numpy stages of 
 are fed 20 ms frames of an 8 kHz phone line at real-time pace, all in one process: every 20 ms
 each session gets its next frame. A session keeps up when no frame is dropped from its bounded
 queue and its backlog (frames offered but not yet processed) does not grow. The caller speaks in
-bursts, so utterances go through STT into the room while the frames flow.
+bursts with pauses and key presses, so utterances go through STT into the room while the frames
+flow.
 
 Two setups: ``telephone`` (resample 8k->16k, energy VAD, Goertzel DTMF) at ``--sessions``
 (100), and ``full`` (also NLMS echo cancellation fed with the agent's voice, AGC and the
@@ -22,12 +23,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.audio_dsp import PHONE_RATE, call_audio, frames
+import numpy as np
+
+from bench.audio_dsp import PHONE_RATE, frames
 from roomkit import RoomKit, VoiceChannel
 from roomkit.voice.audio_frame import AudioFrame
 from roomkit.voice.backends.mock import MockVoiceBackend
 from roomkit.voice.pipeline import AudioPipelineConfig
 from roomkit.voice.stt.mock import MockSTTProvider
+from roomkit_audio.dsp import signals
 from roomkit_audio.stages import (
     EnergyVADProvider,
     GainControlProvider,
@@ -59,8 +63,27 @@ def pipeline(setup: str) -> AudioPipelineConfig:
     return AudioPipelineConfig(**stages)
 
 
+def line_audio(seconds: float) -> tuple[np.ndarray, np.ndarray]:
+    """(the 8 kHz phone line, the agent's 16 kHz voice): the caller says a sentence, pauses long
+    enough for the VAD to end the utterance, presses a key, pauses again; pink noise under it."""
+    parts: list[np.ndarray] = []
+    index = 0
+    while sum(p.size for p in parts) < seconds * PHONE_RATE:
+        parts += [
+            signals.speech_like(1.2, PHONE_RATE, level_dbfs=-22, seed=index),
+            signals.silence(0.8, PHONE_RATE),
+            signals.dtmf_pair("0123456789*#"[index % 12], 0.1, PHONE_RATE),
+            signals.silence(0.8, PHONE_RATE),
+        ]
+        index += 1
+    caller = np.concatenate(parts)[: round(seconds * PHONE_RATE)].astype(np.float64)
+    caller += signals.pink_noise(caller.size / PHONE_RATE, PHONE_RATE, level_dbfs=-50, seed=9)
+    line = np.clip(np.rint(caller), -32768, 32767).astype(np.int16)
+    return line, signals.speech_like(seconds, 16000, level_dbfs=-20, seed=7)
+
+
 async def run(setup: str, sessions: int, seconds: float) -> dict[str, Any]:
-    line, agent = call_audio(seconds)
+    line, agent = line_audio(seconds)
     caller = [AudioFrame(f.astype("<i2").tobytes(), PHONE_RATE) for f in frames(line, PHONE_RATE)]
     reference = [AudioFrame(f.astype("<i2").tobytes(), 16000) for f in frames(agent, 16000)]
     kit = RoomKit()
