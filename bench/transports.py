@@ -6,6 +6,8 @@
   for ``seconds``; the inbound delay in the first and the last second (a growing delay would
   show there), and the process CPU time per frame.
 * ``twilio_latency``: a media message's trip from the Twilio client to the framework.
+* ``transcript_to_first_audio``: Deepgram (fake) sends a final transcript; how long until the
+  first reply frame reaches the backend (mock AI, ElevenLabs fake answering at once).
 
 Runs on this roomkit only (the published package has no such adapters).
 """
@@ -142,10 +144,83 @@ async def twilio_latency(frames: int = 300) -> dict[str, Any]:
     return {"inbound": summary(ms)}
 
 
+async def transcript_to_first_audio(utterances: int = 50) -> dict[str, Any]:
+    """From the Deepgram fake sending a final transcript to the first reply frame reaching the
+    backend: the room's inbound pipeline, a mock AI answering at once, and ElevenLabs (fake)
+    streaming its first chunk, over real HTTP on loopback."""
+    from roomkit import (
+        AIChannel,
+        ChannelCategory,
+        HookExecution,
+        HookTrigger,
+        RoomKit,
+        VoiceChannel,
+    )
+    from roomkit.providers.ai.mock import MockAIProvider
+    from roomkit.voice.backends.mock import MockVoiceBackend
+    from roomkit.voice.pipeline import AudioPipelineConfig, MockVADProvider, VADEvent, VADEventType
+    from roomkit_deepgram import DeepgramConfig, DeepgramSTTProvider
+    from roomkit_elevenlabs import ElevenLabsConfig, ElevenLabsTTSProvider
+    from roomkit_fakes.deepgram import DeepgramFake
+    from roomkit_fakes.elevenlabs import ElevenLabsFake
+
+    first_frames: list[float] = []
+
+    class TimedBackend(MockVoiceBackend):
+        async def send_audio(self, session: Any, frame: AudioFrame) -> None:
+            first_frames.append(time.perf_counter())
+            await super().send_audio(session, frame)
+
+    speech = b"\x10\x27" * 960
+    start = VADEvent(type=VADEventType.SPEECH_START)
+    end = VADEvent(type=VADEventType.SPEECH_END, audio_bytes=speech)
+    ms: list[float] = []
+    async with DeepgramFake() as deepgram, ElevenLabsFake() as elevenlabs:
+        deepgram.default_transcript = "What are your opening hours?"
+        stt = DeepgramSTTProvider(
+            DeepgramConfig(api_key="dg-test-key", base_url=deepgram.base_url, max_retries=0)
+        )
+        tts = ElevenLabsTTSProvider(
+            ElevenLabsConfig(api_key="el-test-key", base_url=elevenlabs.base_url, max_retries=0)
+        )
+        backend = TimedBackend()
+        kit = RoomKit()
+        vad = MockVADProvider(events=[start, None, end] * utterances)
+        kit.register_channel(
+            VoiceChannel(
+                "voice", stt=stt, tts=tts, backend=backend, pipeline=AudioPipelineConfig(vad=vad)
+            )
+        )
+        kit.register_channel(AIChannel("ai", provider=MockAIProvider(responses=["Nine to five."])))
+        await kit.create_room(room_id="call")
+        await kit.attach_channel("call", "voice")
+        await kit.attach_channel("call", "ai", category=ChannelCategory.INTELLIGENCE)
+        done = asyncio.Event()
+
+        @kit.hook(HookTrigger.AFTER_TTS, execution=HookExecution.ASYNC)
+        async def after(event: Any, ctx: Any) -> None:
+            done.set()
+
+        session = await kit.join("call", "voice", participant_id="caller")
+        for _ in range(utterances):
+            done.clear()
+            first_frames.clear()
+            for _ in range(3):
+                backend.simulate_audio_received(session, AudioFrame(b"\x00\x00" * 320, 16000))
+            await asyncio.wait_for(done.wait(), 30)
+            ms.append((first_frames[0] - deepgram.answered_at[-1]) * 1000)
+        await kit.leave(session)
+        await kit.close()
+        await stt.close()
+        await tts.close()
+    return {"utterances": utterances, **summary(ms)}
+
+
 SCENARIOS = {
     "rtp_latency": rtp_latency,
     "rtp_50_sessions": rtp_50_sessions,
     "twilio_latency": twilio_latency,
+    "transcript_to_first_audio": transcript_to_first_audio,
 }
 
 

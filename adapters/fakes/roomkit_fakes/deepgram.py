@@ -20,6 +20,7 @@ import io
 import json
 import math
 import struct
+import time
 import uuid
 import wave
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ class DeepgramFake(FakeServer):
         self.reject_live: list[int] = []
         self.rest_errors: list[int] = []
         self.rest_delay = 0.0
+        self.answered_at: list[float] = []  # time.perf_counter() as each transcript is sent
 
     # scripting -----------------------------------------------------------------------------
     def learn(self, pcm: bytes, text: str) -> DeepgramFake:
@@ -162,6 +164,7 @@ class DeepgramFake(FakeServer):
         if _level(pcm) < self.speech_level:
             text = ""
         duration = len(pcm) / 2 / rate
+        self.answered_at.append(time.perf_counter())
         return web.json_response(
             {
                 "metadata": {
