@@ -80,6 +80,10 @@ class RTPVoiceBackend(VoiceBackend):
     def stats(self, session: VoiceSession) -> RTPStats:
         return self._endpoints[session.id].stats
 
+    def session(self, session_id: str) -> VoiceSession | None:
+        """The open session with this id, if any."""
+        return self._sessions.get(session_id)
+
     def local_port(self, session: VoiceSession) -> int:
         return int(self._sessions[session.id].metadata["rtp_local_port"])
 

@@ -87,8 +87,9 @@ class SIPVoiceBackend(VoiceBackend, asyncio.DatagramProtocol):
 
     async def close(self) -> None:
         for call in list(self._by_session.values()):
-            if call.session_id is not None:
-                await self.disconnect(self.rtp._sessions[call.session_id])
+            session = self.rtp.session(call.session_id) if call.session_id else None
+            if session is not None:
+                await self.disconnect(session)
         await self.rtp.close()
         if self._transport is not None:
             self._transport.close()
@@ -202,7 +203,7 @@ class SIPVoiceBackend(VoiceBackend, asyncio.DatagramProtocol):
             call = self.calls.pop(message.header("call-id"), None)
             if call is not None and call.session_id is not None:
                 self._by_session.pop(call.session_id, None)
-                session = self.rtp._sessions.get(call.session_id)
+                session = self.rtp.session(call.session_id)
                 if session is not None:
                     asyncio.get_running_loop().create_task(self._hung_up(session))
         elif method in ("ACK",):
