@@ -43,6 +43,8 @@ class RTPEndpoint(asyncio.DatagramProtocol):
         *,
         remote: tuple[str, int] | None = None,
         max_concealed_packets: int = 5,
+        reorder_window: int = 2,
+        reorder_wait: float = 0.06,
     ) -> None:
         self.codec = codec
         self.dtmf_payload_type = dtmf_payload_type
@@ -50,6 +52,10 @@ class RTPEndpoint(asyncio.DatagramProtocol):
         self.on_digit = on_digit
         self.remote = remote
         self.max_concealed_packets = max_concealed_packets
+        self.reorder_window = reorder_window
+        self.reorder_wait = reorder_wait
+        self._held: dict[int, RTPPacket] = {}
+        self._timer: asyncio.TimerHandle | None = None
         self.stats = RTPStats()
         self.transport: asyncio.DatagramTransport | None = None
         self.last_packet_at: float | None = None
@@ -81,18 +87,54 @@ class RTPEndpoint(asyncio.DatagramProtocol):
             self.stats.malformed += 1
 
     def _audio(self, packet: RTPPacket) -> None:
-        if self._expected is not None:
-            gap = (packet.sequence - self._expected) & 0xFFFF
-            if gap >= 0x8000:  # older than what was already played: late or duplicate
-                self.stats.late += 1
-                return
-            if gap:
-                self.stats.lost += gap
-                self._conceal(min(gap, self.max_concealed_packets))
+        """Play packets in sequence order: one that arrives early waits (up to
+        ``reorder_window`` packets or ``reorder_wait`` seconds) for the ones before it; when
+        they do not come, their gap is filled with silence."""
+        if self._expected is None:
+            self._play(packet)
+            return
+        ahead = (packet.sequence - self._expected) & 0xFFFF
+        if ahead >= 0x8000 or packet.sequence in self._held:  # late, or a duplicate
+            self.stats.late += 1
+            return
+        if ahead == 0:
+            self._play(packet)
+            self._drain()
+            return
+        self._held[packet.sequence] = packet
+        if len(self._held) > self.reorder_window:
+            self._give_up()
+        elif self._timer is None:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(self.reorder_wait, self._give_up)
+
+    def _play(self, packet: RTPPacket) -> None:
         self._expected = (packet.sequence + 1) & 0xFFFF
         pcm = self.codec.decode(packet.payload)
         self._samples_per_packet = len(pcm) // 2
         self.on_pcm(pcm, packet.timestamp)
+
+    def _drain(self) -> None:
+        while self._expected in self._held:
+            self._play(self._held.pop(self._expected))
+        if not self._held and self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _give_up(self) -> None:
+        """The packets before the earliest held one are lost: conceal them and go on."""
+        self._timer = None
+        if not self._held or self._expected is None:
+            return
+        expected = self._expected
+        earliest = min(self._held, key=lambda seq: (seq - expected) & 0xFFFF)
+        gap = (earliest - expected) & 0xFFFF
+        self.stats.lost += gap
+        self._conceal(min(gap, self.max_concealed_packets))
+        self._expected = earliest
+        self._drain()
+        if self._held and self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self.reorder_wait, self._give_up)
 
     def _conceal(self, packets: int) -> None:
         """Fill lost packets with silence so the stream keeps its timing."""
@@ -130,3 +172,6 @@ class RTPEndpoint(asyncio.DatagramProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None

@@ -87,24 +87,39 @@ def tone_8k(frames: int) -> bytes:
     return resample(signals.pcm(signals.voiced(frames)), 16000, 8000)
 
 
-async def test_lost_packets_are_concealed_and_late_ones_dropped(
+async def test_reordered_packets_are_put_back_in_order_and_lost_ones_concealed(
     call: tuple[RTPVoiceBackend, VoiceSession, RTPPeer],
 ) -> None:
     backend, session, peer = call
     got: list[AudioFrame] = []
     backend.on_audio_received(lambda s, f: got.append(f))
     peer.drop = {3, 4}
-    peer.swap_pairs = {7}  # packet 7 arrives after 8: late by then
+    peer.swap_pairs = {7}  # packet 7 arrives after 8 (jitter)
     peer.duplicate = {9}
-    peer.send_audio(tone_8k(12))
-    await eventually(lambda: backend.stats(session).packets_received >= 10)
-    await eventually(lambda: len(got) >= 11)
+    speech = tone_8k(12)
+    peer.send_audio(speech)
+    await eventually(lambda: len(got) >= 12)
     stats = backend.stats(session)
-    assert stats.lost == 3  # 3, 4 and 7 (skipped over when 8 came first)
-    assert stats.concealed == 3 and stats.late == 2  # late 7, duplicate 9
-    assert len(got) == 9 + 3  # nine packets played, three gaps filled: the timing is kept
-    assert all(f.sample_rate == 8000 and len(f.data) == 320 for f in got)
-    assert bytes(got[3].data) == b"\x00\x00" * 160
+    assert (stats.lost, stats.concealed, stats.late) == (2, 2, 1)  # 3 and 4; the second 9
+    silence = b"\x00\x00" * 160
+    played = [bytes(f.data) for f in got]
+    assert played[3] == played[4] == silence
+    expected = [from_mulaw(to_mulaw(speech[i * 320 : (i + 1) * 320])) for i in range(12)]
+    assert [p for i, p in enumerate(played) if i not in (3, 4)] == [
+        e for i, e in enumerate(expected) if i not in (3, 4)
+    ]  # 7 and 8 back in their places
+
+
+async def test_a_gap_at_the_end_of_a_talkspurt_is_given_up_after_a_wait(
+    call: tuple[RTPVoiceBackend, VoiceSession, RTPPeer],
+) -> None:
+    backend, session, peer = call
+    got: list[AudioFrame] = []
+    backend.on_audio_received(lambda s, f: got.append(f))
+    peer.drop = {2}
+    peer.send_audio(tone_8k(4))  # 0, 1, then 3 waits for 2, which never comes
+    await eventually(lambda: len(got) == 4)
+    assert backend.stats(session).lost == 1
 
 
 async def test_replies_are_paced_packets_with_a_marker_on_each_talkspurt(
