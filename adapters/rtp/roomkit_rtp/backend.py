@@ -4,9 +4,9 @@
 number is put in ``session.metadata["rtp_local_port"]`` for the SDP or the far end) and sends
 to the given address; without one, it answers wherever the first packet came from (symmetric
 RTP). Reordered packets are put back in order, lost ones filled with silence (up to five in a
-row), duplicates and very late ones dropped; all counted in ``stats(session)``. RFC 4733 digits arrive through ``on_dtmf_received``
-and ``send_dtmf`` sends them. A peer that sends nothing for ``inactivity_timeout`` seconds is
-reported lost.
+row), duplicates and very late ones dropped; all counted in ``stats(session)``. RFC 4733
+digits arrive through ``on_dtmf_received`` and ``send_dtmf`` sends them. A peer that sends
+nothing for ``inactivity_timeout`` seconds is reported lost.
 """
 
 from __future__ import annotations
