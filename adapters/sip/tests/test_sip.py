@@ -11,11 +11,12 @@ from roomkit import AIChannel, ChannelCategory, HookExecution, HookTrigger, Room
 from roomkit.domain.voice import DTMFEvent, VoiceSession
 from roomkit.providers.ai.mock import MockAIProvider
 from roomkit.voice import get_sip_backend
-from roomkit.voice.pipeline import AudioPipelineConfig, MockResampler
+from roomkit.voice.pipeline import AudioPipelineConfig, VADConfig
+from roomkit.voice.pipeline.resampler import LinearResamplerProvider
+from roomkit.voice.pipeline.vad import EnergyVADProvider
 from roomkit.voice.stt.mock import MockSTTProvider
 from roomkit.voice.tts.mock import MockTTSProvider
 from roomkit_contracts import signals
-from roomkit_fakes.loudness_vad import LoudnessVAD
 from roomkit_fakes.rtp import RTPPeer
 from roomkit_fakes.sip import SIPPhone
 from roomkit_rtp.resample import resample
@@ -108,7 +109,10 @@ async def test_a_sip_call_through_a_voice_channel_with_digits(backend: SIPVoiceB
         stt=MockSTTProvider(transcriptions=["I need the opening hours"]),
         tts=MockTTSProvider(sample_rate=16000),
         backend=backend,
-        pipeline=AudioPipelineConfig(vad=LoudnessVAD(), resampler=MockResampler()),
+        pipeline=AudioPipelineConfig(  # the numpy stages of roomkit-audio on a real line
+            vad=EnergyVADProvider(VADConfig(silence_threshold_ms=300)),
+            resampler=LinearResamplerProvider(),
+        ),
     )
     kit.register_channel(voice)
     kit.register_channel(AIChannel("ai", provider=MockAIProvider(responses=["Nine to five."])))
@@ -143,7 +147,11 @@ async def test_a_sip_call_through_a_voice_channel_with_digits(backend: SIPVoiceB
     phone.invite()
     await asyncio.wait_for(phone.answered.wait(), 10)
     media.connect_to(phone.answer_sdp_port())
-    media.send_audio(resample(signals.pcm(signals.voiced(12)), 16000, 8000) + bytes(320 * 8))
+    voiced = resample(signals.pcm(signals.voiced(40)), 16000, 8000)
+    speech = bytes(320 * 25) + voiced + bytes(320 * 30)  # the VAD learns the line's floor first
+    for offset in range(0, len(speech), 320):  # a phone sends in real time
+        media.send_audio(speech[offset : offset + 320])
+        await asyncio.sleep(0.02)
     await asyncio.wait_for(spoken.wait(), 20)
     assert [e.content.body for e in await kit.get_timeline("line")] == [
         "I need the opening hours",
