@@ -109,10 +109,16 @@ async def test_marks_follow_played_audio_and_clear_cuts_playback(
         backend.url, parameters={parameter["name"]: parameter["value"]}, realtime=True
     ) as call:
         await backend.wait_for_stream(session)
-        for _ in range(50):  # one second of reply, played in real time by "Twilio"
-            await backend.send_audio(session, AudioFrame(b"\x00\x10" * 320, 16000))
-        await eventually(lambda: len(call.played) > 0)
+
+        async def reply() -> None:  # one second of reply, played in real time by "Twilio"
+            for _ in range(50):
+                await backend.send_audio(session, AudioFrame(b"\x00\x10" * 320, 16000))
+
+        speaking = asyncio.create_task(reply())
+        await eventually(lambda: len(call.played) >= 1600)  # 100 ms heard
         assert await backend.cancel_audio(session) is True
+        speaking.cancel()
+        await asyncio.gather(speaking, return_exceptions=True)
         await eventually(lambda: call.clears == 1)
         await eventually(lambda: call.marks_returned and not call._unplayed)
         assert len(call.played) < 8000 * 2  # less than the whole second was heard
