@@ -594,13 +594,12 @@ async def messaging_fanout(n: int) -> Measurement:
     customer also goes by SMS to a second customer (twilio SDK, aiohttp) and by email to a third
     (SendGrid, httpx), both to loopback fakes running in this process, whose work is in the
     figures. Only this roomkit has the vendor adapters and fakes."""
-    from roomkit_fakes import SendGridFake, TwilioFake
-
     from roomkit import EmailChannel, SMSChannel
     from roomkit.providers.sendgrid.config import SendGridConfig
     from roomkit.providers.sendgrid.email import SendGridEmailProvider
     from roomkit.providers.twilio.config import TwilioConfig
     from roomkit.providers.twilio.sms import TwilioSMSProvider
+    from roomkit_fakes import SendGridFake, TwilioFake
 
     requests = [twilio_request(i) for i in range(n)]
     async with TwilioFake(auth_token=TWILIO_TOKEN) as twilio, SendGridFake() as sendgrid:

@@ -14,7 +14,13 @@ from roomkit.domain.delivery import ChannelOutput
 from roomkit.domain.enums import ChannelCategory, ChannelDirection, ChannelMediaType, ChannelType
 from roomkit.domain.errors import VoiceBackendNotConfiguredError
 from roomkit.domain.event import RoomEvent
-from roomkit.domain.voice import DTMF_DIGITS, AudioFrame, InterruptionConfig, VoiceSession
+from roomkit.domain.voice import (
+    DTMF_DIGITS,
+    AudioFrame,
+    DTMFEvent,
+    InterruptionConfig,
+    VoiceSession,
+)
 from roomkit.ports.channel import Channel
 from roomkit.ports.voice import AudioPipelineConfig, STTProvider, TTSProvider, VoiceBackend
 
@@ -84,6 +90,7 @@ class VoiceChannel(Channel):
         backend = self.require_backend()
         backend.on_audio_received(self._route)
         backend.on_session_lost(self._lost)
+        backend.on_dtmf_received(self._dtmf)
         self._listening = True
 
     def add_runner(self, runner: SessionRunner) -> None:
@@ -108,6 +115,11 @@ class VoiceChannel(Channel):
             self.unrouted_frames += 1
             return
         runner.offer(frame)
+
+    def _dtmf(self, session: VoiceSession, event: DTMFEvent) -> None:
+        runner = self.runners.get(session.id)
+        if runner is not None:
+            runner.signal_dtmf(event)
 
     def _lost(self, session: VoiceSession) -> None:
         if session.id in self.runners and self._on_lost is not None:

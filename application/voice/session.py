@@ -30,6 +30,7 @@ from roomkit.domain.event import RoomEvent
 from roomkit.domain.voice import (
     AudioFormatError,
     AudioFrame,
+    DTMFEvent,
     InterruptionConfig,
     TranscriptionResult,
     VADEventType,
@@ -162,6 +163,10 @@ class SessionRunner:
             self.stats.frames_dropped += 1
         frames.append(frame)
         self._wake.set()
+
+    def signal_dtmf(self, event: DTMFEvent) -> None:
+        """A digit the backend received out of band: reported like a detected one."""
+        self._control.put_nowait(("dtmf", event))
 
     async def _frame_loop(self) -> None:
         frames = self._frames

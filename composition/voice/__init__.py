@@ -14,7 +14,7 @@ from roomkit.domain.voice import (
     VoiceSession,
 )
 from roomkit.ports.voice import AudioPipelineConfig, STTProvider, TTSProvider, VoiceBackend
-from roomkit.voice.loaders import config_loader, provider_loader, unbuilt_loader
+from roomkit.voice.loaders import config_loader, module_getattr, provider_loader, unbuilt_loader
 
 get_deepgram_provider = provider_loader("stt_provider", "deepgram", "deepgram")
 get_deepgram_config = config_loader("stt_provider", "deepgram", "deepgram")
@@ -33,6 +33,9 @@ get_gradium_tts_provider = provider_loader("tts_provider", "gradium", "gradium")
 get_qwen3_asr_provider = provider_loader("stt_provider", "qwen3-asr", "qwen-asr")
 get_qwen3_tts_provider = provider_loader("tts_provider", "qwen3-tts", "qwen-tts")
 get_neutts_provider = provider_loader("tts_provider", "neutts", "neutts")
+get_grok_tts_provider = provider_loader("tts_provider", "grok", "xai")
+get_grok_tts_config = config_loader("tts_provider", "grok", "xai")
+get_twilio_media_backend = provider_loader("voice_backend", "twilio-media", "twilio-media")
 get_local_audio_backend = provider_loader("voice_backend", "local-audio", "local-audio")
 get_fastrtc_backend = provider_loader("voice_backend", "fastrtc", "fastrtc")
 get_rtp_backend = provider_loader("voice_backend", "rtp", "rtp")
@@ -48,6 +51,28 @@ get_xai_realtime_provider = unbuilt_loader("the xAI realtime provider", "realtim
 get_xai_realtime_config = unbuilt_loader("the xAI realtime config", "realtime-xai")
 get_websocket_realtime_transport = unbuilt_loader(
     "the WebSocket realtime transport", "realtime-websocket"
+)
+
+# the documented vendor class names, resolved through the registry like the loaders above
+__getattr__ = module_getattr(
+    "roomkit.voice",
+    {
+        "DeepgramSTTProvider": ("stt_provider", "deepgram", "deepgram"),
+        "SherpaOnnxSTTProvider": ("stt_provider", "sherpa-onnx", "sherpa-onnx"),
+        "GradiumSTTProvider": ("stt_provider", "gradium", "gradium"),
+        "Qwen3ASRProvider": ("stt_provider", "qwen3-asr", "qwen-asr"),
+        "ElevenLabsTTSProvider": ("tts_provider", "elevenlabs", "elevenlabs"),
+        "SherpaOnnxTTSProvider": ("tts_provider", "sherpa-onnx", "sherpa-onnx"),
+        "GradiumTTSProvider": ("tts_provider", "gradium", "gradium"),
+        "Qwen3TTSProvider": ("tts_provider", "qwen3-tts", "qwen-tts"),
+        "NeuTTSProvider": ("tts_provider", "neutts", "neutts"),
+        "GrokTTSProvider": ("tts_provider", "grok", "xai"),
+        "LocalAudioBackend": ("voice_backend", "local-audio", "local-audio"),
+        "FastRTCVoiceBackend": ("voice_backend", "fastrtc", "fastrtc"),
+        "RTPVoiceBackend": ("voice_backend", "rtp", "rtp"),
+        "SIPVoiceBackend": ("voice_backend", "sip", "sip"),
+        "TwilioMediaStreamsBackend": ("voice_backend", "twilio-media", "twilio-media"),
+    },
 )
 
 __all__ = [

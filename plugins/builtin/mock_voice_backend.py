@@ -6,10 +6,16 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession, VoiceSessionState
+from roomkit.domain.voice import (
+    AudioFrame,
+    DTMFEvent,
+    VoiceCapability,
+    VoiceSession,
+    VoiceSessionState,
+)
 from roomkit.plugins.hookspecs import Register
 from roomkit.plugins.markers import hookimpl
-from roomkit.ports.voice import AudioCallback, SessionCallback, VoiceBackend
+from roomkit.ports.voice import AudioCallback, DTMFCallback, SessionCallback, VoiceBackend
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,7 @@ class MockVoiceBackend(VoiceBackend):
         self.closed = False
         self._audio_callbacks: list[AudioCallback] = []
         self._lost_callbacks: list[SessionCallback] = []
+        self._dtmf_callbacks: list[DTMFCallback] = []
 
     @property
     def capabilities(self) -> VoiceCapability:
@@ -77,6 +84,9 @@ class MockVoiceBackend(VoiceBackend):
     def on_session_lost(self, callback: SessionCallback) -> None:
         self._lost_callbacks.append(callback)
 
+    def on_dtmf_received(self, callback: DTMFCallback) -> None:
+        self._dtmf_callbacks.append(callback)
+
     async def send_audio(self, session: VoiceSession, frame: AudioFrame) -> None:
         if self.playback_delay:
             await asyncio.sleep(self.playback_delay)
@@ -103,6 +113,14 @@ class MockVoiceBackend(VoiceBackend):
             session = next(iter(self.sessions.values()))
         for callback in self._audio_callbacks:
             callback(session, frame)
+
+    def simulate_dtmf_received(
+        self, session: VoiceSession, digit: str, duration_ms: int = 100
+    ) -> None:
+        """A digit signalled out of band (as RFC 4733 or a vendor's DTMF message would)."""
+        event = DTMFEvent(digit=digit, duration_ms=duration_ms)
+        for callback in self._dtmf_callbacks:
+            callback(session, event)
 
     def simulate_session_lost(self, session: VoiceSession) -> None:
         """The participant hangs up or the network drops."""

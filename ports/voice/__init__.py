@@ -1,6 +1,6 @@
 """The voice ports: a backend, STT, TTS and one port per audio stage."""
 
-from roomkit.ports.voice.backend import AudioCallback, SessionCallback, VoiceBackend
+from roomkit.ports.voice.backend import AudioCallback, DTMFCallback, SessionCallback, VoiceBackend
 from roomkit.ports.voice.config import AudioPipelineConfig
 from roomkit.ports.voice.recorder import AudioRecorder, RecordingHandle, RecordingResult
 from roomkit.ports.voice.stages import (
@@ -31,6 +31,7 @@ __all__ = [
     "AudioRecorder",
     "BackchannelContext",
     "BackchannelDetector",
+    "DTMFCallback",
     "DTMFDetector",
     "DenoiserProvider",
     "DiarizationProvider",

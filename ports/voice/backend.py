@@ -6,10 +6,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
-from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession
+from roomkit.domain.voice import AudioFrame, DTMFEvent, VoiceCapability, VoiceSession
 
 AudioCallback = Callable[[VoiceSession, AudioFrame], None]
 SessionCallback = Callable[[VoiceSession], None]
+DTMFCallback = Callable[[VoiceSession, DTMFEvent], None]
 
 
 class VoiceBackend(ABC):
@@ -49,6 +50,11 @@ class VoiceBackend(ABC):
 
     def on_session_lost(self, callback: SessionCallback) -> None:
         """Register a function called when the participant drops; optional for backends."""
+
+    def on_dtmf_received(self, callback: DTMFCallback) -> None:
+        """Register a function called for each keypad digit the transport signals out of band
+        (RFC 4733 events, a vendor's DTMF message); optional for backends. In-band tones are
+        found by the pipeline's DTMF stage instead."""
 
     @abstractmethod
     async def send_audio(self, session: VoiceSession, frame: AudioFrame) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
-from roomkit_fakes.sendgrid import SendGridFake
-from roomkit_fakes.twilio import TwilioFake
 
 from roomkit import (
     DeliveryStatus,
@@ -29,6 +27,8 @@ from roomkit.providers.sendgrid.config import SendGridConfig
 from roomkit.providers.sendgrid.email import SendGridEmailProvider
 from roomkit.providers.twilio.config import TwilioConfig
 from roomkit.providers.twilio.sms import TwilioSMSProvider
+from roomkit_fakes.sendgrid import SendGridFake
+from roomkit_fakes.twilio import TwilioFake
 
 SMS_CUSTOMER, OUR_NUMBER = "+15145550199", "+15145550100"
 EMAIL_CUSTOMER = "carol@example.org"

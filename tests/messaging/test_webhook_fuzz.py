@@ -15,8 +15,6 @@ from urllib.parse import parse_qsl
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from roomkit_fakes.sendgrid import SendGridFake
-from roomkit_fakes.telnyx import TelnyxFake
 from twilio.request_validator import RequestValidator
 
 from roomkit import RoomKit, SMSChannel, WebhookError
@@ -36,6 +34,8 @@ from roomkit.providers.twilio.config import TwilioConfig
 from roomkit.providers.twilio.sms import TwilioSMSProvider
 from roomkit.providers.voicemeup.config import VoiceMeUpConfig
 from roomkit.providers.voicemeup.sms import VoiceMeUpSMSProvider
+from roomkit_fakes.sendgrid import SendGridFake
+from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_sinch import sinch_signature
 
 URL = "https://app.example.com/hooks/x?tenant=1"

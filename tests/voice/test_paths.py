@@ -21,6 +21,12 @@ def fresh_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     registry_module.reset_default_registry()
 
 
+@pytest.fixture
+def no_installed_plugins(monkeypatch: pytest.MonkeyPatch, fresh_registry: None) -> None:
+    """As if no adapter distribution were installed (the workspace installs the vendors)."""
+    monkeypatch.setenv(registry_module.AUTOLOAD_ENV, "1")
+
+
 class VendorConfig(BaseModel):
     api_key: str
     model: str = "nova-2"
@@ -45,7 +51,7 @@ class VendorPlugin:
 
 
 def test_a_loader_returns_the_class_and_config_an_installed_plugin_registered(
-    monkeypatch: pytest.MonkeyPatch, fresh_registry: None
+    monkeypatch: pytest.MonkeyPatch, no_installed_plugins: None
 ) -> None:
     plugins = registry_module.make_plugin_manager(extra_plugins=[VendorPlugin()])
     monkeypatch.setattr(registry_module, "_default", registry_module.Registry(plugins))
@@ -57,7 +63,7 @@ def test_a_loader_returns_the_class_and_config_an_installed_plugin_registered(
     assert stt.config.model == "nova-2"
 
 
-def test_loaders_without_their_package_name_the_extra(fresh_registry: None) -> None:
+def test_loaders_without_their_package_name_the_extra(no_installed_plugins: None) -> None:
     import roomkit.voice as voice
 
     for loader, extra in [

@@ -6,7 +6,6 @@ import os
 from typing import Any
 
 import pytest
-from roomkit_fakes import AnthropicFake
 
 from roomkit import (
     ChannelCategory,
@@ -31,6 +30,7 @@ from roomkit.providers.ai.base import AIContext, AIMessage, AIToolCall, AIToolRe
 from roomkit.providers.anthropic.ai import AnthropicAIProvider
 from roomkit.providers.anthropic.config import AnthropicConfig
 from roomkit_contracts import AIProviderContract
+from roomkit_fakes import AnthropicFake
 
 NO_WAIT = RetryPolicy(max_retries=2, base_delay_seconds=0)
 

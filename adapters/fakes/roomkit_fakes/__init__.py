@@ -14,10 +14,17 @@ responses on demand (``fail_next``, ``throttle_next``, ``slow_next``, ``refuse_a
 webhooks signed with the vendor's real algorithm. Fixtures: ``twilio_fake``, ``telnyx_fake``,
 ``sinch_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
 ``http_endpoint_fake``.
+
+Speech and transports: ``DeepgramFake``, ``ElevenLabsFake`` and ``XAITTSFake`` (fixtures
+``deepgram_fake``, ``elevenlabs_fake``, ``xai_tts_fake``), the far ends of calls
+(``twilio_media.TwilioMediaStreamClient``, ``rtp.RTPPeer``, ``sip.SIPPhone`` and, with aiortc
+installed, ``webrtc.BrowserPeer``) and ``loudness_vad.LoudnessVAD`` for whole-call tests.
 """
 
 from roomkit_fakes.anthropic import AnthropicFake
+from roomkit_fakes.deepgram import DeepgramFake
 from roomkit_fakes.elasticemail import ElasticEmailFake
+from roomkit_fakes.elevenlabs import ElevenLabsFake
 from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.messaging import Delivered, RawRequest, VendorFake
@@ -29,11 +36,14 @@ from roomkit_fakes.sinch import SinchFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 from roomkit_fakes.voicemeup import VoiceMeUpFake
+from roomkit_fakes.xai import XAITTSFake
 
 __all__ = [
     "AnthropicFake",
+    "DeepgramFake",
     "Delivered",
     "ElasticEmailFake",
+    "ElevenLabsFake",
     "FakeServer",
     "GeminiFake",
     "HTTPEndpointFake",
@@ -48,4 +58,5 @@ __all__ = [
     "TwilioFake",
     "VendorFake",
     "VoiceMeUpFake",
+    "XAITTSFake",
 ]

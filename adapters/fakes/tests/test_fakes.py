@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import aiohttp
+
 from roomkit_fakes import AnthropicFake, OpenAIFake
 
 

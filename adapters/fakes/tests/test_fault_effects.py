@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from roomkit_fakes import AnthropicFake, FakeServer, GeminiFake, MistralFake, OpenAIFake
 
 from roomkit.domain.channel import RetryPolicy
 from roomkit.domain.errors import AIProviderError
 from roomkit.providers.ai.base import AIContext, AIMessage
+from roomkit_fakes import AnthropicFake, FakeServer, GeminiFake, MistralFake, OpenAIFake
 
 NO_WAIT = RetryPolicy(max_retries=1, base_delay_seconds=0)
 

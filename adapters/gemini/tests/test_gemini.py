@@ -6,8 +6,6 @@ import os
 from typing import Any
 
 import pytest
-from roomkit_fakes import GeminiFake
-from roomkit_fakes.rooms import WEATHER_TOOL, ai_room
 
 from roomkit.domain.channel import RetryPolicy
 from roomkit.domain.errors import AIAuthenticationError, AIRateLimitError, AIStreamError
@@ -15,6 +13,8 @@ from roomkit.providers.ai.base import AIContext, AIImagePart, AIMessage, AITextP
 from roomkit.providers.gemini.ai import GeminiAIProvider
 from roomkit.providers.gemini.config import GeminiConfig
 from roomkit_contracts import AIProviderContract
+from roomkit_fakes import GeminiFake
+from roomkit_fakes.rooms import WEATHER_TOOL, ai_room
 
 NO_WAIT = RetryPolicy(max_retries=1, base_delay_seconds=0)
 

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 import pytest_asyncio
-from roomkit_fakes.http_endpoint import HTTPEndpointFake
 
 from roomkit import InboundMessage, RoomKit, TextContent, WebSocketChannel
 from roomkit.domain.channel import RetryPolicy
@@ -23,6 +22,7 @@ from roomkit_contracts import (
     WebhookParserContract,
     WebhookScenario,
 )
+from roomkit_fakes.http_endpoint import HTTPEndpointFake
 
 FAST = RetryPolicy(max_retries=2, base_delay_seconds=0, max_delay_seconds=0)
 

@@ -6,8 +6,6 @@ import os
 from typing import Any
 
 import pytest
-from roomkit_fakes import MistralFake
-from roomkit_fakes.rooms import WEATHER_TOOL, ai_room
 
 from roomkit.domain.channel import RetryPolicy
 from roomkit.domain.errors import AIAuthenticationError, AIProviderUnavailableError, AIStreamError
@@ -15,6 +13,8 @@ from roomkit.providers.ai.base import AIContext, AIMessage
 from roomkit.providers.mistral.ai import MistralAIProvider
 from roomkit.providers.mistral.config import MistralConfig
 from roomkit_contracts import AIProviderContract
+from roomkit_fakes import MistralFake
+from roomkit_fakes.rooms import WEATHER_TOOL, ai_room
 
 NO_WAIT = RetryPolicy(max_retries=1, base_delay_seconds=0)
 

@@ -7,8 +7,6 @@ import os
 from typing import Any
 
 import pytest
-from roomkit_fakes import OpenAIFake
-from roomkit_fakes.rooms import WEATHER_TOOL, ai_room
 
 from roomkit import (
     RoomKit,
@@ -31,6 +29,8 @@ from roomkit.providers.ai.base import (
 from roomkit.providers.openai.ai import AzureAIProvider, OpenAIAIProvider, create_vllm_provider
 from roomkit.providers.openai.config import AzureAIConfig, OpenAIConfig, VLLMConfig
 from roomkit_contracts import AIProviderContract
+from roomkit_fakes import OpenAIFake
+from roomkit_fakes.rooms import WEATHER_TOOL, ai_room
 
 NO_WAIT = RetryPolicy(max_retries=2, base_delay_seconds=0)
 

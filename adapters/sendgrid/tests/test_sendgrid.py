@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 import pytest_asyncio
-from roomkit_fakes.sendgrid import SendGridFake
 
 from roomkit import (
     InboundMessage,
@@ -33,6 +32,7 @@ from roomkit_contracts import (
     WebhookParserContract,
     WebhookScenario,
 )
+from roomkit_fakes.sendgrid import SendGridFake
 
 FAST = RetryPolicy(max_retries=2, base_delay_seconds=0, max_delay_seconds=0)
 CUSTOMER = "alice@example.org"

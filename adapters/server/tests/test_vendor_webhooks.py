@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import websockets
-from roomkit_fakes import TwilioFake
 
 from roomkit import RoomKit, SMSChannel, WebSocketChannel
 from roomkit.providers.twilio.config import TwilioConfig
 from roomkit.providers.twilio.sms import TwilioSMSProvider
+from roomkit_fakes import TwilioFake
 from roomkit_server import ServerConfig, create_app, serving
 
 from .conftest import TOKEN, next_frame, ws_url

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 import pytest_asyncio
-from roomkit_fakes.sinch import SinchFake
 
 from roomkit import (
     InboundMessage,
@@ -33,6 +32,7 @@ from roomkit_contracts import (
     WebhookParserContract,
     WebhookScenario,
 )
+from roomkit_fakes.sinch import SinchFake
 from roomkit_sinch import sinch_signature
 
 FAST = RetryPolicy(max_retries=2, base_delay_seconds=0, max_delay_seconds=0)

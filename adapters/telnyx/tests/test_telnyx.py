@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from roomkit_fakes.telnyx import TelnyxFake
 
 from roomkit import (
     InboundMessage,
@@ -35,6 +34,7 @@ from roomkit_contracts import (
     WebhookParserContract,
     WebhookScenario,
 )
+from roomkit_fakes.telnyx import TelnyxFake
 
 FAST = RetryPolicy(max_retries=2, base_delay_seconds=0, max_delay_seconds=0)
 CUSTOMER = "+14165550123"

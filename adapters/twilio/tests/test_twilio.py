@@ -9,7 +9,6 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 import pytest_asyncio
-from roomkit_fakes.twilio import TwilioFake
 from twilio.request_validator import RequestValidator
 
 from roomkit import (
@@ -36,6 +35,7 @@ from roomkit_contracts import (
     WebhookParserContract,
     WebhookScenario,
 )
+from roomkit_fakes.twilio import TwilioFake
 
 FAST = RetryPolicy(max_retries=2, base_delay_seconds=0, max_delay_seconds=0)
 HOOK_URL = "https://app.example.com/webhooks/twilio?tenant=7"

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 import pytest
 import pytest_asyncio
-from roomkit_fakes.voicemeup import VoiceMeUpFake
 
 from roomkit import MediaContent, RoomKit, TextContent, WebhookSignatureError
 from roomkit.domain.channel import RetryPolicy
@@ -23,6 +22,7 @@ from roomkit_contracts import (
     WebhookParserContract,
     WebhookScenario,
 )
+from roomkit_fakes.voicemeup import VoiceMeUpFake
 
 FAST = RetryPolicy(max_retries=2, base_delay_seconds=0, max_delay_seconds=0)
 CUSTOMER = "+15145550142"

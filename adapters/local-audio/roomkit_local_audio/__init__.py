@@ -1,0 +1,9 @@
+"""Local microphone and speaker for RoomKit: ``LocalAudioBackend(sample_rate=16000)``.
+
+Importing this package needs nothing; building the backend needs sounddevice and PortAudio
+(``pip install roomkit[local-audio]``) and says so when they are missing.
+"""
+
+from roomkit_local_audio.backend import LocalAudioBackend
+
+__all__ = ["LocalAudioBackend"]
