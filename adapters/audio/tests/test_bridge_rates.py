@@ -47,7 +47,7 @@ async def test_an_8khz_line_and_a_16khz_browser_hear_each_other() -> None:
         return [f for s, f in backend.sent_audio if s.id == session_id]
 
     async with asyncio.timeout(30):
-        while len(frames_for(phone.id)) < 3 or len(frames_for(browser.id)) < 3:
+        while len(frames_for(phone.id)) < 3 or len(frames_for(browser.id)) < 3:  # noqa: ASYNC110
             await asyncio.sleep(0.01)
     to_phone, to_browser = frames_for(phone.id)[-1], frames_for(browser.id)[-1]
     assert to_phone.sample_rate == 8000 and to_phone.num_samples == 160
