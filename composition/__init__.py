@@ -16,6 +16,7 @@ from roomkit.application.orchestration.strategies import (
     Supervisor,
     Swarm,
 )
+from roomkit.application.realtime_voice.channel import RealtimeVoiceChannel
 from roomkit.application.voice.channel import VoiceChannel
 from roomkit.domain.ai import AIContext, AIResponse, AITool, AIToolCall, ToolCallEvent
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
@@ -94,7 +95,6 @@ ToolCallCallback = Callable[[ToolCallEvent], Awaitable[None]]
 
 AudioVideoChannel = placeholder("AudioVideoChannel", "voice and video")
 RealtimeAudioVideoChannel = placeholder("RealtimeAudioVideoChannel", "realtime voice")
-RealtimeVoiceChannel = placeholder("RealtimeVoiceChannel", "realtime voice")
 VideoChannel = placeholder("VideoChannel", "voice and video")
 
 __all__ = [

@@ -25,6 +25,8 @@ from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
 from roomkit.application.runtime import Runtime, Settings
 from roomkit.application.voice import sessions as voice_sessions
+from roomkit.application.realtime_voice.calls import Calls
+from roomkit.application.realtime_voice.sessions import RealtimeVoiceSessions
 from roomkit.application.voice.sessions import VoiceSessions
 from roomkit.container import build_container
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
@@ -147,6 +149,13 @@ class RoomKit:
         self._bindings = ChannelBindings(self._runtime)
         self._realtime = RealtimeEvents(self._runtime)
         self._voice = VoiceSessions(self._runtime, self._pipeline.process)
+        self._calls = Calls(
+            self._runtime,
+            self._voice,
+            RealtimeVoiceSessions(
+                self._runtime, self._pipeline.process, self._pipeline.process_event
+            ),
+        )
         self.stt = stt
         self.tts = tts
         self.voice = voice
@@ -716,11 +725,12 @@ class RoomKit:
         *,
         metadata: dict[str, Any] | None = None,
     ) -> VoiceSession:
-        """Open a voice session for ``participant_id`` on a VoiceChannel attached to the room."""
-        return await self._voice.join(room_id, channel_id, participant_id, metadata=metadata)
+        """Open a session for ``participant_id`` on a VoiceChannel or RealtimeVoiceChannel
+        attached to the room."""
+        return await self._calls.join(room_id, channel_id, participant_id, metadata=metadata)
 
     async def leave(self, session: VoiceSession) -> None:
-        await self._voice.leave(session)
+        await self._calls.leave(session)
 
     async def transcribe(self, audio: AudioFrame | bytes) -> TranscriptionResult:
         """Speech to text with the kit's ``stt`` provider (bytes: mono 16-bit PCM at 16 kHz)."""

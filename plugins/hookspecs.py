@@ -146,6 +146,16 @@ def roomkit_register_audio_postprocessors(register: Register) -> None:
     """Contribute AudioPostProcessor adapters. Since version 2."""
 
 
+@hookspec
+def roomkit_register_realtime_voice_providers(register: Register) -> None:
+    """Contribute RealtimeVoiceProvider (speech-to-speech model) adapters. Since version 3."""
+
+
+@hookspec
+def roomkit_register_realtime_transports(register: Register) -> None:
+    """Contribute caller-side audio transports for realtime voice channels. Since version 3."""
+
+
 #: plugin hook name -> the port it contributes to (the key used by ``Registry.create``).
 PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_stores": "store",
@@ -171,4 +181,6 @@ PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_turn_detectors": "turn_detector",
     "roomkit_register_backchannel_detectors": "backchannel_detector",
     "roomkit_register_audio_postprocessors": "audio_postprocessor",
+    "roomkit_register_realtime_voice_providers": "realtime_voice_provider",
+    "roomkit_register_realtime_transports": "realtime_transport",
 }

@@ -1,0 +1,9 @@
+"""MockRealtimeProvider and MockRealtimeTransport for tests."""
+
+from roomkit.plugins.builtin.mock_realtime import (
+    MockRealtimeCall,
+    MockRealtimeProvider,
+    MockRealtimeTransport,
+)
+
+__all__ = ["MockRealtimeCall", "MockRealtimeProvider", "MockRealtimeTransport"]
