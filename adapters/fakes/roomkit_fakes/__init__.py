@@ -11,6 +11,7 @@ from roomkit_fakes.anthropic import AnthropicFake
 from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
+from roomkit_fakes.openai_realtime import OpenAIRealtimeFake, RealtimeConnection, RealtimeTurn
 from roomkit_fakes.server import FakeServer, Recorded, Reply
 
 __all__ = [
@@ -19,6 +20,9 @@ __all__ = [
     "GeminiFake",
     "MistralFake",
     "OpenAIFake",
+    "OpenAIRealtimeFake",
+    "RealtimeConnection",
+    "RealtimeTurn",
     "Recorded",
     "Reply",
 ]

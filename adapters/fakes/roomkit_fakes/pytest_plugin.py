@@ -10,6 +10,7 @@ from roomkit_fakes.anthropic import AnthropicFake
 from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
+from roomkit_fakes.openai_realtime import OpenAIRealtimeFake
 
 
 @pytest_asyncio.fixture
@@ -33,4 +34,10 @@ async def mistral_fake() -> AsyncIterator[MistralFake]:
 @pytest_asyncio.fixture
 async def gemini_fake() -> AsyncIterator[GeminiFake]:
     async with GeminiFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def openai_realtime_fake() -> AsyncIterator[OpenAIRealtimeFake]:
+    async with OpenAIRealtimeFake() as server:
         yield server  # type: ignore[misc]
