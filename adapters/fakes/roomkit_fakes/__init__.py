@@ -9,6 +9,7 @@ WebSocket user and an AI channel for end-to-end tests.
 
 from roomkit_fakes.anthropic import AnthropicFake
 from roomkit_fakes.gemini import GeminiFake
+from roomkit_fakes.gemini_live import GeminiLiveFake, LiveConnection, LiveTurn
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
 from roomkit_fakes.openai_realtime import OpenAIRealtimeFake, RealtimeConnection, RealtimeTurn
@@ -18,6 +19,9 @@ __all__ = [
     "AnthropicFake",
     "FakeServer",
     "GeminiFake",
+    "GeminiLiveFake",
+    "LiveConnection",
+    "LiveTurn",
     "MistralFake",
     "OpenAIFake",
     "OpenAIRealtimeFake",

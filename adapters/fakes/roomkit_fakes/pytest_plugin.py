@@ -8,6 +8,7 @@ import pytest_asyncio
 
 from roomkit_fakes.anthropic import AnthropicFake
 from roomkit_fakes.gemini import GeminiFake
+from roomkit_fakes.gemini_live import GeminiLiveFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
 from roomkit_fakes.openai_realtime import OpenAIRealtimeFake
@@ -40,4 +41,10 @@ async def gemini_fake() -> AsyncIterator[GeminiFake]:
 @pytest_asyncio.fixture
 async def openai_realtime_fake() -> AsyncIterator[OpenAIRealtimeFake]:
     async with OpenAIRealtimeFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def gemini_live_fake() -> AsyncIterator[GeminiLiveFake]:
+    async with GeminiLiveFake() as server:
         yield server  # type: ignore[misc]
