@@ -20,6 +20,7 @@ from roomkit_contracts.identity import IdentityResolverContract, IdentityScenari
 from roomkit_contracts.locks import RoomLockManagerContract
 from roomkit_contracts.memory import MemoryProviderContract
 from roomkit_contracts.realtime import Inbox, RealtimeBackendContract
+from roomkit_contracts.realtime_voice import RealtimeScenario, RealtimeVoiceProviderContract
 from roomkit_contracts.speech import (
     STTProviderContract,
     STTScenario,
@@ -42,6 +43,8 @@ __all__ = [
     "Inbox",
     "MemoryProviderContract",
     "RealtimeBackendContract",
+    "RealtimeScenario",
+    "RealtimeVoiceProviderContract",
     "RoomLockManagerContract",
     "STTProviderContract",
     "STTScenario",

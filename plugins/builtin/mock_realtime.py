@@ -21,6 +21,14 @@ from roomkit.ports.voice import AudioCallback, SessionCallback
 
 
 @dataclass(frozen=True, slots=True)
+class MockToolCall:
+    """A scripted answer that calls a tool instead of speaking."""
+
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class MockRealtimeCall:
     method: str
     session_id: str
@@ -31,7 +39,8 @@ class MockRealtimeProvider(RealtimeVoiceProvider):
     """A model that says what it is told to.
 
     ``responses`` are spoken in order whenever the model is asked to answer (a text message
-    with ``respond=True`` or a tool result): a transcript and ``audio_chunks`` chunks of silence.
+    with ``respond=True`` or a tool result): a transcript and ``audio_chunks`` chunks of silence;
+    a ``MockToolCall`` in the list calls that tool instead.
     Tests drive everything else with the ``simulate_*`` methods; ``calls``, ``audio`` and
     ``configs`` keep what the provider was given.
     """
@@ -40,7 +49,7 @@ class MockRealtimeProvider(RealtimeVoiceProvider):
 
     def __init__(
         self,
-        responses: list[str] | None = None,
+        responses: list[str | MockToolCall] | None = None,
         *,
         input_sample_rate: int = 24000,
         output_sample_rate: int = 24000,
@@ -121,8 +130,13 @@ class MockRealtimeProvider(RealtimeVoiceProvider):
             raise ConnectionError(f"mock realtime session {session.id} is not connected")
 
     def _respond(self, session: VoiceSession) -> None:
-        if self.responses:
-            self.simulate_response(session, self.responses.pop(0))
+        if not self.responses:
+            return
+        answer = self.responses.pop(0)
+        if isinstance(answer, MockToolCall):
+            self.simulate_tool_call(session, answer.name, answer.arguments)
+        else:
+            self.simulate_response(session, answer)
 
     # scripting ---------------------------------------------------------------------------
     def emit(self, session: VoiceSession, event: RealtimeEvent) -> None:
@@ -188,6 +202,18 @@ class MockRealtimeProvider(RealtimeVoiceProvider):
         emit = self._emits.pop(session.id, None)
         if emit is not None:
             emit(RealtimeEvent(RealtimeEventType.DISCONNECTED, message=message))
+
+    def tool_results(self) -> list[str]:
+        return [c.args["result"] for c in self.calls if c.method == "send_tool_result"]
+
+    def drop_connections(self) -> None:
+        """Every model connection drops at once (a server restart)."""
+        for session_id in list(self._emits):
+            emit = self._emits.pop(session_id)
+            emit(RealtimeEvent(RealtimeEventType.DISCONNECTED, message="server restarted"))
+
+    def received_audio(self) -> bytes:
+        return b"".join(bytes(a) for a in self.audio.values())
 
     def texts(self, session: VoiceSession) -> list[str]:
         return [

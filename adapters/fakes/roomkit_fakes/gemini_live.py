@@ -221,8 +221,11 @@ class GeminiLiveFake(FakeServer):
         connection.messages.append(data)
         if "realtimeInput" in data:
             blob = data["realtimeInput"].get("audio") or {}
-            try:
-                audio = base64.b64decode(blob.get("data", ""), validate=True)
+            try:  # protobuf JSON takes standard or URL-safe base64 (the SDK sends the latter)
+                encoded = str(blob.get("data", ""))
+                if "-" in encoded or "_" in encoded:
+                    encoded = encoded.replace("-", "+").replace("_", "/")
+                audio = base64.b64decode(encoded, validate=True)
             except (binascii.Error, ValueError):
                 await connection.ws.close(code=1007, message=b"audio is not base64")  # type: ignore[union-attr]
                 return

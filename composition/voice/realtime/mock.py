@@ -4,6 +4,7 @@ from roomkit.plugins.builtin.mock_realtime import (
     MockRealtimeCall,
     MockRealtimeProvider,
     MockRealtimeTransport,
+    MockToolCall,
 )
 
-__all__ = ["MockRealtimeCall", "MockRealtimeProvider", "MockRealtimeTransport"]
+__all__ = ["MockRealtimeCall", "MockRealtimeProvider", "MockRealtimeTransport", "MockToolCall"]
