@@ -23,10 +23,10 @@ from roomkit.application.orchestration.orchestrator import Orchestrator
 from roomkit.application.orchestration.status import StatusBus
 from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
-from roomkit.application.runtime import Runtime, Settings
-from roomkit.application.voice import sessions as voice_sessions
 from roomkit.application.realtime_voice.calls import Calls
 from roomkit.application.realtime_voice.sessions import RealtimeVoiceSessions
+from roomkit.application.runtime import Runtime, Settings
+from roomkit.application.voice import sessions as voice_sessions
 from roomkit.application.voice.sessions import VoiceSessions
 from roomkit.container import build_container
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy

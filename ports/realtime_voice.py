@@ -55,7 +55,7 @@ class RealtimeVoiceProvider(ABC):
     ) -> None:
         """Return a tool's output; the model continues its response with it."""
 
-    async def cancel_response(self, session: VoiceSession) -> None:  # noqa: B027
+    async def cancel_response(self, session: VoiceSession) -> None:
         """Stop the response being generated (client-side barge-in); optional."""
 
     async def resume(
@@ -72,12 +72,12 @@ class RealtimeVoiceProvider(ABC):
     def is_connected(self, session: VoiceSession) -> bool:
         return False
 
-    async def close(self) -> None:  # noqa: B027
+    async def close(self) -> None:
         """Close every connection."""
 
 
 class RealtimeAudioTransport(VoiceBackend):
     """A caller-side transport (browser WebSocket, WebRTC) that can also carry text."""
 
-    async def send_message(self, session: VoiceSession, message: dict[str, Any]) -> None:  # noqa: B027
+    async def send_message(self, session: VoiceSession, message: dict[str, Any]) -> None:
         """Send a JSON-able message (a transcript, an error) to the caller's client."""

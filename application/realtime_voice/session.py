@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -32,7 +33,6 @@ from roomkit.domain.realtime_voice import (
     RealtimeEvent,
     RealtimeEventType,
     RealtimeHistoryItem,
-    RealtimeSessionConfig,
     Role,
 )
 from roomkit.domain.voice import AudioFrame, VoiceSession
@@ -50,6 +50,7 @@ OnLost = Callable[[VoiceSession, str], None]
 
 MUTE_CHECK_SECONDS = 0.25
 RESUME_BASE_DELAY = 0.2
+DRAIN_SECONDS = 5.0
 
 
 @dataclass(slots=True)
@@ -101,6 +102,8 @@ class RealtimeSessionRunner:
         self._muted = False
         self._muted_checked = 0.0
         self.transcripts_pending = 0
+        self._room_idle = asyncio.Event()
+        self._room_idle.set()
 
     # lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -129,11 +132,16 @@ class RealtimeSessionRunner:
         except Exception as exc:
             await self.signals.failed("closing the model connection failed", exc)
 
-    async def _drain_room(self, timeout: float = 5.0) -> None:
+    async def _drain_room(self) -> None:
         """Let transcripts already received reach the room before the session ends."""
-        deadline = time.monotonic() + timeout
-        while (self._room.qsize() or self.transcripts_pending) and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DRAIN_SECONDS):
+                await self._room_idle.wait()
+
+    def _queue_for_room(self, role: Role, text: str, extra: dict[str, Any]) -> None:
+        self.transcripts_pending += 1
+        self._room_idle.clear()
+        self._room.put_nowait((role, text, extra))
 
     @property
     def running(self) -> bool:
@@ -230,10 +238,12 @@ class RealtimeSessionRunner:
             self._tool_tasks.add(task)
             task.add_done_callback(self._tool_tasks.discard)
         elif kind is RealtimeEventType.ERROR:
+            if event.code == "bad_frame":  # raised by offer(), not by the model
+                await signals.failed(event.message)
+                await self._tell_caller({"type": "error", "message": event.message})
+                return
             self.stats.provider_errors += 1
             await signals.failed(f"model error {event.code or ''}: {event.message}".strip())
-            if event.code == "bad_frame":
-                await self._tell_caller({"type": "error", "message": event.message})
         elif kind is RealtimeEventType.DISCONNECTED:
             await self._resume(event.message)
 
@@ -290,8 +300,7 @@ class RealtimeSessionRunner:
             await self._refresh_mute(force=True)
             if self._muted:
                 return
-        self.transcripts_pending += 1
-        self._room.put_nowait((event.role, text, {}))
+        self._queue_for_room(event.role, text, {})
 
     async def _tell_caller(self, message: dict[str, Any]) -> None:
         if isinstance(self.transport, RealtimeAudioTransport):
@@ -343,8 +352,7 @@ class RealtimeSessionRunner:
             HookTrigger.ON_REALTIME_TEXT_INJECTED, {"text": text, "role": role}, text
         )
         await self._tell_caller({"type": "transcript", "role": role, "text": text, "final": True})
-        self.transcripts_pending += 1
-        self._room.put_nowait((role, text, {"injected": True}))
+        self._queue_for_room(role, text, {"injected": True})
 
     # the room ----------------------------------------------------------------------------
     async def _room_loop(self) -> None:
@@ -358,6 +366,8 @@ class RealtimeSessionRunner:
                 await self.signals.failed(f"storing the {role}'s transcript failed", exc)
             finally:
                 self.transcripts_pending -= 1
+                if not self.transcripts_pending:
+                    self._room_idle.set()
 
     async def _store(self, role: Role, text: str, extra: dict[str, Any]) -> None:
         session = self.session
@@ -423,7 +433,9 @@ class RealtimeSessionRunner:
                 attempts=attempt + 1,
             )
             return
-        await self.signals.failed(f"could not resume the model connection after {attempts} tries", last)
+        await self.signals.failed(
+            f"could not resume the model connection after {attempts} tries", last
+        )
         self._on_lost(self.session, "provider_lost")
 
     async def _history(self) -> list[RealtimeHistoryItem]:

@@ -101,8 +101,10 @@ class RealtimeVoiceProviderContract(
         """``chunks`` distinct 20 ms chunks of PCM16 at ``rate``."""
         samples = rate // 50
         return [
-            b"".join(((i * 37 + n * 11) % 4000 - 2000).to_bytes(2, "little", signed=True)
-                     for i in range(samples))
+            b"".join(
+                ((i * 37 + n * 11) % 4000 - 2000).to_bytes(2, "little", signed=True)
+                for i in range(samples)
+            )
             for n in range(chunks)
         ]
 

@@ -87,9 +87,7 @@ class TestSwallowsAudioWhenClosed(RealtimeVoiceProviderContract):
 
 def test_broken_realtime_providers_fail(run_suite: RunSuite) -> None:
     run = run_suite(SOURCE)
-    assert run.failed_in("TestReportsItsOwnHangUp") == {
-        "test_disconnect_is_not_reported_as_a_drop"
-    }
+    assert run.failed_in("TestReportsItsOwnHangUp") == {"test_disconnect_is_not_reported_as_a_drop"}
     assert run.failed_in("TestLosesToolResults") == {"test_a_tool_call_round_trip"}
     assert run.failed_in("TestCrossesTheWires") == {"test_sessions_are_kept_apart"}
     assert run.failed_in("TestSwallowsAudioWhenClosed") == {

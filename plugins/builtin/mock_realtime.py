@@ -94,9 +94,7 @@ class MockRealtimeProvider(RealtimeVoiceProvider):
         self, session: VoiceSession, text: str, *, role: Role = "user", respond: bool = True
     ) -> None:
         self._require(session)
-        self.calls.append(
-            MockRealtimeCall("send_text", session.id, {"text": text, "role": role})
-        )
+        self.calls.append(MockRealtimeCall("send_text", session.id, {"text": text, "role": role}))
         if respond:
             self._respond(session)
 
@@ -146,8 +144,9 @@ class MockRealtimeProvider(RealtimeVoiceProvider):
         emit(event)
 
     def simulate_audio(self, session: VoiceSession, audio: bytes, response_id: str = "") -> None:
-        self.emit(session, RealtimeEvent(RealtimeEventType.AUDIO, audio=audio,
-                                         response_id=response_id))
+        self.emit(
+            session, RealtimeEvent(RealtimeEventType.AUDIO, audio=audio, response_id=response_id)
+        )
 
     def simulate_transcript(
         self, session: VoiceSession, text: str, *, role: Role = "assistant", final: bool = True
@@ -185,13 +184,13 @@ class MockRealtimeProvider(RealtimeVoiceProvider):
         """A whole spoken answer: started, audio chunks, the transcript, done."""
         response_id = new_id()
         chunk = b"\x00\x00" * (self.output_sample_rate // 50)  # 20 ms
-        self.emit(session, RealtimeEvent(RealtimeEventType.RESPONSE_STARTED,
-                                         response_id=response_id))
+        self.emit(
+            session, RealtimeEvent(RealtimeEventType.RESPONSE_STARTED, response_id=response_id)
+        )
         for _ in range(self.audio_chunks if audio_chunks is None else audio_chunks):
             self.simulate_audio(session, chunk, response_id)
         self.simulate_transcript(session, text)
-        self.emit(session, RealtimeEvent(RealtimeEventType.RESPONSE_DONE,
-                                         response_id=response_id))
+        self.emit(session, RealtimeEvent(RealtimeEventType.RESPONSE_DONE, response_id=response_id))
         return response_id
 
     def simulate_error(self, session: VoiceSession, message: str, code: str = "mock_error") -> None:
@@ -217,7 +216,9 @@ class MockRealtimeProvider(RealtimeVoiceProvider):
 
     def texts(self, session: VoiceSession) -> list[str]:
         return [
-            c.args["text"] for c in self.calls if c.method == "send_text" and c.session_id == session.id
+            c.args["text"]
+            for c in self.calls
+            if c.method == "send_text" and c.session_id == session.id
         ]
 
 

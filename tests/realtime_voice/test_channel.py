@@ -278,8 +278,13 @@ async def test_hooks_apply_to_transcripts() -> None:
         body = event.content.body
         if "1234" in body:
             return HookResult.modify(
-                event.model_copy(update={"content": event.content.model_copy(
-                    update={"body": body.replace("1234", "****")})})
+                event.model_copy(
+                    update={
+                        "content": event.content.model_copy(
+                            update={"body": body.replace("1234", "****")}
+                        )
+                    }
+                )
             )
         return HookResult.allow()
 

@@ -169,15 +169,20 @@ class GeminiLiveFake(FakeServer):
 
     # the server ----------------------------------------------------------------------------
     def routes(self) -> list[web.RouteDef]:
-        return [web.get(r"/ws/google.ai.generativelanguage.{version}.GenerativeService.{method}",
-                        self.handle)]
+        return [
+            web.get(
+                r"/ws/google.ai.generativelanguage.{version}.GenerativeService.{method}",
+                self.handle,
+            )
+        ]
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["method"] != METHOD:
             return web.json_response({"error": {"message": "unknown method"}}, status=404)
         if not request.headers.get("x-goog-api-key"):
-            return web.json_response({"error": {"code": 401, "message": "API key not valid"}},
-                                     status=401)
+            return web.json_response(
+                {"error": {"code": 401, "message": "API key not valid"}}, status=401
+            )
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         connection = LiveConnection(
@@ -301,7 +306,8 @@ class GeminiLiveFake(FakeServer):
         rest = words[len(range(0, len(audio), step)) :]
         if rest:
             await self._send(
-                connection, {"serverContent": {"outputTranscription": {"text": " " + " ".join(rest)}}}
+                connection,
+                {"serverContent": {"outputTranscription": {"text": " " + " ".join(rest)}}},
             )
         await self._send(connection, {"serverContent": {"generationComplete": True}})
         await self._send(connection, {"serverContent": {"turnComplete": True}})
@@ -322,7 +328,9 @@ class _LiveState:
 
 
 #: values below these keys are user data (tool arguments, results, schemas): left as sent
-_OPAQUE = frozenset({"response", "args", "parameters", "parametersJsonSchema", "responseJsonSchema"})
+_OPAQUE = frozenset(
+    {"response", "args", "parameters", "parametersJsonSchema", "responseJsonSchema"}
+)
 
 
 def _camel_key(key: str) -> str:

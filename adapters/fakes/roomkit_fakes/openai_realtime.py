@@ -145,7 +145,12 @@ class OpenAIRealtimeFake(FakeServer):
             return web.json_response({"error": {"message": "overloaded"}}, status=503)
         if not self.api_key(request, "x-api-key"):
             return web.json_response(
-                {"error": {"message": "Missing bearer authentication", "type": "invalid_request_error"}},
+                {
+                    "error": {
+                        "message": "Missing bearer authentication",
+                        "type": "invalid_request_error",
+                    }
+                },
                 status=401,
             )
         if not request.query.get("model"):
@@ -164,15 +169,19 @@ class OpenAIRealtimeFake(FakeServer):
             connection,
             {
                 "type": "session.created",
-                "session": {"id": f"sess_{len(self.connections)}", "type": "realtime",
-                            "model": request.query["model"]},
+                "session": {
+                    "id": f"sess_{len(self.connections)}",
+                    "type": "realtime",
+                    "model": request.query["model"],
+                },
             },
         )
         try:
             async for message in ws:
                 if message.type is not WSMsgType.TEXT:
-                    await self._send(connection, self._error("binary frames are not accepted",
-                                                             "invalid_event"))
+                    await self._send(
+                        connection, self._error("binary frames are not accepted", "invalid_event")
+                    )
                     continue
                 await self._on_client_event(connection, state, message.data)
         finally:
@@ -227,8 +236,9 @@ class OpenAIRealtimeFake(FakeServer):
     async def _on_audio(self, connection: RealtimeConnection, state: _CallState, size: int) -> None:
         if state.responding is not None and not state.responding.done():
             state.responding.cancel()
-            await self._send(connection, {"type": "input_audio_buffer.speech_started",
-                                          "audio_start_ms": 0})
+            await self._send(
+                connection, {"type": "input_audio_buffer.speech_started", "audio_start_ms": 0}
+            )
             state.barged = True
             state.heard = 0
             return
@@ -242,10 +252,13 @@ class OpenAIRealtimeFake(FakeServer):
         turn = self._next("speech")
         if turn is None:
             return
-        await self._send(connection, {"type": "input_audio_buffer.speech_started",
-                                      "audio_start_ms": 0})
-        await self._send(connection, {"type": "input_audio_buffer.speech_stopped",
-                                      "audio_end_ms": self.speech_ms})
+        await self._send(
+            connection, {"type": "input_audio_buffer.speech_started", "audio_start_ms": 0}
+        )
+        await self._send(
+            connection,
+            {"type": "input_audio_buffer.speech_stopped", "audio_end_ms": self.speech_ms},
+        )
         await self._send(connection, {"type": "input_audio_buffer.committed", "item_id": "item_in"})
         await self._send(
             connection,
@@ -273,11 +286,15 @@ class OpenAIRealtimeFake(FakeServer):
 
     async def _respond(self, connection: RealtimeConnection, rid: str, turn: RealtimeTurn) -> None:
         try:
-            await self._send(connection, {"type": "response.created",
-                                          "response": {"id": rid, "status": "in_progress"}})
+            await self._send(
+                connection,
+                {"type": "response.created", "response": {"id": rid, "status": "in_progress"}},
+            )
             if turn.tool_call is not None:
                 name, args, call_id = turn.tool_call
-                arguments = turn.raw_arguments if turn.raw_arguments is not None else json.dumps(args)
+                arguments = (
+                    turn.raw_arguments if turn.raw_arguments is not None else json.dumps(args)
+                )
                 await self._send(
                     connection,
                     {
@@ -318,12 +335,16 @@ class OpenAIRealtimeFake(FakeServer):
                         "transcript": turn.reply,
                     },
                 )
-            await self._send(connection, {"type": "response.done",
-                                          "response": {"id": rid, "status": "completed"}})
+            await self._send(
+                connection,
+                {"type": "response.done", "response": {"id": rid, "status": "completed"}},
+            )
         except asyncio.CancelledError:
             if connection.ws is not None and not connection.ws.closed:
-                await self._send(connection, {"type": "response.done",
-                                              "response": {"id": rid, "status": "cancelled"}})
+                await self._send(
+                    connection,
+                    {"type": "response.done", "response": {"id": rid, "status": "cancelled"}},
+                )
             raise
 
     async def _send(self, connection: RealtimeConnection, event: dict[str, Any]) -> None:

@@ -98,8 +98,9 @@ class GeminiLiveProvider(RealtimeVoiceProvider):
         handle = self.handles.get(session.id)
         if handle is not None:
             try:
-                await self._open(session, config.model_copy(update={"history": []}), emit,
-                                 handle=handle)
+                await self._open(
+                    session, config.model_copy(update={"history": []}), emit, handle=handle
+                )
                 return
             except Exception as exc:  # the handle expired: start over with the history
                 log.info("resumption handle refused (%s); replaying the history", exc)
@@ -301,8 +302,11 @@ class GeminiLiveProvider(RealtimeVoiceProvider):
             out.append(RealtimeEvent(RealtimeEventType.INTERRUPTED))
             return out
         parts = content.model_turn.parts if content.model_turn is not None else None
-        audio = [p.inline_data.data for p in parts or [] if p.inline_data is not None
-                 and p.inline_data.data]
+        audio = [
+            p.inline_data.data
+            for p in parts or []
+            if p.inline_data is not None and p.inline_data.data
+        ]
         said = content.output_transcription.text if content.output_transcription else None
         if (audio or said) and not entry.responding:
             out += self._finish_user_turn(entry)
@@ -311,8 +315,11 @@ class GeminiLiveProvider(RealtimeVoiceProvider):
         out += [RealtimeEvent(RealtimeEventType.AUDIO, audio=chunk) for chunk in audio]
         if said:
             entry.said.append(said)
-            out.append(RealtimeEvent(RealtimeEventType.TRANSCRIPT, role="assistant", text=said,
-                                     final=False))
+            out.append(
+                RealtimeEvent(
+                    RealtimeEventType.TRANSCRIPT, role="assistant", text=said, final=False
+                )
+            )
         if content.turn_complete:
             out += self._finish_user_turn(entry)
             out += self._finish_model_turn(entry)

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from roomkit_fakes.gemini_live import GeminiLiveFake
+from roomkit_gemini import GeminiLiveConfig, GeminiLiveProvider
 
 from roomkit import ChannelCategory, HookExecution, HookTrigger, RoomKit, WebSocketChannel
 from roomkit.channels.realtime_voice import RealtimeVoiceChannel
 from roomkit.voice import get_gemini_live_provider
 from roomkit.voice.realtime.mock import MockRealtimeTransport
-from roomkit_fakes.gemini_live import GeminiLiveFake
-from roomkit_gemini import GeminiLiveConfig, GeminiLiveProvider
 
 
 async def eventually(check: Callable[[], Any], limit: float = 10.0) -> None:
@@ -37,13 +37,17 @@ def provider_for(fake: GeminiLiveFake) -> GeminiLiveProvider:
     )
 
 
-async def room_with(provider: Any, **kwargs: Any) -> tuple[RoomKit, RealtimeVoiceChannel,
-                                                          MockRealtimeTransport, list[str]]:
+async def room_with(
+    provider: Any, **kwargs: Any
+) -> tuple[RoomKit, RealtimeVoiceChannel, MockRealtimeTransport, list[str]]:
     kit = RoomKit()
     transport = MockRealtimeTransport(sample_rate=16000)
     channel = RealtimeVoiceChannel(
-        "rt", provider=provider, transport=transport,
-        system_prompt="You are a helpful voice assistant.", **kwargs
+        "rt",
+        provider=provider,
+        transport=transport,
+        system_prompt="You are a helpful voice assistant.",
+        **kwargs,
     )
     kit.register_channel(channel)
     kit.register_channel(WebSocketChannel("ws"))
@@ -75,10 +79,15 @@ async def test_a_whole_call_with_a_tool(gemini_live_fake: GeminiLiveFake) -> Non
         asked.append(arguments)
         return '{"condition": "snow"}'
 
-    kit, channel, transport, seen = await room_with(
+    kit, _channel, transport, seen = await room_with(
         provider_for(fake),
-        tools=[{"name": "get_weather", "description": "Weather", "parameters": {
-            "type": "object", "properties": {"city": {"type": "string"}}}}],
+        tools=[
+            {
+                "name": "get_weather",
+                "description": "Weather",
+                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+            }
+        ],
         tool_handler=handle_tool,
         vad_config={"threshold": 0.7, "silence_duration_ms": 400},
     )
@@ -118,9 +127,13 @@ async def test_a_whole_call_with_a_tool(gemini_live_fake: GeminiLiveFake) -> Non
 
 async def test_barge_in_interrupts_the_answer(gemini_live_fake: GeminiLiveFake) -> None:
     fake = gemini_live_fake
-    fake.on_speech(user="Read me the news", reply="Here is a very long bulletin",
-                   reply_ms=2000, chunk_delay=0.02)
-    kit, channel, transport, seen = await room_with(provider_for(fake))
+    fake.on_speech(
+        user="Read me the news",
+        reply="Here is a very long bulletin",
+        reply_ms=2000,
+        chunk_delay=0.02,
+    )
+    kit, _channel, transport, seen = await room_with(provider_for(fake))
     session = await kit.join("room", "rt", participant_id="caller")
     for _ in range(5):
         transport.simulate_audio_received(session, speech(20))
@@ -141,7 +154,7 @@ async def test_dropped_connection_resumes_with_the_handle(gemini_live_fake: Gemi
     fake.on_speech(user="Remember the number seven", reply="Seven, noted.")
     fake.on_speech(user="What number?", reply="Seven.")
     provider = provider_for(fake)
-    kit, channel, transport, seen = await room_with(provider)
+    kit, _channel, transport, seen = await room_with(provider)
     session = await kit.join("room", "rt", participant_id="caller")
     for _ in range(5):
         transport.simulate_audio_received(session, speech(20))
@@ -164,7 +177,7 @@ async def test_text_from_the_room_and_injected_text(gemini_live_fake: GeminiLive
 
     fake = gemini_live_fake
     fake.on_text(reply="We open at nine.")
-    kit, channel, transport, seen = await room_with(provider_for(fake))
+    kit, channel, _transport, seen = await room_with(provider_for(fake))
     session = await kit.join("room", "rt", participant_id="caller")
     await channel.inject_text(session, "Let me check that for you...")
     await kit.process_inbound(
@@ -186,7 +199,7 @@ async def test_an_untrusted_certificate_fails_the_join(gemini_live_fake: GeminiL
     from roomkit.voice.realtime import RealtimeConnectError
 
     provider = GeminiLiveProvider(api_key="g-key", base_url=gemini_live_fake.ws_url)
-    kit, channel, transport, seen = await room_with(provider)
+    kit, channel, _transport, _seen = await room_with(provider)
     with pytest.raises(RealtimeConnectError, match="CERTIFICATE_VERIFY_FAILED"):
         await kit.join("room", "rt", participant_id="caller")
     assert channel.sessions() == []

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest_asyncio
-
-from roomkit_contracts import RealtimeScenario, RealtimeVoiceProviderContract
 from roomkit_fakes.gemini_live import GeminiLiveFake
 from roomkit_gemini import GeminiLiveProvider
+
+from roomkit_contracts import RealtimeScenario, RealtimeVoiceProviderContract
 
 
 class TestGeminiLiveContract(RealtimeVoiceProviderContract):
@@ -41,7 +41,11 @@ class TestGeminiLiveContract(RealtimeVoiceProviderContract):
                 ]
 
             yield RealtimeScenario(  # type: ignore[misc]
-                provider, expect_reply, expect_tool_call, fake.drop_connections,
-                received_audio, tool_results,
+                provider,
+                expect_reply,
+                expect_tool_call,
+                fake.drop_connections,
+                received_audio,
+                tool_results,
             )
             await provider.close()

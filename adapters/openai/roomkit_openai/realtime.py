@@ -102,10 +102,14 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
         conn = await asyncio.wait_for(manager.enter(), self.config.connect_timeout)
         entry = _Connection(manager, conn)
         try:
-            first = json.loads(await asyncio.wait_for(conn.recv_bytes(), self.config.connect_timeout))
+            first = json.loads(
+                await asyncio.wait_for(conn.recv_bytes(), self.config.connect_timeout)
+            )
             if first.get("type") == "error":
                 raise ConnectionError(f"{self.name} refused the session: {_error_text(first)}")
-            await self._send(conn, {"type": "session.update", "session": self.session_payload(config)})
+            await self._send(
+                conn, {"type": "session.update", "session": self.session_payload(config)}
+            )
             for item in config.history:
                 await self._send(conn, _message_item(item.role, item.text))
         except BaseException:
@@ -118,9 +122,8 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
 
     async def send_audio(self, session: VoiceSession, audio: bytes) -> None:
         conn = self._require(session).conn
-        payload = '{"type":"input_audio_buffer.append","audio":"%s"}' % base64.b64encode(
-            audio
-        ).decode("ascii")
+        encoded = base64.b64encode(audio).decode("ascii")
+        payload = f'{{"type":"input_audio_buffer.append","audio":"{encoded}"}}'
         await conn.send_raw(payload)
 
     async def send_text(
@@ -254,14 +257,26 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
                 )
             ]
         if kind in TRANSCRIPT_DONE:
-            return [RealtimeEvent(RealtimeEventType.TRANSCRIPT, role="assistant",
-                                  text=event.get("transcript", ""))]
+            return [
+                RealtimeEvent(
+                    RealtimeEventType.TRANSCRIPT, role="assistant", text=event.get("transcript", "")
+                )
+            ]
         if kind in TRANSCRIPT_DELTA:
-            return [RealtimeEvent(RealtimeEventType.TRANSCRIPT, role="assistant",
-                                  text=event.get("delta", ""), final=False)]
+            return [
+                RealtimeEvent(
+                    RealtimeEventType.TRANSCRIPT,
+                    role="assistant",
+                    text=event.get("delta", ""),
+                    final=False,
+                )
+            ]
         if kind == USER_TRANSCRIPT:
-            return [RealtimeEvent(RealtimeEventType.TRANSCRIPT, role="user",
-                                  text=event.get("transcript", ""))]
+            return [
+                RealtimeEvent(
+                    RealtimeEventType.TRANSCRIPT, role="user", text=event.get("transcript", "")
+                )
+            ]
         if kind == "input_audio_buffer.speech_started":
             return [RealtimeEvent(RealtimeEventType.SPEECH_STARTED)]
         if kind == "input_audio_buffer.speech_stopped":
@@ -271,9 +286,13 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
             return [RealtimeEvent(RealtimeEventType.RESPONSE_STARTED, response_id=rid)]
         if kind == "response.done":
             response = event.get("response") or {}
-            return [RealtimeEvent(RealtimeEventType.RESPONSE_DONE,
-                                  response_id=response.get("id", ""),
-                                  message=response.get("status", ""))]
+            return [
+                RealtimeEvent(
+                    RealtimeEventType.RESPONSE_DONE,
+                    response_id=response.get("id", ""),
+                    message=response.get("status", ""),
+                )
+            ]
         if kind == "response.function_call_arguments.done":
             raw = event.get("arguments") or "{}"
             try:
@@ -287,16 +306,29 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
                         f"tool call {event.get('name')!r} came with arguments that are not a "
                         f"JSON object: {raw[:200]!r}",
                     ),
-                    RealtimeEvent(RealtimeEventType.TOOL_CALL, call_id=event.get("call_id", ""),
-                                  name=event.get("name", ""),
-                                  arguments={"_invalid_arguments": raw}),
+                    RealtimeEvent(
+                        RealtimeEventType.TOOL_CALL,
+                        call_id=event.get("call_id", ""),
+                        name=event.get("name", ""),
+                        arguments={"_invalid_arguments": raw},
+                    ),
                 ]
-            return [RealtimeEvent(RealtimeEventType.TOOL_CALL, call_id=event.get("call_id", ""),
-                                  name=event.get("name", ""), arguments=arguments)]
+            return [
+                RealtimeEvent(
+                    RealtimeEventType.TOOL_CALL,
+                    call_id=event.get("call_id", ""),
+                    name=event.get("name", ""),
+                    arguments=arguments,
+                )
+            ]
         if kind == "error":
             error = event.get("error") or {}
-            return [_error_event(str(error.get("code") or error.get("type") or "error"),
-                                 str(error.get("message", "")))]
+            return [
+                _error_event(
+                    str(error.get("code") or error.get("type") or "error"),
+                    str(error.get("message", "")),
+                )
+            ]
         return []
 
     # helpers -----------------------------------------------------------------------------

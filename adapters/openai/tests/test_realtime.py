@@ -9,14 +9,18 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from roomkit_fakes.openai_realtime import OpenAIRealtimeFake
+from roomkit_openai import OpenAIRealtimeConfig, OpenAIRealtimeProvider, XAIRealtimeProvider
 
 from roomkit import ChannelCategory, HookExecution, HookTrigger, RoomKit, WebSocketChannel
 from roomkit.channels.realtime_voice import RealtimeVoiceChannel
-from roomkit.voice import get_openai_realtime_provider, get_xai_realtime_config, get_xai_realtime_provider
+from roomkit.voice import (
+    get_openai_realtime_provider,
+    get_xai_realtime_config,
+    get_xai_realtime_provider,
+)
 from roomkit.voice.realtime import RealtimeSessionConfig
 from roomkit.voice.realtime.mock import MockRealtimeTransport
-from roomkit_fakes.openai_realtime import OpenAIRealtimeFake
-from roomkit_openai import OpenAIRealtimeConfig, OpenAIRealtimeProvider, XAIRealtimeProvider
 
 
 async def eventually(check: Callable[[], Any], limit: float = 10.0) -> None:
@@ -29,8 +33,9 @@ def speech(ms: int, rate: int = 24000) -> bytes:
     return (1500).to_bytes(2, "little", signed=True) * (rate * ms // 1000)
 
 
-async def room_with(provider: Any, **kwargs: Any) -> tuple[RoomKit, RealtimeVoiceChannel,
-                                                          MockRealtimeTransport, list[str]]:
+async def room_with(
+    provider: Any, **kwargs: Any
+) -> tuple[RoomKit, RealtimeVoiceChannel, MockRealtimeTransport, list[str]]:
     kit = RoomKit()
     transport = MockRealtimeTransport(sample_rate=24000)
     channel = RealtimeVoiceChannel(
@@ -74,10 +79,15 @@ async def test_a_whole_call_against_the_fake(openai_realtime_fake: OpenAIRealtim
     provider = OpenAIRealtimeProvider(
         api_key="sk-test", model="gpt-4o-realtime-preview", base_url=fake.ws_url
     )
-    kit, channel, transport, seen = await room_with(
+    kit, _channel, transport, seen = await room_with(
         provider,
-        tools=[{"name": "get_weather", "description": "Weather", "parameters": {
-            "type": "object", "properties": {"city": {"type": "string"}}}}],
+        tools=[
+            {
+                "name": "get_weather",
+                "description": "Weather",
+                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+            }
+        ],
         tool_handler=handle_tool,
         vad_config={"threshold": 0.5, "silence_duration_ms": 500},
     )
@@ -108,8 +118,11 @@ async def test_a_whole_call_against_the_fake(openai_realtime_fake: OpenAIRealtim
     assert (vad["type"], vad["threshold"], vad["silence_duration_ms"]) == ("server_vad", 0.5, 500)
     assert bytes(conn.audio) == speech(100)
     output = conn.of_type("conversation.item.create")[0]["item"]
-    assert output == {"type": "function_call_output", "call_id": "call_w",
-                      "output": '{"temperature": 22, "condition": "sunny"}'}
+    assert output == {
+        "type": "function_call_output",
+        "call_id": "call_w",
+        "output": '{"temperature": 22, "condition": "sunny"}',
+    }
     assert len(conn.of_type("response.create")) == 1
     await kit.leave(session)
     await eventually(lambda: not fake.open_connections)
@@ -118,10 +131,11 @@ async def test_a_whole_call_against_the_fake(openai_realtime_fake: OpenAIRealtim
 
 async def test_barge_in_cuts_the_answer(openai_realtime_fake: OpenAIRealtimeFake) -> None:
     fake = openai_realtime_fake
-    fake.on_speech(user="Tell me a long story", reply="Once upon a time...", reply_ms=2000,
-                   chunk_delay=0.02)
+    fake.on_speech(
+        user="Tell me a long story", reply="Once upon a time...", reply_ms=2000, chunk_delay=0.02
+    )
     provider = OpenAIRealtimeProvider(api_key="sk-test", base_url=fake.ws_url)
-    kit, channel, transport, seen = await room_with(provider)
+    kit, _channel, transport, _seen = await room_with(provider)
     barge: list[Any] = []
 
     @kit.hook(HookTrigger.ON_BARGE_IN, execution=HookExecution.ASYNC)
@@ -178,7 +192,7 @@ async def test_provider_error_events_and_refused_connections(
 ) -> None:
     fake = openai_realtime_fake
     provider = OpenAIRealtimeProvider(api_key="sk-test", base_url=fake.ws_url)
-    kit, channel, transport, seen = await room_with(provider)
+    kit, channel, _transport, _seen = await room_with(provider)
     errors: list[Any] = []
 
     @kit.hook(HookTrigger.ON_ERROR, execution=HookExecution.ASYNC)
@@ -190,8 +204,9 @@ async def test_provider_error_events_and_refused_connections(
     await eventually(lambda: len(errors) == 1)
     runner = channel.runner(session)
     assert runner is not None
-    assert any("rate_limit_exceeded" in f and "Rate limit reached" in f
-               for f in runner.signals.failures)
+    assert any(
+        "rate_limit_exceeded" in f and "Rate limit reached" in f for f in runner.signals.failures
+    )
     await kit.leave(session)
     fake.refuse_connections = 1
     from roomkit.voice.realtime import RealtimeConnectError
@@ -219,7 +234,7 @@ async def test_xai_provider_speaks_the_same_protocol(
     fake.on_speech(user="Hi Grok", reply="Hello!")
     XAIConfig = get_xai_realtime_config()
     provider = XAIRealtimeProvider(XAIConfig(api_key="xai-test", base_url=fake.ws_url))
-    kit, channel, transport, seen = await room_with(provider)
+    kit, _channel, transport, seen = await room_with(provider)
     session = await kit.join("room", "rt", participant_id="caller")
     for _ in range(5):
         transport.simulate_audio_received(session, speech(20))

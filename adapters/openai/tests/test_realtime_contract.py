@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest_asyncio
-
-from roomkit_contracts import RealtimeScenario, RealtimeVoiceProviderContract
 from roomkit_fakes.openai_realtime import OpenAIRealtimeFake
 from roomkit_openai import OpenAIRealtimeProvider, XAIConfig, XAIRealtimeProvider
+
+from roomkit_contracts import RealtimeScenario, RealtimeVoiceProviderContract
 
 
 def fake_scenario(fake: OpenAIRealtimeFake, provider: Any) -> RealtimeScenario:
@@ -34,7 +34,11 @@ def fake_scenario(fake: OpenAIRealtimeFake, provider: Any) -> RealtimeScenario:
         ]
 
     return RealtimeScenario(
-        provider, expect_reply, expect_tool_call, fake.drop_connections, received_audio,
+        provider,
+        expect_reply,
+        expect_tool_call,
+        fake.drop_connections,
+        received_audio,
         tool_results,
     )
 

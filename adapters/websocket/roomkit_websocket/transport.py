@@ -125,12 +125,12 @@ class WebSocketRealtimeTransport(RealtimeAudioTransport):
         if client is not None:
             await client.close(SESSION_ENDED, "session ended")
 
-    async def wait_for_client(self, session: VoiceSession, timeout: float = 30.0) -> None:
-        """Wait until the session's client has connected."""
+    async def wait_for_client(self, session: VoiceSession, within: float = 30.0) -> None:
+        """Wait until the session's client has connected (TimeoutError after ``within`` s)."""
         event = self._connected.get(session.id)
         if event is None:
             raise LookupError(f"no open session {session.id!r}")
-        await asyncio.wait_for(event.wait(), timeout)
+        await asyncio.wait_for(event.wait(), within)
 
     def on_audio_received(self, callback: AudioCallback) -> None:
         self._audio_callbacks.append(callback)
@@ -207,11 +207,12 @@ class WebSocketRealtimeTransport(RealtimeAudioTransport):
         self, session: VoiceSession, ws: ServerConnection, message: str | bytes
     ) -> None:
         if isinstance(message, bytes):
-            audio: bytes | None = message
+            audio = message
         else:
-            audio = await self._text_frame(ws, message)
-            if audio is None:
+            decoded = await self._text_frame(ws, message)
+            if decoded is None:
                 return
+            audio = decoded
         if len(audio) % 2:
             await self._refuse(ws, f"{len(audio)} bytes is not whole 16-bit samples")
             return

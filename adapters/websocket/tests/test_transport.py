@@ -9,6 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from roomkit_fakes.gemini_live import GeminiLiveFake
+from roomkit_fakes.openai_realtime import OpenAIRealtimeFake
+from roomkit_gemini import GeminiLiveProvider
+from roomkit_openai import OpenAIRealtimeProvider
+from roomkit_websocket import WebSocketRealtimeTransport
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -16,11 +21,6 @@ from roomkit import ChannelCategory, HookExecution, HookTrigger, RoomKit, WebSoc
 from roomkit.channels.realtime_voice import RealtimeVoiceChannel
 from roomkit.voice import get_websocket_realtime_transport
 from roomkit.voice.realtime.mock import MockRealtimeProvider
-from roomkit_fakes.gemini_live import GeminiLiveFake
-from roomkit_fakes.openai_realtime import OpenAIRealtimeFake
-from roomkit_gemini import GeminiLiveProvider
-from roomkit_openai import OpenAIRealtimeProvider
-from roomkit_websocket import WebSocketRealtimeTransport
 
 
 async def eventually(check: Callable[[], Any], limit: float = 10.0) -> None:
@@ -64,14 +64,18 @@ class Caller:
         await self.reader
 
 
-async def room(provider: Any, **kwargs: Any) -> tuple[RoomKit, RealtimeVoiceChannel,
-                                                     WebSocketRealtimeTransport, list[str]]:
+async def room(
+    provider: Any, **kwargs: Any
+) -> tuple[RoomKit, RealtimeVoiceChannel, WebSocketRealtimeTransport, list[str]]:
     kit = RoomKit()
     WSTransport = get_websocket_realtime_transport()
     transport = WSTransport(host="127.0.0.1", port=0)
     channel = RealtimeVoiceChannel(
-        "realtime-voice", provider=provider, transport=transport,
-        system_prompt="You help with weather.", **kwargs
+        "realtime-voice",
+        provider=provider,
+        transport=transport,
+        system_prompt="You help with weather.",
+        **kwargs,
     )
     kit.register_channel(channel)
     kit.register_channel(WebSocketChannel("chat"))
@@ -90,8 +94,11 @@ async def room(provider: Any, **kwargs: Any) -> tuple[RoomKit, RealtimeVoiceChan
 WEATHER = {
     "name": "get_weather",
     "description": "Get weather for a city",
-    "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
-                   "required": ["city"]},
+    "parameters": {
+        "type": "object",
+        "properties": {"city": {"type": "string"}},
+        "required": ["city"],
+    },
 }
 
 
@@ -109,16 +116,16 @@ async def test_a_whole_call_over_websocket_against_openai_realtime(
     fake.on_response(reply="Sunny, 22 degrees.")
     fake.on_speech(user="Thanks", reply="You're welcome.")
     provider = OpenAIRealtimeProvider(api_key="sk-test", base_url=fake.ws_url)
-    kit, channel, transport, seen = await room(provider, tools=[WEATHER],
-                                               tool_handler=handle_tool)
+    kit, channel, transport, seen = await room(provider, tools=[WEATHER], tool_handler=handle_tool)
     tools: list[Any] = []
 
     @kit.hook(HookTrigger.ON_TOOL_CALL, execution=HookExecution.ASYNC)
     async def on_tool(event: Any, ctx: Any) -> None:
         tools.append(event)
 
-    session = await kit.join(room_id="voice-room", channel_id="realtime-voice",
-                             participant_id="caller-1")
+    session = await kit.join(
+        room_id="voice-room", channel_id="realtime-voice", participant_id="caller-1"
+    )
     async with connect(transport.url_for(session)) as ws:
         caller = Caller(ws)
         await eventually(lambda: caller.of_type("session"))
@@ -131,7 +138,9 @@ async def test_a_whole_call_over_websocket_against_openai_realtime(
         await eventually(lambda: len(caller.audio) == 3200)
         await eventually(lambda: len(caller.of_type("transcript")) == 2)
         assert [(m["role"], m["text"]) for m in caller.of_type("transcript")] == [
-            ("user", "Weather in Lyon?"), ("assistant", "Sunny, 22 degrees.")]
+            ("user", "Weather in Lyon?"),
+            ("assistant", "Sunny, 22 degrees."),
+        ]
         # the audio the SDK streamed is the caller's, resampled to the model's 24 kHz
         assert len(fake.connections[0].audio) == 100 * 24 * 2
         # the model connection drops; the call resumes and goes on
@@ -151,9 +160,10 @@ async def test_a_whole_call_over_websocket_against_openai_realtime(
 async def test_a_call_against_gemini_live(gemini_live_fake: GeminiLiveFake) -> None:
     fake = gemini_live_fake
     fake.on_speech(user="Hello", reply="Hi there, how can I help?")
-    provider = GeminiLiveProvider(api_key="g", base_url=fake.ws_url,
-                                  ssl_context=fake.client_ssl_context())
-    kit, channel, transport, seen = await room(provider)
+    provider = GeminiLiveProvider(
+        api_key="g", base_url=fake.ws_url, ssl_context=fake.client_ssl_context()
+    )
+    kit, _channel, transport, seen = await room(provider)
     session = await kit.join("voice-room", "realtime-voice", participant_id="caller")
     async with connect(transport.url_for(session)) as ws:
         caller = Caller(ws)
@@ -166,7 +176,7 @@ async def test_a_call_against_gemini_live(gemini_live_fake: GeminiLiveFake) -> N
 
 async def test_malformed_frames_are_refused_and_the_call_goes_on() -> None:
     provider = MockRealtimeProvider()
-    kit, channel, transport, seen = await room(provider)
+    kit, channel, transport, _seen = await room(provider)
     session = await kit.join("voice-room", "realtime-voice", participant_id="caller")
     async with connect(transport.url_for(session)) as ws:
         caller = Caller(ws)
@@ -193,7 +203,7 @@ async def test_malformed_frames_are_refused_and_the_call_goes_on() -> None:
 
 
 async def test_strangers_and_second_clients_are_turned_away() -> None:
-    kit, channel, transport, seen = await room(MockRealtimeProvider())
+    kit, _channel, transport, _seen = await room(MockRealtimeProvider())
     session = await kit.join("voice-room", "realtime-voice", participant_id="caller")
     url = transport.url_for(session)
     async with connect(url.rsplit("/", 1)[0] + "/nobody") as stranger:
@@ -213,11 +223,12 @@ async def test_a_caller_hanging_up_mid_reply_leaves_the_room_unharmed(
     openai_realtime_fake: OpenAIRealtimeFake,
 ) -> None:
     fake = openai_realtime_fake
-    fake.on_speech(user="Tell me everything", reply="A long answer", reply_ms=3000,
-                   chunk_delay=0.02)
+    fake.on_speech(
+        user="Tell me everything", reply="A long answer", reply_ms=3000, chunk_delay=0.02
+    )
     fake.on_speech(user="Hi again", reply="Welcome back.")
     provider = OpenAIRealtimeProvider(api_key="sk-test", base_url=fake.ws_url)
-    kit, channel, transport, seen = await room(provider)
+    kit, _channel, transport, seen = await room(provider)
     ended: list[Any] = []
 
     @kit.on("voice_session_ended")
