@@ -20,6 +20,7 @@ import base64
 import binascii
 import json
 import struct
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,9 @@ class RealtimeConnection:
     events: list[dict[str, Any]] = field(default_factory=list)
     audio: bytearray = field(default_factory=bytearray)
     ws: web.WebSocketResponse | None = None
+    #: perf_counter() when each input_audio_buffer.append arrived / each audio delta was sent
+    audio_arrivals: list[float] = field(default_factory=list)
+    audio_departures: list[float] = field(default_factory=list)
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e.get("type") == kind]
@@ -214,6 +218,7 @@ class OpenAIRealtimeFake(FakeServer):
                 await self._send(connection, self._error("audio is not base64", "invalid_value"))
                 return
             connection.audio += audio
+            connection.audio_arrivals.append(time.perf_counter())
             await self._on_audio(connection, state, len(audio))
         elif kind == "conversation.item.create":
             item = event.get("item") or {}
@@ -311,6 +316,7 @@ class OpenAIRealtimeFake(FakeServer):
                 audio = tone(turn.reply_ms)
                 step = RATE * 2 * turn.chunk_ms // 1000
                 for start in range(0, len(audio), step):
+                    connection.audio_departures.append(time.perf_counter())
                     await self._send(
                         connection,
                         {

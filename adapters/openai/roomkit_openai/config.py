@@ -71,7 +71,7 @@ class OpenAIRealtimeConfig(BaseModel):
 class XAIRealtimeConfig(OpenAIRealtimeConfig):
     """xAI's realtime voice API (OpenAI Realtime protocol); ``XAIConfig`` in the docs."""
 
-    model: str = "grok-voice"
+    model: str = "grok-voice-latest"
     base_url: str | None = "wss://api.x.ai/v1"
     voice: str = "Ara"
 

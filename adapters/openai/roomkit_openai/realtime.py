@@ -344,12 +344,25 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
 
 
 class XAIRealtimeProvider(OpenAIRealtimeProvider):
-    """xAI's Grok voice API speaks the OpenAI Realtime protocol:
-    ``XAIRealtimeProvider(XAIConfig(api_key="..."))``."""
+    """xAI's Grok Voice Agent API speaks the OpenAI Realtime events with its own session shape
+    (voice and turn detection at the top, no ``type``): ``XAIRealtimeProvider(XAIConfig(...))``."""
 
     name = "xai-realtime"
     config_class = XAIRealtimeConfig
     session_type = None
+
+    def session_payload(self, config: RealtimeSessionConfig) -> dict[str, Any]:
+        shaped = super().session_payload(config)
+        audio = shaped.pop("audio")
+        shaped.pop("output_modalities", None)
+        shaped["voice"] = audio["output"]["voice"]
+        shaped["turn_detection"] = audio["input"]["turn_detection"]
+        shaped["audio"] = {
+            "input": {"format": audio["input"]["format"]},
+            "output": {"format": audio["output"]["format"]},
+        }
+        shaped.update(config.provider_config)
+        return shaped
 
 
 def _message_item(role: Role, text: str) -> dict[str, Any]:

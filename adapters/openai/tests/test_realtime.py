@@ -241,9 +241,11 @@ async def test_xai_provider_speaks_the_same_protocol(
     await eventually(lambda: seen == ["Hi Grok", "Hello!"])
     conn = fake.connections[0]
     assert conn.headers["authorization"] == "Bearer xai-test"
-    assert conn.query["model"] == "grok-voice"
+    assert conn.query["model"] == "grok-voice-latest"
     assert "type" not in conn.session
-    assert conn.session["audio"]["output"]["voice"] == "Ara"
+    assert conn.session["voice"] == "Ara"
+    assert conn.session["turn_detection"] == {"type": "server_vad"}
+    assert conn.session["audio"]["input"]["format"] == {"type": "audio/pcm", "rate": 24000}
     appended = conn.of_type("input_audio_buffer.append")[0]["audio"]
     assert base64.b64decode(appended) == speech(20)
     await kit.close()
