@@ -19,14 +19,14 @@ import json
 import time
 from typing import Any
 
+from roomkit_fakes.openai_realtime import OpenAIRealtimeFake, RealtimeConnection
+from roomkit_openai import OpenAIRealtimeProvider
+from roomkit_websocket import WebSocketRealtimeTransport
 from websockets.asyncio.client import connect
 
 from bench.measure import percentile
 from roomkit import ChannelCategory, RoomKit
 from roomkit.channels.realtime_voice import RealtimeVoiceChannel
-from roomkit_fakes.openai_realtime import OpenAIRealtimeFake, RealtimeConnection
-from roomkit_openai import OpenAIRealtimeProvider
-from roomkit_websocket import WebSocketRealtimeTransport
 
 FRAME_MS = 20
 CALLER_RATE = 16000

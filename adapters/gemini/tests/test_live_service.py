@@ -6,11 +6,11 @@ import asyncio
 import os
 
 import pytest
+from roomkit_gemini import GeminiLiveProvider
 
 from roomkit.domain.voice import VoiceSession
 from roomkit.voice.realtime import RealtimeEventType, RealtimeSessionConfig
 from roomkit_contracts.realtime_voice import Inbox
-from roomkit_gemini import GeminiLiveProvider
 
 
 @pytest.mark.skipif(not os.environ.get("GEMINI_API_KEY"), reason="live test: set GEMINI_API_KEY")

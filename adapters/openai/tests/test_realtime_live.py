@@ -6,18 +6,19 @@ import asyncio
 import os
 
 import pytest
+from roomkit_openai import OpenAIRealtimeProvider, XAIConfig, XAIRealtimeProvider
 
 from roomkit.domain.voice import VoiceSession
 from roomkit.voice.realtime import RealtimeEventType, RealtimeSessionConfig
 from roomkit_contracts.realtime_voice import Inbox
-from roomkit_openai import OpenAIRealtimeProvider, XAIConfig, XAIRealtimeProvider
 
 
 async def spoken_answer(provider: OpenAIRealtimeProvider) -> Inbox:
     session = VoiceSession(room_id="live", participant_id="p", channel_id="rt")
     inbox = Inbox()
-    await provider.connect(session, RealtimeSessionConfig(system_prompt="Answer in one word."),
-                           inbox)
+    await provider.connect(
+        session, RealtimeSessionConfig(system_prompt="Answer in one word."), inbox
+    )
     await provider.send_text(session, "Say hello.", respond=True)
     async with asyncio.timeout(60):
         while not inbox.of(RealtimeEventType.RESPONSE_DONE):  # noqa: ASYNC110
