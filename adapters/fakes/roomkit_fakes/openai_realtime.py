@@ -82,9 +82,10 @@ class RealtimeConnection:
 
 
 def tone(ms: int, rate: int = RATE, level: int = 2000) -> bytes:
-    """A square wave: easy to tell from silence on the far side."""
-    samples = rate * ms // 1000
-    return b"".join(struct.pack("<h", level if (i // 20) % 2 else -level) for i in range(samples))
+    """A square wave (20 samples up, 20 down): easy to tell from silence on the far side."""
+    period = struct.pack("<h", -level) * 20 + struct.pack("<h", level) * 20
+    size = 2 * (rate * ms // 1000)
+    return (period * (size // len(period) + 1))[:size]
 
 
 class OpenAIRealtimeFake(FakeServer):
