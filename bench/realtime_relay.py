@@ -186,10 +186,11 @@ class Child:
 
 
 async def relayed(child: Child, ws_url: str, sessions: int, frames: int) -> dict[str, Any]:
-    from roomkit import ChannelCategory, RoomKit
-    from roomkit.channels.realtime_voice import RealtimeVoiceChannel
     from roomkit_openai import OpenAIRealtimeProvider
     from roomkit_websocket import WebSocketRealtimeTransport
+
+    from roomkit import ChannelCategory, RoomKit
+    from roomkit.channels.realtime_voice import RealtimeVoiceChannel
 
     kit = RoomKit()
     transport = WebSocketRealtimeTransport(port=0, sample_rate=CALLER_RATE)
