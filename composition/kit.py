@@ -806,6 +806,7 @@ class RoomKit:
             return
         self._closed = True
         rt = self._runtime
+        await self._voice.end_all()
         for channel in list(rt.channels.values()):
             await channel.close()
             provider = getattr(channel, "provider", None)

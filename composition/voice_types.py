@@ -1,13 +1,12 @@
-"""Voice names in the public API, ahead of the voice subsystem."""
+"""Voice names of the top-level public API."""
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-_current_session: ContextVar[Any] = ContextVar("roomkit_voice_session", default=None)
+from roomkit.application.voice.current import get_current_voice_session
 
 
 class SessionStartedEvent(BaseModel):
@@ -20,6 +19,4 @@ class SessionStartedEvent(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
-def get_current_voice_session() -> Any:
-    """The voice session being handled in this task, or None outside a voice session."""
-    return _current_session.get()
+__all__ = ["SessionStartedEvent", "get_current_voice_session"]

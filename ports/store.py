@@ -173,7 +173,11 @@ class ConversationStore(ABC):
     supports_outbox: bool = False
 
     async def mark_delivery(
-        self, event_id: str, channel_id: str, state: OutboxState, attempts: int,
+        self,
+        event_id: str,
+        channel_id: str,
+        state: OutboxState,
+        attempts: int,
         error: str | None = None,
     ) -> None:
         """Record the outcome of delivering ``event_id`` to ``channel_id``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from roomkit.application.ai.channel import AIChannel
+from roomkit.application.voice.channel import VoiceChannel
 from roomkit.ports.ai import AIProvider
 
 
@@ -40,6 +41,17 @@ class Agent(AIChannel):
             }.items()
             if v is not None
         }
+
+    def voice_channel(self, channel_id: str | None = None) -> VoiceChannel:
+        """A VoiceChannel with this agent's speech settings (``stt``, ``tts``, ``backend``,
+        ``pipeline``, ``interruption``), to register and attach beside the agent: callers talk
+        to the room through it and hear the agent's replies. ``channel_id`` defaults to
+        ``"<agent id>-voice"``."""
+        if "backend" not in self.voice_settings:
+            raise ValueError(
+                f"Agent {self.channel_id!r} has no voice backend: pass Agent(..., backend=...)"
+            )
+        return VoiceChannel(channel_id or f"{self.channel_id}-voice", **self.voice_settings)
 
     @property
     def info(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from roomkit.application.runtime import Runtime
+from roomkit.application.voice.levels import LEVEL_INTERVAL_MS, level_dbfs
 from roomkit.application.voice.pipeline.engine import AudioPipeline
 from roomkit.application.voice.signals import VoiceSignals
 from roomkit.domain.content import TextContent
@@ -65,6 +66,7 @@ class Playback:
         text = self.speaking_text
         current.cancel()
         await asyncio.wait({current})
+        self._pipeline.playback_cut()
         session = self._signals.session
         try:
             await self._backend.cancel_audio(session)
@@ -93,6 +95,8 @@ class Playback:
         duration_ms = 0.0
         session = self._signals.session
         started = time.perf_counter()
+        levels = self._signals.wanted(HookTrigger.ON_OUTPUT_AUDIO_LEVEL)
+        since_level = LEVEL_INTERVAL_MS
         try:
             async for frame in self._tts.synthesize_stream(text, voice=self._voice):
                 out = self._pipeline.process_outbound(frame)
@@ -101,6 +105,13 @@ class Playback:
                     self._on_first_frame()
                 self.frames_sent += 1
                 duration_ms += out.duration_ms
+                if levels:
+                    since_level += out.duration_ms
+                    if since_level >= LEVEL_INTERVAL_MS:
+                        since_level = 0.0
+                        await self._signals.fire(
+                            HookTrigger.ON_OUTPUT_AUDIO_LEVEL, {"level_db": level_dbfs(out.data)}
+                        )
         except asyncio.CancelledError:
             raise
         except Exception as exc:

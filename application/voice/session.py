@@ -9,18 +9,18 @@
 
 from __future__ import annotations
 
-import array
 import asyncio
-import math
-import sys
+import contextvars
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from roomkit.application.runtime import Runtime
+from roomkit.application.voice.current import current_voice_session
 from roomkit.application.voice.interruption import InterruptionHandler
+from roomkit.application.voice.levels import LEVEL_INTERVAL_MS, level_dbfs
 from roomkit.application.voice.pipeline.engine import AudioPipeline
 from roomkit.application.voice.playback import Playback
 from roomkit.application.voice.signals import VoiceSignals
@@ -45,7 +45,6 @@ from roomkit.ports.voice import (
 
 Submit = Callable[[VoiceSession, str, TranscriptionResult], Awaitable[Any]]
 
-LEVEL_INTERVAL_MS = 100.0
 YIELD_EVERY = 8  # frames processed back to back before letting other tasks run
 
 
@@ -67,6 +66,8 @@ class Utterance:
     sample_rate: int
     speech_ms: float
     over_agent: bool
+    #: a keypad tone was heard during it: a key press, not words (not transcribed)
+    keypress: bool = False
 
 
 class SessionRunner:
@@ -116,6 +117,7 @@ class SessionRunner:
         self._speech = bytearray()
         self._speech_ms = 0.0
         self._barged = False
+        self._keypress = False
         self._speaker: str | None = None
         self._level_ms = 0.0
         self._speech_end_at: float | None = None
@@ -125,11 +127,17 @@ class SessionRunner:
     def start(self) -> None:
         name = self.session.id
         self._tasks = [
-            asyncio.create_task(self._frame_loop(), name=f"voice-frames-{name}"),
-            asyncio.create_task(self._control_loop(), name=f"voice-control-{name}"),
-            asyncio.create_task(self._conversation_loop(), name=f"voice-stt-{name}"),
-            asyncio.create_task(self.playback.run(), name=f"voice-playback-{name}"),
+            self._spawn(self._frame_loop(), f"voice-frames-{name}"),
+            self._spawn(self._control_loop(), f"voice-control-{name}"),
+            self._spawn(self._conversation_loop(), f"voice-stt-{name}"),
+            self._spawn(self.playback.run(), f"voice-playback-{name}"),
         ]
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        """A task of this session: ``get_current_voice_session()`` answers the session in it."""
+        context = contextvars.copy_context()
+        context.run(current_voice_session.set, self.session)
+        return asyncio.create_task(work, name=name, context=context)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -190,6 +198,7 @@ class SessionRunner:
             if vad.type is VADEventType.SPEECH_START and not self._speaking:
                 self._speaking = True
                 self._barged = False
+                self._keypress = report.dtmf is not None
                 self._speech = bytearray(out.data)
                 self._speech_ms = out.duration_ms
                 self._control.put_nowait(("speech_start", vad))
@@ -202,7 +211,13 @@ class SessionRunner:
                 self._control.put_nowait(
                     (
                         "speech_end",
-                        Utterance(audio, out.sample_rate, speech_ms, self.playback.playing),
+                        Utterance(
+                            audio,
+                            out.sample_rate,
+                            speech_ms,
+                            self.playback.playing,
+                            self._keypress,
+                        ),
                     )
                 )
             elif vad.type is VADEventType.SILENCE:
@@ -210,6 +225,7 @@ class SessionRunner:
             elif vad.type is VADEventType.AUDIO_LEVEL:
                 self._control.put_nowait(("vad_level", vad))
         if report.dtmf is not None:
+            self._keypress = self._keypress or self._speaking
             self._control.put_nowait(("dtmf", report.dtmf))
         speaker = report.speaker
         if speaker is not None and speaker.speaker_id != self._speaker:
@@ -252,7 +268,11 @@ class SessionRunner:
             self.stats.utterances += 1
             await signals.fire(
                 HookTrigger.ON_SPEECH_END,
-                {"duration_ms": utterance.speech_ms, "audio_bytes": len(utterance.audio)},
+                {
+                    "duration_ms": utterance.speech_ms,
+                    "audio_bytes": len(utterance.audio),
+                    "keypress": utterance.keypress,
+                },
             )
             self._utterances.put_nowait(utterance)
         elif kind == "barge_in":
@@ -292,7 +312,7 @@ class SessionRunner:
 
     async def _converse(self, utterance: Utterance) -> None:
         signals = self.signals
-        if self._stt is None or not utterance.audio:
+        if self._stt is None or not utterance.audio or utterance.keypress:
             return
         try:
             result = await self._stt.transcribe(AudioFrame(utterance.audio, utterance.sample_rate))
@@ -335,16 +355,3 @@ class SessionRunner:
     # replies -----------------------------------------------------------------------------
     def say(self, event: RoomEvent) -> None:
         self.playback.say(event)
-
-
-def level_dbfs(pcm: bytes) -> float:
-    """RMS level of 16-bit PCM in dBFS (-120 for silence)."""
-    samples = array.array("h", bytes(pcm))
-    if sys.byteorder == "big":  # pragma: no cover
-        samples.byteswap()
-    if not samples:
-        return -120.0
-    mean_square = sum(s * s for s in samples) / len(samples)
-    if mean_square <= 0:
-        return -120.0
-    return max(-120.0, 10 * math.log10(mean_square / (32768.0 * 32768.0)))

@@ -134,6 +134,15 @@ class VoiceSessions:
             frames_dropped=runner.stats.frames_dropped,
         )
 
+    async def end_all(self) -> None:
+        """Leave every open session (the kit is closing)."""
+        for channel in list(self._rt.channels.values()):
+            if isinstance(channel, VoiceChannel):
+                for session in channel.sessions():
+                    await self.leave(session, reason="closed")
+        if self._endings:
+            await asyncio.wait(set(self._endings))
+
     def _lost(self, session: VoiceSession) -> None:
         task = asyncio.get_running_loop().create_task(self.leave(session, reason="lost"))
         self._endings.add(task)

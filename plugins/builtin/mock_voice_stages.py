@@ -109,9 +109,13 @@ class MockAECProvider(_Shared, _Passthrough, AECProvider):
     def __init__(self) -> None:
         super().__init__()
         self.references: list[AudioFrame] = []
+        self.discarded = 0
 
     def feed_reference(self, frame: AudioFrame) -> None:
         self.references.append(frame)
+
+    def discard_reference(self) -> None:
+        self.discarded += 1
 
 
 class MockDiarizationProvider(_Shared, DiarizationProvider):

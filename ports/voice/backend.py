@@ -16,8 +16,10 @@ class VoiceBackend(ABC):
     """An audio transport (SIP, RTP, WebRTC, a local sound card, ...).
 
     Inbound audio is pushed to the callbacks given to ``on_audio_received``; these are plain
-    functions called once per frame, so a backend never waits on the framework. A backend that
-    loses a participant calls the ``on_session_lost`` callbacks.
+    functions called once per frame, so a backend never waits on the framework; call them on the
+    event loop's thread (a backend reading audio on a thread of its own hands frames over with
+    ``loop.call_soon_threadsafe``). A backend that loses a participant calls the
+    ``on_session_lost`` callbacks.
     """
 
     name: str = "backend"

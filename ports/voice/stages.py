@@ -54,6 +54,9 @@ class AECProvider(_Stage):
     def feed_reference(self, frame: AudioFrame) -> None:
         """Give what the speaker is playing (the TTS output)."""
 
+    def discard_reference(self) -> None:
+        """Playback was cut (barge-in): forget reference audio that will never be played."""
+
 
 class AGCProvider(_Stage):
     name = "agc"

@@ -35,6 +35,7 @@ VOICE_TRIGGERS = [
     HookTrigger.ON_RECORDING_STARTED,
     HookTrigger.ON_RECORDING_STOPPED,
     HookTrigger.ON_INPUT_AUDIO_LEVEL,
+    HookTrigger.ON_OUTPUT_AUDIO_LEVEL,
     HookTrigger.ON_ERROR,
 ]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from roomkit import HookTrigger
 from roomkit.voice.backends.mock import MockVoiceBackend
 from roomkit.voice.interruption import InterruptionConfig, InterruptionStrategy
-from roomkit.voice.pipeline import MockBackchannelDetector
+from roomkit.voice.pipeline import MockAECProvider, MockBackchannelDetector
 from roomkit.voice.stt.mock import MockSTTProvider
 from roomkit.voice.tts.mock import MockTTSProvider
 
 from .helpers import Call, eventually, settle, start_call, utterance
 
-LONG_REPLY = " ".join(["word"] * 100)  # 200 frames: several seconds of playback
+LONG_REPLY = " ".join(["word"] * 400)  # 800 frames of 5 ms: seconds of playback
 
 
 async def playing_call(
@@ -40,15 +40,17 @@ def barged(call: Call) -> bool:
 
 
 async def test_immediate_cuts_playback_at_speech_start() -> None:
-    call = await playing_call(InterruptionStrategy.IMMEDIATE, 2)
+    aec = MockAECProvider()
+    call = await playing_call(InterruptionStrategy.IMMEDIATE, 2, pipeline={"aec": aec})
     call.feed(1)  # speech starts
     await eventually(lambda: barged(call) and call.payloads(HookTrigger.ON_TTS_CANCELLED))
     [event] = call.payloads(HookTrigger.ON_BARGE_IN)
     assert event.data["reason"] == "immediate" and event.content.body == LONG_REPLY
     assert any(c.method == "cancel_audio" for c in call.backend.calls)
+    assert aec.discarded == 1  # the echo canceller forgets the reference never played
     cut_at = len(call.sent())
     await settle(call)
-    assert len(call.sent()) == cut_at < 200  # nothing more of the old reply is played
+    assert len(call.sent()) == cut_at < 800  # nothing more of the old reply is played
     assert not call.payloads(HookTrigger.AFTER_TTS)
     await call.kit.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from roomkit import HookResult, HookTrigger, RoomEvent, TextContent
 from roomkit.domain.voice import TurnDecision
 from roomkit.voice.pipeline import MockTurnDetector
@@ -98,7 +100,9 @@ async def test_session_events_and_leave() -> None:
     assert second.id not in call.backend.sessions
     await call.kit.leave(second)  # leaving twice is harmless
     assert len(ended) == 1
-    await call.kit.close()
+    await call.kit.close()  # closing the kit ends the sessions still open
+    assert [e["reason"] for e in ended] == ["left", "closed"]
+    assert ended[1]["session_id"] == call.session.id
 
 
 async def test_greeting_is_spoken_to_the_session() -> None:
@@ -121,3 +125,76 @@ async def test_send_dtmf_and_detected_tones_fire_on_dtmf() -> None:
     await call.voice.send_dtmf(call.session, digit="1", duration_ms=160)
     assert [(d, ms) for _, d, ms in call.backend.sent_dtmf] == [("#", 100), ("1", 160)]
     await call.kit.close()
+
+
+async def test_hooks_and_the_ai_turn_know_the_current_voice_session() -> None:
+    from roomkit import get_current_voice_session
+
+    call = await start_call(utterance(1))
+    seen: list[object] = []
+
+    @call.kit.hook(HookTrigger.BEFORE_BROADCAST)
+    async def which_call(event: RoomEvent, ctx: object) -> HookResult:
+        seen.append(get_current_voice_session())
+        return HookResult.allow()
+
+    assert get_current_voice_session() is None  # joining does not leak into the caller
+    call.feed(3)
+    await eventually(lambda: len(call.ai.calls) == 1 and len(seen) == 2)
+    assert seen == [call.session, call.session]  # the transcript, and the AI reply it caused
+    await call.kit.close()
+
+
+async def test_an_utterance_that_was_a_key_press_is_not_transcribed() -> None:
+    from roomkit.domain.voice import DTMFEvent
+    from roomkit.voice.pipeline import MockDTMFDetector
+
+    dtmf = MockDTMFDetector(events=[None, DTMFEvent(digit="3")])
+    call = await start_call([*utterance(2), *utterance(1)], pipeline={"dtmf": dtmf})
+    call.feed(4)  # the tone is loud enough for the VAD: an "utterance" with a DTMF digit in it
+    await eventually(lambda: call.payloads(HookTrigger.ON_SPEECH_END))
+    assert call.payloads(HookTrigger.ON_SPEECH_END)[0].data["keypress"] is True
+    call.feed(3)  # then real words
+    await eventually(lambda: len(call.ai.calls) == 1)
+    assert len(call.stt.calls) == 1 and call.payloads(HookTrigger.ON_DTMF)[0].data["digit"] == "3"
+    await call.kit.close()
+
+
+async def test_a_voice_agent_greets_the_caller_and_answers_by_voice() -> None:
+    from roomkit import Agent, ChannelCategory, RoomKit
+    from roomkit.providers.ai.mock import MockAIProvider
+    from roomkit.voice.backends.mock import MockVoiceBackend
+    from roomkit.voice.pipeline import AudioPipelineConfig, MockVADProvider
+    from roomkit.voice.stt.mock import MockSTTProvider
+    from roomkit.voice.tts.mock import MockTTSProvider
+
+    from .helpers import frame
+
+    backend, tts = MockVoiceBackend(), MockTTSProvider()
+    agent = Agent(
+        "concierge",
+        provider=MockAIProvider(responses=["Room 12 is ready."]),
+        greeting="Welcome to the hotel!",
+        stt=MockSTTProvider(transcriptions=["Is my room ready?"]),
+        tts=tts,
+        backend=backend,
+        pipeline=AudioPipelineConfig(vad=MockVADProvider(events=utterance(1))),
+    )
+    kit = RoomKit()
+    voice = agent.voice_channel()
+    kit.register_channel(agent)
+    kit.register_channel(voice)
+    await kit.create_room(room_id="lobby")
+    await kit.attach_channel("lobby", "concierge", category=ChannelCategory.INTELLIGENCE)
+    await kit.attach_channel("lobby", voice.channel_id)
+    session = await kit.join("lobby", "concierge-voice", participant_id="guest")
+    await kit.send_greeting("lobby", "concierge", session=session)
+    await eventually(lambda: tts.calls == [("Welcome to the hotel!", None)])
+    for _ in range(3):
+        backend.simulate_audio_received(session, frame())
+    await eventually(lambda: len(tts.calls) == 2)
+    assert tts.calls[1] == ("Room 12 is ready.", None)
+    await kit.close()
+    no_voice = Agent("plain", provider=MockAIProvider())
+    with pytest.raises(ValueError, match="no voice backend"):
+        no_voice.voice_channel()

@@ -101,7 +101,9 @@ async def test_recording_speaker_changes_and_levels_fire_their_hooks() -> None:
     await eventually(lambda: call.payloads(HookTrigger.ON_INPUT_AUDIO_LEVEL))
     level = call.payloads(HookTrigger.ON_INPUT_AUDIO_LEVEL)[0].data["level_db"]
     assert -31 < level < -30  # 1000/32768 full scale
-    await eventually(lambda: call.sent())
+    await eventually(lambda: call.payloads(HookTrigger.AFTER_TTS))
+    output_level = call.payloads(HookTrigger.ON_OUTPUT_AUDIO_LEVEL)[0].data["level_db"]
+    assert -24 < output_level < -23  # the mock TTS's sine of amplitude 3000
     await call.kit.leave(call.session)
     [stopped] = call.payloads(HookTrigger.ON_RECORDING_STOPPED)
     [result] = recorder.stopped

@@ -89,6 +89,7 @@ class AudioPipeline:
             outbound.append(ResampleStage(config.resampler.new_stream(), backend_rate))
         self._outbound = tuple(outbound)
         self._skip_notes = tuple(self.skipped.items())
+        self._aec = aec
 
     @property
     def inbound_stages(self) -> list[str]:
@@ -120,6 +121,11 @@ class AudioPipeline:
         for stage in self._outbound:
             frame = stage(frame, None)
         return frame
+
+    def playback_cut(self) -> None:
+        """The reply being played was cut: the echo canceller drops the unplayed reference."""
+        if self._aec is not None:
+            self._aec.discard_reference()
 
     def _has_resampler(self) -> bool:
         return self.config.resampler is not None

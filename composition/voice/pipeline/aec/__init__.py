@@ -11,6 +11,6 @@ __all__ = ["AECProvider"]
 __getattr__ = module_getattr(
     __name__,
     {
-        "NLMSEchoCanceller": ("aec_provider", "nlms", "audio"),
+        "NLMSAECProvider": ("aec_provider", "nlms", "audio"),
     },
 )

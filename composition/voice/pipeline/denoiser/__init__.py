@@ -11,6 +11,6 @@ __all__ = ["DenoiserProvider"]
 __getattr__ = module_getattr(
     __name__,
     {
-        "SpectralSubtractionDenoiser": ("denoiser", "spectral-subtraction", "audio"),
+        "SpectralDenoiserProvider": ("denoiser", "spectral-subtraction", "audio"),
     },
 )

@@ -14,6 +14,6 @@ __all__ = ["DTMFDetector", "DTMFEvent"]
 __getattr__ = module_getattr(
     __name__,
     {
-        "GoertzelDTMFDetector": ("dtmf_detector", "goertzel", "audio"),
+        "GoertzelDTMFProvider": ("dtmf_detector", "goertzel", "audio"),
     },
 )

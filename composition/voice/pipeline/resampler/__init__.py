@@ -13,5 +13,6 @@ __getattr__ = module_getattr(
     {
         "LinearResamplerProvider": ("resampler", "linear", "audio"),
         "SincResamplerProvider": ("resampler", "sinc", "audio"),
+        "SincResampler": ("resampler", "sinc", "audio"),
     },
 )
