@@ -3,8 +3,8 @@
 Linear interpolation, computed phase by phase: for a rate ratio of p outputs per q inputs, the
 outputs of one phase all sit at the same fraction between two input samples, so each phase is
 a strided slice of the input (and, when the fraction is not zero, one weighted sum per sample).
-A few tens of microseconds for a 20 ms frame, cheap enough for 50 frames a second per call; a transport at the
-model's own rate skips it entirely.
+A few tens of microseconds for a 20 ms frame, cheap enough for 50 frames a second per call; a
+transport at the model's own rate skips it entirely.
 """
 
 from __future__ import annotations
