@@ -421,3 +421,30 @@ def _event(kind: str, **fields: Any) -> Any:
     from roomkit.voice.realtime import RealtimeEvent, RealtimeEventType
 
     return RealtimeEvent(RealtimeEventType(kind), **fields)
+
+
+def test_realtime_loaders_name_their_extra_when_the_adapter_is_absent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from roomkit.plugins import registry as registry_module
+    from roomkit.voice import (
+        get_gemini_live_provider,
+        get_openai_realtime_provider,
+        get_websocket_realtime_transport,
+        get_xai_realtime_config,
+    )
+
+    monkeypatch.setenv(registry_module.AUTOLOAD_ENV, "1")  # as if no adapter were installed
+    registry_module.reset_default_registry()
+    try:
+        for loader, extra in [
+            (get_gemini_live_provider, "realtime-gemini"),
+            (get_openai_realtime_provider, "realtime-openai"),
+            (get_xai_realtime_config, "realtime-xai"),
+            (get_websocket_realtime_transport, "websocket"),
+        ]:
+            with pytest.raises(ImportError, match=rf"pip install roomkit\[{extra}\]"):
+                loader()
+    finally:
+        monkeypatch.delenv(registry_module.AUTOLOAD_ENV)
+        registry_module.reset_default_registry()
