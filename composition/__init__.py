@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Supervisor,
         Swarm,
     )
+    from roomkit.application.realtime_voice.channel import RealtimeVoiceChannel
     from roomkit.application.voice.channel import VoiceChannel
     from roomkit.domain.ai import (
         AIContext,
@@ -151,7 +152,6 @@ if TYPE_CHECKING:
     ToolCallCallback = Callable[[ToolCallEvent], Awaitable[None]]
     AudioVideoChannel: type
     RealtimeAudioVideoChannel: type
-    RealtimeVoiceChannel: type
     VideoChannel: type
 
 #: public name -> the module that defines it
@@ -212,6 +212,7 @@ _EXPORTS: dict[str, str] = {
     "Pipeline": "roomkit.application.orchestration.strategies",
     "ProviderResult": "roomkit.domain.delivery",
     "RCSChannel": "roomkit.transports",
+    "RealtimeVoiceChannel": "roomkit.application.realtime_voice.channel",
     "RateLimit": "roomkit.domain.channel",
     "RetryPolicy": "roomkit.domain.channel",
     "RichContent": "roomkit.domain.content",
@@ -265,7 +266,6 @@ _EXPORTS: dict[str, str] = {
 _PLACEHOLDERS: dict[str, str] = {
     "AudioVideoChannel": "voice and video",
     "RealtimeAudioVideoChannel": "realtime voice",
-    "RealtimeVoiceChannel": "realtime voice",
     "VideoChannel": "voice and video",
 }
 

@@ -24,6 +24,8 @@ from roomkit.application.orchestration.orchestrator import Orchestrator
 from roomkit.application.orchestration.status import StatusBus
 from roomkit.application.orchestration.strategies import Orchestration
 from roomkit.application.realtime import RealtimeEvents
+from roomkit.application.realtime_voice.calls import Calls
+from roomkit.application.realtime_voice.sessions import RealtimeVoiceSessions
 from roomkit.application.runtime import Runtime, Settings
 from roomkit.application.sources import RestartPolicy, SourceSupervisor
 from roomkit.application.timeline import read_timeline
@@ -165,6 +167,13 @@ class RoomKit:
         self._outbox = OutboxRecovery(self._runtime, self._pipeline)
         self._sources = SourceSupervisor(self._runtime, self._pipeline.process)
         self._voice = VoiceSessions(self._runtime, self._pipeline.process)
+        self._calls = Calls(
+            self._runtime,
+            self._voice,
+            RealtimeVoiceSessions(
+                self._runtime, self._pipeline.process, self._pipeline.process_event
+            ),
+        )
         self.stt = stt
         self.tts = tts
         self.voice = voice
@@ -729,11 +738,12 @@ class RoomKit:
         *,
         metadata: dict[str, Any] | None = None,
     ) -> VoiceSession:
-        """Open a voice session for ``participant_id`` on a VoiceChannel attached to the room."""
-        return await self._voice.join(room_id, channel_id, participant_id, metadata=metadata)
+        """Open a session for ``participant_id`` on a VoiceChannel or RealtimeVoiceChannel
+        attached to the room."""
+        return await self._calls.join(room_id, channel_id, participant_id, metadata=metadata)
 
     async def leave(self, session: VoiceSession) -> None:
-        await self._voice.leave(session)
+        await self._calls.leave(session)
 
     async def transcribe(self, audio: AudioFrame | bytes) -> TranscriptionResult:
         """Speech to text with the kit's ``stt`` provider (bytes: mono 16-bit PCM at 16 kHz)."""

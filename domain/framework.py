@@ -20,6 +20,7 @@ FRAMEWORK_EVENT_TYPES: frozenset[str] = frozenset(
         "channel_disconnected",
         "voice_session_started",
         "voice_session_ended",
+        "realtime_session_resumed",
         "source_attached",
         "source_detached",
         "source_error",

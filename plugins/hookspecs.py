@@ -161,6 +161,16 @@ def roomkit_register_webhook_parsers(register: Register) -> None:
     """Contribute WebhookParser adapters (a vendor's signed webhooks). Since version 2."""
 
 
+@hookspec
+def roomkit_register_realtime_voice_providers(register: Register) -> None:
+    """Contribute RealtimeVoiceProvider (speech-to-speech model) adapters. Since version 3."""
+
+
+@hookspec
+def roomkit_register_realtime_transports(register: Register) -> None:
+    """Contribute caller-side audio transports for realtime voice channels. Since version 3."""
+
+
 #: plugin hook name -> the port it contributes to (the key used by ``Registry.create``).
 PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_stores": "store",
@@ -189,4 +199,6 @@ PORT_OF_HOOK: dict[str, str] = {
     "roomkit_register_audio_postprocessors": "audio_postprocessor",
     "roomkit_register_message_providers": "message_provider",
     "roomkit_register_webhook_parsers": "webhook_parser",
+    "roomkit_register_realtime_voice_providers": "realtime_voice_provider",
+    "roomkit_register_realtime_transports": "realtime_transport",
 }

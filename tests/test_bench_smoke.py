@@ -98,3 +98,14 @@ def test_throughput_windows_and_percentiles() -> None:
     slowing = [sum(range(1, i + 1)) * 1000 for i in range(1, 101)]  # each op slower than the last
     first, last = window_throughput(slowing)
     assert last < first / 5
+
+
+def test_the_realtime_relay_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import realtime_relay
+
+    assert realtime_relay.main(["--sessions", "2", "--frames", "5"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    result = json.loads(line)
+    assert result["sessions"] == 2 and result["kit_cpu_ms_per_frame"] > 0
+    for way in ("in", "out"):
+        assert result[way]["relayed_ms"]["p50"] > 0 and result[way]["direct_ms"]["p50"] > 0

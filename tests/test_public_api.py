@@ -30,7 +30,6 @@ VoiceNotConfiguredError get_llms_txt get_llms_full_txt get_agents_md get_ai_cont
 
 #: documented paths that belong to subsystems or vendor adapters not in this installation
 NOT_BUILT = (
-    "roomkit.voice.realtime",
     "roomkit.orchestration",
     "roomkit.sources",
 )
@@ -100,7 +99,7 @@ def test_every_documented_import_path() -> None:
 
 def test_placeholders_say_what_is_missing() -> None:
     with pytest.raises(NotAvailableError, match="realtime voice"):
-        roomkit.RealtimeVoiceChannel("voice")
+        roomkit.RealtimeAudioVideoChannel("voice")
     assert roomkit.get_current_voice_session() is None
 
 

@@ -1,11 +1,6 @@
-"""Speech-to-speech channels (the realtime voice subsystem, not built yet)."""
+"""Speech-to-speech channels."""
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from roomkit.unavailable import placeholder
-
-RealtimeVoiceChannel = placeholder("RealtimeVoiceChannel", "realtime voice")
-ToolHandler = Callable[[str, dict[str, Any]], Awaitable[Any]]
+from roomkit.application.ai.tools import ToolHandler
+from roomkit.application.realtime_voice.channel import RealtimeVoiceChannel
 
 __all__ = ["RealtimeVoiceChannel", "ToolHandler"]

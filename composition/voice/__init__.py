@@ -14,7 +14,7 @@ from roomkit.domain.voice import (
     VoiceSession,
 )
 from roomkit.ports.voice import AudioPipelineConfig, STTProvider, TTSProvider, VoiceBackend
-from roomkit.voice.loaders import config_loader, module_getattr, provider_loader, unbuilt_loader
+from roomkit.voice.loaders import config_loader, module_getattr, provider_loader
 
 get_deepgram_provider = provider_loader("stt_provider", "deepgram", "deepgram")
 get_deepgram_config = config_loader("stt_provider", "deepgram", "deepgram")
@@ -45,13 +45,24 @@ get_speex_aec_provider = provider_loader("aec_provider", "speex", "speex-aec")
 get_webrtc_aec_provider = provider_loader("aec_provider", "webrtc", "webrtc-aec")
 get_rnnoise_denoiser_provider = provider_loader("denoiser", "rnnoise", "rnnoise")
 get_smart_turn_detector = provider_loader("turn_detector", "smart-turn", "smart-turn")
-get_gemini_live_provider = unbuilt_loader("the Gemini Live realtime provider", "realtime-gemini")
-get_openai_realtime_provider = unbuilt_loader("the OpenAI Realtime provider", "realtime-openai")
-get_xai_realtime_provider = unbuilt_loader("the xAI realtime provider", "realtime-xai")
-get_xai_realtime_config = unbuilt_loader("the xAI realtime config", "realtime-xai")
-get_websocket_realtime_transport = unbuilt_loader(
-    "the WebSocket realtime transport", "realtime-websocket"
+get_gemini_live_provider = provider_loader(
+    "realtime_voice_provider", "gemini-live", "realtime-gemini"
 )
+get_gemini_live_config = config_loader("realtime_voice_provider", "gemini-live", "realtime-gemini")
+get_openai_realtime_provider = provider_loader(
+    "realtime_voice_provider", "openai-realtime", "realtime-openai"
+)
+get_openai_realtime_config = config_loader(
+    "realtime_voice_provider", "openai-realtime", "realtime-openai"
+)
+get_xai_realtime_provider = provider_loader(
+    "realtime_voice_provider", "xai-realtime", "realtime-xai"
+)
+get_xai_realtime_config = config_loader("realtime_voice_provider", "xai-realtime", "realtime-xai")
+get_websocket_realtime_transport = provider_loader(
+    "realtime_transport", "websocket", "realtime-websocket"
+)
+get_fastrtc_realtime_transport = provider_loader("realtime_transport", "fastrtc", "fastrtc")
 
 # the documented vendor class names, resolved through the registry like the loaders above
 __getattr__ = module_getattr(

@@ -21,6 +21,7 @@ from roomkit_contracts.locks import RoomLockManagerContract
 from roomkit_contracts.memory import MemoryProviderContract
 from roomkit_contracts.messaging import MessageProviderContract, MessageProviderScenario, Received
 from roomkit_contracts.realtime import Inbox, RealtimeBackendContract
+from roomkit_contracts.realtime_voice import RealtimeScenario, RealtimeVoiceProviderContract
 from roomkit_contracts.sources import SourceProviderContract, SourceScenario
 from roomkit_contracts.speech import (
     STTProviderContract,
@@ -47,6 +48,8 @@ __all__ = [
     "MessageProviderContract",
     "MessageProviderScenario",
     "RealtimeBackendContract",
+    "RealtimeScenario",
+    "RealtimeVoiceProviderContract",
     "Received",
     "RoomLockManagerContract",
     "STTProviderContract",

@@ -12,6 +12,7 @@ from roomkit.plugins.builtin import (
     mock_ai,
     mock_identity,
     mock_messaging,
+    mock_realtime,
     mock_speech,
     mock_voice_backend,
     mock_voice_stages,
@@ -40,4 +41,5 @@ PLUGINS: tuple[ModuleType, ...] = (
     mock_voice_backend,
     mock_speech,
     mock_voice_stages,
+    mock_realtime,
 )

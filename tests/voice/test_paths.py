@@ -72,7 +72,7 @@ def test_loaders_without_their_package_name_the_extra(no_installed_plugins: None
         (voice.get_sherpa_onnx_vad_provider, "sherpa-onnx"),
         (voice.get_local_audio_backend, "local-audio"),
         (voice.get_speex_aec_provider, "speex-aec"),
-        (voice.get_gemini_live_provider, "realtime-gemini"),
+        (voice.get_fastrtc_realtime_transport, "fastrtc"),
     ]:
         with pytest.raises(ImportError, match=rf"--find-links dist \"roomkit\[{extra}\]\""):
             loader()

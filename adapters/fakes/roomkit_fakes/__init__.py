@@ -26,10 +26,12 @@ from roomkit_fakes.deepgram import DeepgramFake
 from roomkit_fakes.elasticemail import ElasticEmailFake
 from roomkit_fakes.elevenlabs import ElevenLabsFake
 from roomkit_fakes.gemini import GeminiFake
+from roomkit_fakes.gemini_live import GeminiLiveFake, LiveConnection, LiveTurn
 from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.messaging import Delivered, RawRequest, VendorFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
+from roomkit_fakes.openai_realtime import OpenAIRealtimeFake, RealtimeConnection, RealtimeTurn
 from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.server import FakeServer, Recorded, Reply
 from roomkit_fakes.sinch import SinchFake
@@ -46,10 +48,16 @@ __all__ = [
     "ElevenLabsFake",
     "FakeServer",
     "GeminiFake",
+    "GeminiLiveFake",
     "HTTPEndpointFake",
+    "LiveConnection",
+    "LiveTurn",
     "MistralFake",
     "OpenAIFake",
+    "OpenAIRealtimeFake",
     "RawRequest",
+    "RealtimeConnection",
+    "RealtimeTurn",
     "Recorded",
     "Reply",
     "SendGridFake",

@@ -9,9 +9,11 @@ import pytest_asyncio
 from roomkit_fakes.anthropic import AnthropicFake
 from roomkit_fakes.elasticemail import ElasticEmailFake
 from roomkit_fakes.gemini import GeminiFake
+from roomkit_fakes.gemini_live import GeminiLiveFake
 from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
+from roomkit_fakes.openai_realtime import OpenAIRealtimeFake
 from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.sinch import SinchFake
 from roomkit_fakes.telnyx import TelnyxFake
@@ -82,4 +84,16 @@ async def voicemeup_fake() -> AsyncIterator[VoiceMeUpFake]:
 @pytest_asyncio.fixture
 async def elasticemail_fake() -> AsyncIterator[ElasticEmailFake]:
     async with ElasticEmailFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def openai_realtime_fake() -> AsyncIterator[OpenAIRealtimeFake]:
+    async with OpenAIRealtimeFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def gemini_live_fake() -> AsyncIterator[GeminiLiveFake]:
+    async with GeminiLiveFake() as server:
         yield server  # type: ignore[misc]

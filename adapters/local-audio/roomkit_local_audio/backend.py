@@ -16,7 +16,10 @@ from typing import Any
 from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession
 from roomkit.ports.voice import AudioCallback, SessionCallback, VoiceBackend
 
-INSTALL_HINT = "pip install roomkit[local-audio]"
+INSTALL_HINT = (
+    "pip install sounddevice (the sounddevice extra of roomkit-local-audio), and the PortAudio "
+    "library (apt-get install libportaudio2)"
+)
 
 
 def load_sounddevice() -> ModuleType:

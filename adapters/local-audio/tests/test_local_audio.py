@@ -104,7 +104,7 @@ def test_without_sounddevice_the_error_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "sounddevice", None)
-    with pytest.raises(ImportError, match=r"pip install roomkit\[local-audio\]"):
+    with pytest.raises(ImportError, match=r"pip install sounddevice"):
         LocalAudioBackend()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from roomkit.domain.channel import RetryPolicy
 from roomkit.ports.secrets import KeyFromEnvironment
@@ -49,3 +49,35 @@ class VLLMConfig(KeyFromEnvironment):
     max_tokens: int | None = Field(default=None, gt=0)
     timeout: float = Field(default=120.0, gt=0)
     retry: RetryPolicy = DEFAULT_RETRY
+
+
+class OpenAIRealtimeConfig(BaseModel):
+    """OpenAI Realtime (speech-to-speech). ``base_url`` is the WebSocket base URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    api_key: str = Field(min_length=1)
+    model: str = "gpt-4o-realtime-preview"
+    base_url: str | None = None
+    voice: str = "alloy"
+    transcription_model: str = "gpt-4o-transcribe"
+    connect_timeout: float = Field(default=10.0, gt=0)
+    extra_headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("base_url")
+    @classmethod
+    def _websocket_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("ws://", "wss://")):
+            raise ValueError(f"base_url must be a ws:// or wss:// URL, not {url!r}")
+        return url
+
+
+class XAIRealtimeConfig(OpenAIRealtimeConfig):
+    """xAI's realtime voice API (OpenAI Realtime protocol); ``XAIConfig`` in the docs."""
+
+    model: str = "grok-voice-latest"
+    base_url: str | None = "wss://api.x.ai/v1"
+    voice: str = "Ara"
+
+
+XAIConfig = XAIRealtimeConfig

@@ -1,10 +1,17 @@
-"""Registers "openai", "azure-openai" and "vllm" AI providers."""
+"""Registers "openai", "azure-openai" and "vllm" AI providers, and the "openai-realtime" and
+"xai-realtime" speech-to-speech providers."""
 
 from __future__ import annotations
 
 from roomkit.plugins import hookimpl
 from roomkit.plugins.hookspecs import Register
-from roomkit_openai.config import AzureAIConfig, OpenAIConfig, VLLMConfig
+from roomkit_openai.config import (
+    AzureAIConfig,
+    OpenAIConfig,
+    OpenAIRealtimeConfig,
+    VLLMConfig,
+    XAIRealtimeConfig,
+)
 
 
 def build_openai(settings: OpenAIConfig) -> object:
@@ -48,4 +55,40 @@ def roomkit_register_ai_providers(register: Register) -> None:
         settings=VLLMConfig,
         capabilities={"streaming", "tools"},
         description="Any OpenAI-compatible server",
+    )
+
+
+class _RealtimeFactory:
+    """Builds a realtime provider from settings; ``adapter_class`` is what
+    ``roomkit.voice.get_openai_realtime_provider()`` returns (imported on first use)."""
+
+    def __init__(self, class_name: str) -> None:
+        self.class_name = class_name
+
+    @property
+    def adapter_class(self) -> type:
+        from roomkit_openai import realtime
+
+        cls: type = getattr(realtime, self.class_name)
+        return cls
+
+    def __call__(self, settings: OpenAIRealtimeConfig) -> object:
+        return self.adapter_class(settings)
+
+
+@hookimpl
+def roomkit_register_realtime_voice_providers(register: Register) -> None:
+    register(
+        name="openai-realtime",
+        factory=_RealtimeFactory("OpenAIRealtimeProvider"),
+        settings=OpenAIRealtimeConfig,
+        capabilities={"tools", "server_vad", "resumption"},
+        description="OpenAI Realtime speech-to-speech",
+    )
+    register(
+        name="xai-realtime",
+        factory=_RealtimeFactory("XAIRealtimeProvider"),
+        settings=XAIRealtimeConfig,
+        capabilities={"tools", "server_vad", "resumption"},
+        description="xAI Grok speech-to-speech (OpenAI Realtime protocol)",
     )
