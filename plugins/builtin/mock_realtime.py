@@ -303,9 +303,17 @@ class MockRealtimeTransport(RealtimeAudioTransport):
 
 @hookimpl
 def roomkit_register_realtime_voice_providers(register: Register) -> None:
-    register(name="mock", factory=lambda _settings: MockRealtimeProvider())
+    register(
+        name="mock",
+        factory=lambda _settings: MockRealtimeProvider(),
+        description="scripted speech-to-speech model for tests",
+    )
 
 
 @hookimpl
 def roomkit_register_realtime_transports(register: Register) -> None:
-    register(name="mock", factory=lambda _settings: MockRealtimeTransport())
+    register(
+        name="mock",
+        factory=lambda _settings: MockRealtimeTransport(),
+        description="in-memory caller transport for tests",
+    )

@@ -92,7 +92,10 @@ async def test_every_voice_example_runs_in_order() -> None:
                 try:
                     await run(example, namespace)
                 except ImportError as exc:
-                    assert "--find-links dist" in str(exc) and "roomkit[" in str(exc), str(exc)
+                    hint = str(exc)  # the adapter's extra, or the system package it needs
+                    assert ("--find-links dist" in hint and "roomkit[" in hint) or (
+                        "pip install sounddevice" in hint
+                    ), hint
                     missing_vendor.append(index)
                 continue
             await run(example, namespace)

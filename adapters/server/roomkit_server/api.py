@@ -27,6 +27,7 @@ from roomkit.domain.conversation import get_conversation_state
 from roomkit.domain.enums import ParticipantRole
 from roomkit.domain.outbox import OutboxState
 from roomkit.domain.participant import Participant
+from roomkit.domain.transcoding import transcode
 
 from .auth import TicketSigner
 from .config import ServerConfig
@@ -322,10 +323,11 @@ class RestApi:
             for observation in await store.list_observations(room.id)
             if observation.category == AI_RESPONSE
         ]
+        bindings = await store.list_bindings(room.id)
         return ok(
             {
                 "room": room,
-                "bindings": await store.list_bindings(room.id),
+                "bindings": bindings,
                 "participants": await store.list_participants(room.id),
                 "conversation_state": state,
                 "events": [
@@ -333,6 +335,7 @@ class RestApi:
                         "event": event,
                         "deliveries": by_event.get(event.id, []),
                         "outbox": outbox.get(event.id, []),
+                        "transcoded": _as_delivered(event, bindings),
                     }
                     for event in events
                 ],
@@ -342,3 +345,21 @@ class RestApi:
                 "ai_calls": ai_calls,
             }
         )
+
+
+def _as_delivered(event: Any, bindings: list[Any]) -> list[dict[str, Any]]:
+    """How the event's content reaches each readable binding other than its source, as the
+    default content transcoder renders it for that binding's capabilities (None: skipped)."""
+    rendered = []
+    for binding in bindings:
+        if binding.channel_id == event.source.channel_id or not binding.access.can_read:
+            continue
+        content = transcode(event.content, binding.capabilities)
+        rendered.append(
+            {
+                "channel_id": binding.channel_id,
+                "content": content,
+                "changed": content is not event.content,
+            }
+        )
+    return rendered

@@ -143,6 +143,11 @@ async def test_rich_content_and_inspector_view(client: httpx.AsyncClient) -> Non
     assert next((d["event_id"], d["channel_id"]) for d in listed) == (sent.json()["id"], "sms")
     assert view["conversation_state"]["phase"]
     assert view["dead_letters"] == []
+    # how each binding receives it: the SMS channel gets the rich text as plain text
+    as_delivered = {t["channel_id"]: t for t in first["transcoded"]}
+    assert "ws" not in as_delivered  # the source
+    assert as_delivered["sms"]["changed"] is True
+    assert as_delivered["sms"]["content"]["type"] == "text"
 
 
 async def test_outbox_is_reported_unsupported_on_the_memory_store(
