@@ -16,6 +16,7 @@ from roomkit.domain.content import (
     MAX_CONTENT_DEPTH,
     CompositeContent,
     EditContent,
+    TextContent,
     content_depth,
 )
 from roomkit.domain.errors import InvalidEventError
@@ -48,26 +49,36 @@ def check_id(value: object, what: str, limit: int = MAX_ID_LENGTH) -> str:
     return value
 
 
+def _plain_id(value: object, limit: int) -> bool:
+    """The common case at the cost of one call: a short ASCII id without NUL."""
+    return (
+        type(value) is str and 0 < len(value) <= limit and value.isascii() and "\x00" not in value
+    )
+
+
 def check_event(event: object) -> RoomEvent:
     """``event`` if every store can store it and read it back; InvalidEventError otherwise."""
     if not isinstance(event, RoomEvent):
         raise InvalidEventError(f"expected a RoomEvent, got {type(event).__name__}")
+    values = event.__dict__
     for name in _ID_FIELDS:
-        value = getattr(event, name)
-        if value is not None:
+        value = values[name]
+        if value is not None and not _plain_id(value, MAX_ID_LENGTH):
             check_id(value, f"event {name}")
-    if event.provider_message_id is not None:
-        check_id(event.provider_message_id, "provider_message_id", MAX_EXTERNAL_ID_LENGTH)
+    value = values["provider_message_id"]
+    if value is not None and not _plain_id(value, MAX_EXTERNAL_ID_LENGTH):
+        check_id(value, "provider_message_id", MAX_EXTERNAL_ID_LENGTH)
     source = event.source
     if not isinstance(source, BaseModel):
         raise InvalidEventError(f"event source must be an EventSource, got {type(source).__name__}")
+    fields = source.__dict__
     for name in _SOURCE_ID_FIELDS:
-        value = getattr(source, name)
-        if value is not None:
+        value = fields[name]
+        if value is not None and not _plain_id(value, MAX_ID_LENGTH):
             check_id(value, f"source.{name}")
     for name in _SOURCE_EXTERNAL_FIELDS:
-        value = getattr(source, name)
-        if value is not None:
+        value = fields[name]
+        if value is not None and not _plain_id(value, MAX_EXTERNAL_ID_LENGTH):
             check_id(value, f"source.{name}", MAX_EXTERNAL_ID_LENGTH)
     content = event.content
     if not isinstance(content, BaseModel) or getattr(content, "type", None) is None:
@@ -80,9 +91,19 @@ def check_event(event: object) -> RoomEvent:
             raise InvalidEventError(
                 f"event content is nested {depth} deep; at most {MAX_CONTENT_DEPTH} allowed"
             )
+    if (
+        type(content) is TextContent
+        and content.body.isascii()
+        and (content.language is None or content.language.isascii())
+        and not event.metadata
+    ):
+        return event  # the common message: nothing below can be invalid text
     budget = [_MAX_WALK]
-    _walk(content, "content", budget)
-    if event.metadata:
+    if not _all_text_valid(content, budget) or (
+        event.metadata and not _all_text_valid(event.metadata, budget)
+    ):
+        budget = [_MAX_WALK]  # again, slowly, to name where the bad text is
+        _walk(content, "content", budget)
         _walk(event.metadata, "metadata", budget)
     return event
 
@@ -91,6 +112,38 @@ def revalidated(event: RoomEvent) -> RoomEvent:
     """A full validation of an event built without one (a hook's ``model_copy``)."""
     check_event(event)
     return RoomEvent.model_validate(event.model_dump())
+
+
+def _all_text_valid(value: Any, budget: list[int]) -> bool:
+    """The per-message pass: True if every string below ``value`` is valid Unicode text."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InvalidEventError(
+            f"event is too large: more than {_MAX_WALK} values in content and metadata"
+        )
+    if isinstance(value, str):
+        if value.isascii():
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, BaseModel):
+        items: Any = value.__dict__.values()
+    elif isinstance(value, Mapping):
+        if not all(isinstance(k, str) and _all_text_valid(k, budget) for k in value):
+            return False
+        items = value.values()
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        return True
+    for item in items:
+        if item is not None and not isinstance(item, int | float | bool):
+            if not _all_text_valid(item, budget):
+                return False
+    return True
 
 
 def _walk(value: Any, path: str, budget: list[int]) -> None:

@@ -42,6 +42,10 @@ Step = Callable[[InboundState], Awaitable[None]]
 
 CHAIN_LIMIT_REASON = "max_chain_depth ({limit}) reached; response not broadcast"
 
+YIELD_EVERY = 8
+"""Messages processed before the pipeline yields to the event loop once (on the in-memory store
+nothing else suspends, so a tight loop of messages would starve every other task)."""
+
 
 class InboundPipeline:
     def __init__(self, runtime: Runtime, router: EventRouter) -> None:
@@ -59,6 +63,7 @@ class InboundPipeline:
         self.after_broadcast = AfterBroadcastStep(runtime)
         limit = runtime.settings.inbound_rate_limit
         self._inbound_limiter = TokenBucketRateLimiter(limit, runtime.clock) if limit else None
+        self._calls = 0
 
     # entry points --------------------------------------------------------------------------
     async def process(self, message: InboundMessage, room_id: str | None = None) -> InboundResult:
@@ -71,7 +76,9 @@ class InboundPipeline:
             )
         if room_id is not None and not isinstance(room_id, str):
             raise TypeError(f"room_id must be a str or None, got {type(room_id).__name__}")
-        await asyncio.sleep(0)  # a tight loop of messages still lets the event loop run
+        self._calls += 1
+        if not self._calls % YIELD_EVERY:  # a tight loop of messages still lets others run
+            await asyncio.sleep(0)
         if self._inbound_limiter is not None and not self._inbound_limiter.try_acquire():
             return InboundResult(
                 blocked=True, reason="inbound rate limit exceeded", room_id=room_id

@@ -159,15 +159,11 @@ class WebSocketChannel(Channel):
         self, conn: Connection, event: RoomEvent, stream_id: object, *, bounded: bool = True
     ) -> bool:
         try:
-            async with asyncio.timeout(self.send_timeout if bounded else None):
-                if stream_id and conn.stream is not None:
-                    text = getattr(event.content, "body", "")
-                    await conn.stream(
-                        conn.connection_id,
-                        StreamEnd(stream_id=str(stream_id), text=text, event=event),
-                    )
-                else:
-                    await conn.send(conn.connection_id, event)
+            if bounded:
+                async with asyncio.timeout(self.send_timeout):
+                    await self._send_plain_or_end(conn, event, stream_id)
+            else:
+                await self._send_plain_or_end(conn, event, stream_id)
         except TimeoutError:
             log.warning(
                 "websocket send timed out",
@@ -181,6 +177,16 @@ class WebSocketChannel(Channel):
             )
             return False
         return True
+
+    @staticmethod
+    async def _send_plain_or_end(conn: Connection, event: RoomEvent, stream_id: object) -> None:
+        if stream_id and conn.stream is not None:
+            text = getattr(event.content, "body", "")
+            await conn.stream(
+                conn.connection_id, StreamEnd(stream_id=str(stream_id), text=text, event=event)
+            )
+        else:
+            await conn.send(conn.connection_id, event)
 
     def _note_room(self, room_id: str) -> None:
         if self._warned_unscoped or room_id in self._rooms_seen:
