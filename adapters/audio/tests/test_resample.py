@@ -36,11 +36,16 @@ def error_db(resampler: LinearResampler | SincResampler, frequency: float) -> fl
     return float(10 * np.log10(np.mean(error**2) / np.mean(ideal[edge:-edge] ** 2)))
 
 
-@pytest.mark.parametrize(("src", "dst"), PAIRS)
-@pytest.mark.parametrize("frequency", [100.0, 440.0, 1000.0, 2500.0, 5000.0])
+IN_PASSBAND = [
+    (src, dst, frequency)
+    for src, dst in PAIRS
+    for frequency in (100.0, 440.0, 1000.0, 2500.0, 5000.0)
+    if frequency <= 0.33 * min(src, dst)  # within the passband of the lower rate
+]
+
+
+@pytest.mark.parametrize(("src", "dst", "frequency"), IN_PASSBAND)
 def test_sinc_error_on_a_sine_is_below_minus_60_db(src: int, dst: int, frequency: float) -> None:
-    if frequency > 0.33 * min(src, dst):
-        pytest.skip("above the passband of the lower rate")
     assert error_db(SincResampler(src, dst), frequency) < -60.0
 
 

@@ -6,6 +6,7 @@ Template (ContentSid and ContentVariables), which is how Twilio carries RCS rich
 from __future__ import annotations
 
 import json
+from abc import abstractmethod
 from typing import Any
 
 import aiohttp
@@ -41,8 +42,9 @@ class _TwilioProvider(MessageProvider, WebhookParser):
         )
 
     # sending -----------------------------------------------------------------------------------
+    @abstractmethod
     def _sender(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """Who sends: the From number or the messaging service."""
 
     def _twilio(self) -> Client:
         """The SDK client, made on first use (its aiohttp session needs a running loop)."""

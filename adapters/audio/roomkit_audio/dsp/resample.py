@@ -10,6 +10,7 @@ samples the whole signal gives at once, with no clicks at frame edges.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -19,7 +20,7 @@ from roomkit_audio.dsp.pcm import Floats, Pcm, as_pcm, check_rate, to_int16
 PHASE_LOOP_MAX = 8  # filter rows computed one correlation each; a gather above that
 
 
-class _PolyphaseResampler:
+class _PolyphaseResampler(ABC):
     """Shared engine: ``bank`` has one row of ``taps`` weights per output phase."""
 
     def __init__(self, src_rate: int, dst_rate: int, taps: int) -> None:
@@ -35,8 +36,9 @@ class _PolyphaseResampler:
         self._plan_cache: dict[tuple[int, int], tuple[np.ndarray, Floats]] = {}
         self.reset()
 
+    @abstractmethod
     def _make_bank(self) -> Floats:
-        raise NotImplementedError
+        """The polyphase filter bank, one row of taps per output phase."""
 
     def reset(self) -> None:
         """Forget the stream: the next call starts from silence."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import wave
+from abc import ABC, abstractmethod
 from types import TracebackType
 from typing import Self
 
@@ -75,7 +76,7 @@ class WavWriter:
         self.close()
 
 
-class _CallWriter:
+class _CallWriter(ABC):
     """Both sides of a call on one timeline.
 
     The inbound stream is the clock: audio arrives from the caller in real time, while the
@@ -91,8 +92,9 @@ class _CallWriter:
         self._outbound: list[Pcm] = []
         self._outbound_queued = 0
 
+    @abstractmethod
     def _frame(self, inbound: Pcm, outbound: Pcm) -> Pcm:
-        raise NotImplementedError
+        """One frame of the file from a frame of each side."""
 
     @property
     def path(self) -> str:
