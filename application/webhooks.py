@@ -10,19 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import PydanticSerializationError
 
 from roomkit.application.delivery_status import DeliveryStatusTracker
 from roomkit.application.inbound.pipeline import InboundPipeline
 from roomkit.application.runtime import Runtime
 from roomkit.domain.base import assemble
 from roomkit.domain.errors import (
+    InvalidEventError,
     NoWebhookParserError,
     WebhookError,
     WebhookPayloadError,
     WebhookRequestError,
     WebhookSignatureError,
 )
+from roomkit.domain.inbound import InboundMessage
+from roomkit.domain.validation import text_is_valid
 from roomkit.domain.webhook import WebhookBatch, WebhookOutcome, WebhookRequest
 from roomkit.ports.webhooks import WebhookParser
 
@@ -75,12 +77,13 @@ class WebhookIntake:
         if not isinstance(batch, WebhookBatch):
             raise WebhookPayloadError(parser.name, "the parser returned no WebhookBatch")
         for message in batch.messages:
-            try:  # what cannot be stored is refused here (lone surrogates from JSON escapes)
-                message.model_dump_json()
-            except PydanticSerializationError as exc:
+            # what cannot be stored is refused here (lone surrogates from JSON escapes)
+            if not _storable_text(message):
                 raise WebhookPayloadError(
-                    parser.name, f"the message is not storable: {exc}"
-                ) from exc
+                    parser.name,
+                    "the message is not storable: its text holds a lone surrogate "
+                    "(not valid Unicode)",
+                )
         return batch
 
     async def process(self, meta: Any, channel_id: str) -> WebhookOutcome:
@@ -88,6 +91,13 @@ class WebhookIntake:
         results = [await self._pipeline.process(message) for message in batch.messages]
         statuses = [await self._statuses.process(status) for status in batch.statuses]
         return assemble(WebhookOutcome, results=results, statuses=statuses)
+
+
+def _storable_text(message: InboundMessage) -> bool:
+    try:
+        return text_is_valid(message.content, message.metadata)
+    except InvalidEventError:
+        return False
 
 
 def _first_problem(exc: ValidationError) -> str:

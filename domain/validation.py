@@ -98,11 +98,8 @@ def check_event(event: object) -> RoomEvent:
         and not event.metadata
     ):
         return event  # the common message: nothing below can be invalid text
-    budget = [_MAX_WALK]
-    if not _all_text_valid(content, budget) or (
-        event.metadata and not _all_text_valid(event.metadata, budget)
-    ):
-        budget = [_MAX_WALK]  # again, slowly, to name where the bad text is
+    if not text_is_valid(content, event.metadata):
+        budget = [_MAX_WALK]  # slowly, to name where the bad text is
         _walk(content, "content", budget)
         _walk(event.metadata, "metadata", budget)
     return event
@@ -112,6 +109,31 @@ def revalidated(event: RoomEvent) -> RoomEvent:
     """A full validation of an event built without one (a hook's ``model_copy``)."""
     check_event(event)
     return RoomEvent.model_validate(event.model_dump())
+
+
+def text_is_valid(content: Any, metadata: Mapping[str, Any] | None) -> bool:
+    """True if every string in ``content`` and ``metadata`` is valid Unicode text (no lone
+    surrogate); InvalidEventError if they hold more than ``_MAX_WALK`` values."""
+    if metadata and not _flat_ascii(metadata):
+        budget = [_MAX_WALK]
+        return _all_text_valid(content, budget) and _all_text_valid(metadata, budget)
+    return _all_text_valid(content, [_MAX_WALK - len(metadata or ())])
+
+
+def _flat_ascii(mapping: Mapping[str, Any]) -> bool:
+    """The usual metadata, checked in one pass: ASCII string keys, scalar or ASCII values."""
+    if len(mapping) >= _MAX_WALK:
+        return False
+    for key, value in mapping.items():
+        if type(key) is not str or not key.isascii():
+            return False
+        kind = type(value)
+        if kind is str:
+            if not value.isascii():
+                return False
+        elif value is not None and kind is not int and kind is not bool and kind is not float:
+            return False
+    return True
 
 
 def _all_text_valid(value: Any, budget: list[int]) -> bool:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from roomkit.application.delivery.sent_messages import record_provider_sends
 from roomkit.application.delivery.transcoder import DefaultContentTranscoder
@@ -100,9 +101,17 @@ class EventRouter:
                 )
                 for target in targets
             ]
-            if settled:  # the deliveries that finished at once, before waiting for the others
-                await self._settle(event, settled)
-            pairs = await asyncio.gather(*running)
+            pending = [task for task in running if not task.done()]
+            if pending:
+                if settled:  # the deliveries that finished at once, before waiting for the rest
+                    await self._settle(event, settled)
+                try:
+                    await asyncio.wait(pending)
+                except asyncio.CancelledError:
+                    for task in pending:
+                        task.cancel()
+                    raise
+            pairs = [task.result() for task in running]
         if settled:
             await self._settle(event, settled)
         for binding, (result, output) in zip(targets, pairs, strict=True):
@@ -277,13 +286,20 @@ class EventRouter:
         )
 
 
-async def _bounded[T](call: Awaitable[T], seconds: float | None, channel_id: str) -> T:
+async def _bounded[T](call: Coroutine[Any, Any, T], seconds: float | None, channel_id: str) -> T:
+    """``await call`` within ``seconds``. The send starts at once as an eager task: one that
+    finishes without waiting (an in-process callback) needs no timer at all."""
     if seconds is None:
         return await call
-    bound = asyncio.timeout(seconds)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    task = asyncio.Task(call, loop=loop, eager_start=True)
+    if task.done():
+        return task.result()
+    bound = asyncio.timeout_at(deadline)
     try:
         async with bound:
-            return await call
+            return await task
     except TimeoutError as exc:
         if not bound.expired():
             raise  # the channel's own timeout, not ours

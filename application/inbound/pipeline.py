@@ -87,14 +87,14 @@ class InboundPipeline:
         timeout = self._rt.settings.process_timeout
         if timeout is None:
             return await self._process(state)
-        try:
-            async with asyncio.timeout(timeout) as deadline:
-                state.deadline = deadline
-                return await self._process(state)
-        except TimeoutError as exc:
-            if state.stored:
-                raise  # pragma: no cover - the deadline is lifted once the event is stored
-            raise ProcessTimeoutError(timeout) from exc
+        # The message starts as an eager task: one that runs to the end without waiting (an
+        # in-memory room) is done here and needs no timer; otherwise the deadline is armed.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        task = asyncio.Task(self._process(state), loop=loop, eager_start=True)
+        if task.done():
+            return task.result()
+        return await _within_deadline(task, state, loop.call_at, deadline, timeout)
 
     async def process_event(self, event: RoomEvent) -> InboundResult:
         """Run an already-built event (a reply, a direct send) through steps 5-11 and reentry."""
@@ -154,9 +154,7 @@ class InboundPipeline:
                     await self._run(before.name, before, state)
                     if state.done:
                         return state.finish()
-                state.stored = True
-                if state.deadline is not None:
-                    state.deadline.reschedule(None)
+                state.stored = True  # the deadline no longer applies
                 for after in (self.broadcast, self.after_broadcast):
                     try:
                         await self._run(after.name, after, state)
@@ -237,6 +235,35 @@ class InboundPipeline:
                     }
                 )
             )
+
+
+async def _within_deadline(
+    task: asyncio.Task[InboundResult],
+    state: InboundState,
+    call_at: Callable[..., asyncio.TimerHandle],
+    deadline: float,
+    seconds: float,
+) -> InboundResult:
+    """Await ``task``; cancel it at ``deadline`` unless its event is stored by then."""
+    expired = False
+
+    def expire() -> None:
+        nonlocal expired
+        if not state.stored and not task.done():
+            expired = True
+            task.cancel()
+
+    timer = call_at(deadline, expire)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if expired and not state.stored:
+            current = asyncio.current_task()
+            if current is None or not current.cancelling():
+                raise ProcessTimeoutError(seconds) from None
+        raise
+    finally:
+        timer.cancel()
 
 
 def _responses(state: InboundState) -> list[tuple[ChannelBinding, RoomEvent, RoomEvent]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 
 from roomkit.application.delivery.router import Broadcast
@@ -34,8 +33,7 @@ class InboundState:
     broadcast: Broadcast | None = None
     result: InboundResult | None = None
     chain_depth: int = 0
-    #: bounds the steps up to the store (``process_timeout``); lifted once the event is stored
-    deadline: asyncio.Timeout | None = None
+    #: set once the event is stored: ``process_timeout`` no longer applies
     stored: bool = False
 
     @property

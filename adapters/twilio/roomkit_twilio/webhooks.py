@@ -92,9 +92,11 @@ def form_signature(key: bytes, url: str, params: dict[str, Any], algorithm: str)
     parts = [url]
     for name in sorted(params):
         value = params[name]
-        for item in sorted(set(value)) if isinstance(value, list) else (value,):
-            parts.append(name)
-            parts.append(item)
+        if type(value) is str:
+            parts += (name, value)
+        else:
+            for item in sorted(set(value)):
+                parts += (name, item)
     digest = hashlib.sha256 if algorithm.upper() == HMAC_SHA256 else hashlib.sha1
     return base64.b64encode(hmac.new(key, "".join(parts).encode(), digest).digest()).decode()
 
