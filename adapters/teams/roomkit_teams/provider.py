@@ -92,7 +92,18 @@ class BotFrameworkTeamsProvider(MessageProvider, WebhookParser):
         self, event: RoomEvent, reference: ConversationReference
     ) -> ProviderResult:
         """Post ``event`` into the reference's conversation (once per event and conversation,
-        however many of its members are recipients)."""
+        however many of its members are recipients; never back into the conversation it came
+        from, where its members saw it already)."""
+        came_from = event.metadata.get("teams")
+        if (
+            isinstance(came_from, dict)
+            and came_from.get("conversation_id") == reference.conversation_id
+        ):
+            return ProviderResult(
+                success=True,
+                provider_message_id=event.provider_message_id,
+                metadata={"skipped": "the event came from this conversation"},
+            )
         key = (event.id, reference.service_url, reference.conversation_id)
         in_flight = self._in_flight.get(key)
         if in_flight is not None:
