@@ -9,6 +9,7 @@ to a bot, valid or broken on purpose (``activity_request(..., claims={"aud": "ot
 from __future__ import annotations
 
 import base64
+import functools
 import itertools
 import json
 import time
@@ -35,6 +36,11 @@ def _int_b64(value: int) -> str:
     return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
 
 
+@functools.cache
+def _rsa_key(slot: str) -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 @dataclass
 class SigningKey:
     kid: str
@@ -42,8 +48,10 @@ class SigningKey:
     endorsements: tuple[str, ...] = ("msteams",)
 
     @classmethod
-    def generate(cls, kid: str) -> SigningKey:
-        return cls(kid, rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    def generate(cls, kid: str, slot: str | None = None) -> SigningKey:
+        """A key named ``kid``; the RSA key of a ``slot`` is made once per process (2048-bit
+        keys are slow to make, and every test starts a fake)."""
+        return cls(kid, _rsa_key(slot or kid))
 
     def jwk(self) -> dict[str, Any]:
         numbers = self.private.public_key().public_numbers()
@@ -91,7 +99,8 @@ class TeamsFake(VendorFake):
         self.app_password = app_password
         self.token_lifetime = token_lifetime
         self.keys: list[SigningKey] = [SigningKey.generate("key-1")]
-        self.stranger = SigningKey.generate("key-1")  # same kid, another key: forged tokens
+        # the same kid with another key: tokens forged by someone without Microsoft's key
+        self.stranger = SigningKey.generate("key-1", slot="stranger")
         self.tokens: set[str] = set()
         self.token_requests: list[dict[str, str]] = []
         self.metadata_requests = 0

@@ -396,7 +396,7 @@ async def test_a_slow_connector_times_out_as_a_refusal(teams_fake: TeamsFake) ->
         )
     )
     assert (await provider.send(event(TextContent(body="warm")), to="a:c")).success
-    teams_fake.slow_next(5)
+    teams_fake.slow_next(1)
     result = await provider.send(event(TextContent(body="x")), to="a:c")
     assert not result.success and "unreachable" in (result.error or "")
     await provider.close()
