@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -174,7 +175,9 @@ def _mentions(
             text = text.replace(tag, "", 1)
         else:
             others.append({"id": mentioned["id"], "name": name, "text": tag})
-    return " ".join(text.split()) if bot_mentioned else text.strip(), bot_mentioned, others
+    if bot_mentioned:  # the gap the tag leaves, not the message's own line breaks
+        text = re.sub(r"[ \t]{2,}", " ", text)
+    return text.strip(), bot_mentioned, others
 
 
 def _attachments(raw: Any) -> list[EventContent]:

@@ -482,10 +482,30 @@ def test_parse_teams_webhook_reads_dicts_json_and_meta(teams_fake: TeamsFake) ->
         assert not is_bot_added(read)
     typing = parse_teams_webhook(teams_fake.activity("typing"))
     assert typing.message is None
-    with pytest.raises(WebhookPayloadError, match="from.id"):
+    with pytest.raises(WebhookPayloadError, match=r"from\.id"):
         parse_teams_webhook({**activity, "from": {}})
     with pytest.raises(WebhookPayloadError, match="neither text nor attachments"):
         parse_teams_webhook({**activity, "text": "", "entities": []})
+
+
+def test_a_mention_keeps_the_message_lines(teams_fake: TeamsFake) -> None:
+    activity = teams_fake.message("first line\nsecond  line", mention_bot=True)
+    assert parse_teams_webhook(activity).text == "first line\nsecond line"
+
+
+async def test_the_provider_is_registered_by_name(teams_fake: TeamsFake) -> None:
+    kit = RoomKit()
+    provider = kit.registry.create(
+        "message_provider",
+        "teams",
+        {"app_id": teams_fake.app_id, "app_password": teams_fake.app_password},
+    )
+    assert isinstance(provider, BotFrameworkTeamsProvider)
+    assert provider.config.token_url == (
+        "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+    )
+    await provider.close()
+    await kit.close()
 
 
 def test_teams_files_and_card_submits(teams_fake: TeamsFake) -> None:
