@@ -107,11 +107,21 @@ class BotFrameworkTeamsProvider(MessageProvider, WebhookParser):
         key = (event.id, reference.service_url, reference.conversation_id)
         in_flight = self._in_flight.get(key)
         if in_flight is not None:
-            return await asyncio.shield(in_flight)
+            try:
+                return await asyncio.shield(in_flight)
+            except asyncio.CancelledError:
+                if not in_flight.cancelled():
+                    raise  # this caller was cancelled
+                return ProviderResult(
+                    success=False, error="teams: the send to this conversation was cancelled"
+                )
         future: asyncio.Future[ProviderResult] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:
             result = await guarded(self.name, self._post(event, reference))
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # marked retrieved: no one else may be waiting

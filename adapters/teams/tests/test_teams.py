@@ -4,6 +4,7 @@ reactions and cards."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -344,9 +345,11 @@ async def test_tokens_are_cached_until_shortly_before_expiry(teams_fake: TeamsFa
     provider = BotFrameworkTeamsProvider(
         config_for(teams_fake, default_service_url=teams_fake.service_url), now=clock
     )
-    for text in ("a", "b", "c"):
-        assert (await provider.send(event(TextContent(body=text)), to="a:c")).success
-    assert len(teams_fake.token_requests) == 1
+    results = await asyncio.gather(
+        *(provider.send(event(TextContent(body=t)), to=f"a:c{t}") for t in "abc")
+    )
+    assert all(r.success for r in results)
+    assert len(teams_fake.token_requests) == 1  # one fetch for the three waiting sends
     clock.now += 3600 - 300 - 1  # still valid with the 5-minute margin
     assert (await provider.send(event(TextContent(body="d")), to="a:c")).success
     assert len(teams_fake.token_requests) == 1
