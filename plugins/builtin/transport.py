@@ -129,8 +129,8 @@ class TransportChannel(Channel):
     def address_details(
         self, binding: ChannelBinding, context: RoomContext
     ) -> dict[str, dict[str, Any]]:
-        """Stored address details by address: the binding's own, then each participant's for
-        this channel (kept from the messages they sent, ``ADDRESS_DETAILS``)."""
+        """Stored address details by address: each participant's for this channel (kept from
+        the messages they sent, ``ADDRESS_DETAILS``), then the binding's own, which win."""
         found: dict[str, dict[str, Any]] = {}
         for p in context.participants:
             stored = p.metadata.get(ADDRESS_DETAILS)
