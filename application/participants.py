@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from roomkit.domain.enums import IdentificationStatus
 from roomkit.domain.identity import Identity
-from roomkit.domain.inbound import InboundMessage
+from roomkit.domain.inbound import ADDRESS_DETAILS, InboundMessage
 from roomkit.domain.participant import Participant
 from roomkit.ports.store import ConversationStore
 
@@ -51,5 +51,25 @@ async def identified_participant(
                 "display_name": identity.display_name or existing.display_name,
                 "metadata": {**existing.metadata, ADDRESSES: addresses},
             }
+        )
+    )
+
+
+async def remember_address(
+    store: ConversationStore, participant: Participant, message: InboundMessage
+) -> Participant:
+    """Keep the message's ``ADDRESS_DETAILS`` (how to write back to the sender, e.g. a Teams
+    conversation reference) on the participant, per channel; written only when it changed."""
+    details = message.metadata.get(ADDRESS_DETAILS)
+    if not isinstance(details, dict) or not details:
+        return participant
+    known = participant.metadata.get(ADDRESS_DETAILS)
+    known = dict(known) if isinstance(known, dict) else {}
+    if known.get(message.channel_id) == details:
+        return participant
+    known[message.channel_id] = details
+    return await store.update_participant(
+        participant.model_copy(
+            update={"metadata": {**participant.metadata, ADDRESS_DETAILS: known}}
         )
     )

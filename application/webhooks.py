@@ -87,7 +87,11 @@ class WebhookIntake:
         return batch
 
     async def process(self, meta: Any, channel_id: str) -> WebhookOutcome:
-        batch = self.read(meta, channel_id)
+        parser = self.parser_for(channel_id)
+        request = WebhookRequest.from_meta(meta)
+        if len(request.body) <= MAX_WEBHOOK_BYTES:
+            await parser.prepare(request)
+        batch = self.read(request, channel_id)
         results = [await self._pipeline.process(message) for message in batch.messages]
         statuses = [await self._statuses.process(status) for status in batch.statuses]
         return assemble(WebhookOutcome, results=results, statuses=statuses)

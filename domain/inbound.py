@@ -10,6 +10,13 @@ from roomkit.domain.base import Model
 from roomkit.domain.content import EventContent
 from roomkit.domain.event import RoomEvent
 
+ADDRESS_DETAILS = "address_details"
+"""Key of an InboundMessage's ``metadata`` holding what its provider needs to write back to the
+sender later (a JSON object: a Teams conversation reference). The pipeline keeps it on the
+sender's participant, ``metadata["address_details"][channel_id]``, so it survives a restart
+with the store; a transport channel hands it back to ``MessageProvider.send_to``. A binding may
+hold the same for its ``to`` addresses: ``metadata["address_details"][address]``."""
+
 
 class InboundMessage(Model):
     channel_id: str

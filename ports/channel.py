@@ -7,9 +7,16 @@ from typing import Any, Protocol, runtime_checkable
 
 from roomkit.domain.base import assemble
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities
+from roomkit.domain.content import SystemContent
 from roomkit.domain.context import RoomContext
 from roomkit.domain.delivery import ChannelOutput
-from roomkit.domain.enums import ChannelCategory, ChannelDirection, ChannelType, HookTrigger
+from roomkit.domain.enums import (
+    ChannelCategory,
+    ChannelDirection,
+    ChannelType,
+    EventType,
+    HookTrigger,
+)
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.inbound import InboundMessage
 from roomkit.domain.realtime import EphemeralEvent
@@ -46,6 +53,15 @@ class StreamingTransport(Protocol):
     async def send_stream(self, message: StreamMessage, room_id: str | None = None) -> list[str]:
         """Send to the streaming connections serving ``room_id`` (all when None); return the
         connection ids that got it."""
+
+
+def inbound_event_type(message: InboundMessage) -> EventType:
+    """A provider's reaction (SystemContent coded "reaction") is a REACTION event, its other
+    notices (a bot added to a conversation) SYSTEM events: intelligence channels answer neither."""
+    content = message.content
+    if isinstance(content, SystemContent):
+        return EventType.REACTION if content.code == "reaction" else EventType.SYSTEM
+    return EventType.MESSAGE
 
 
 class Channel(ABC):
@@ -95,6 +111,7 @@ class Channel(ABC):
                 external_id=message.sender_id,
             ),
             content=message.content,
+            type=inbound_event_type(message),
             metadata=dict(message.metadata),
             provider_message_id=message.provider_message_id,
         )

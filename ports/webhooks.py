@@ -16,6 +16,11 @@ class WebhookParser(ABC):
 
     name: str = "webhook"
 
+    async def prepare(self, request: WebhookRequest) -> None:
+        """Fetch what ``authenticate`` needs and may not have yet (a vendor's signing keys,
+        refreshed when the request names a key not seen before); runs just before it. Default:
+        nothing. Must not trust or parse the request beyond finding which key it names."""
+
     @abstractmethod
     def authenticate(self, request: WebhookRequest) -> None:
         """Raise WebhookSignatureError unless ``request`` carries the vendor's valid signature."""

@@ -8,6 +8,7 @@ by email is not sent their own words by SMS).
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities
 from roomkit.domain.context import RoomContext
@@ -15,6 +16,7 @@ from roomkit.domain.delivery import PROVIDER_MESSAGE_IDS, ChannelOutput, Provide
 from roomkit.domain.enums import ChannelMediaType, ChannelType
 from roomkit.domain.errors import DeliveryError
 from roomkit.domain.event import RoomEvent
+from roomkit.domain.inbound import ADDRESS_DETAILS
 from roomkit.ports.channel import Channel
 from roomkit.ports.messaging import MessageProvider
 from roomkit.ports.webhooks import WebhookParser
@@ -100,11 +102,12 @@ class TransportChannel(Channel):
         recipients = self.recipients(event, binding, context)
         if not recipients:
             return ChannelOutput.empty()
+        details = self.address_details(binding, context)
         if len(recipients) == 1:
-            results = [await self.provider.send(event, to=recipients[0])]
+            results = [await self._send(event, recipients[0], details)]
         else:
             results = list(
-                await asyncio.gather(*(self.provider.send(event, to=to) for to in recipients))
+                await asyncio.gather(*(self._send(event, to, details) for to in recipients))
             )
         refused = [
             f"{to}: {r.error or 'refused'}"
@@ -122,6 +125,31 @@ class TransportChannel(Channel):
                 update={"metadata": {**first.metadata, PROVIDER_MESSAGE_IDS: ids}}
             )
         )
+
+    def address_details(
+        self, binding: ChannelBinding, context: RoomContext
+    ) -> dict[str, dict[str, Any]]:
+        """Stored address details by address: each participant's for this channel (kept from
+        the messages they sent, ``ADDRESS_DETAILS``), then the binding's own, which win."""
+        found: dict[str, dict[str, Any]] = {}
+        for p in context.participants:
+            stored = p.metadata.get(ADDRESS_DETAILS)
+            if p.external_id and isinstance(stored, dict):
+                mine = stored.get(self.channel_id)
+                if isinstance(mine, dict):
+                    found[p.external_id] = mine
+        own = binding.metadata.get(ADDRESS_DETAILS)
+        if isinstance(own, dict):
+            found.update({k: v for k, v in own.items() if isinstance(v, dict)})
+        return found
+
+    async def _send(
+        self, event: RoomEvent, to: str, details: dict[str, dict[str, Any]]
+    ) -> ProviderResult:
+        known = details.get(to)
+        if known is None:
+            return await self.provider.send(event, to=to)
+        return await self.provider.send_to(event, to, known)
 
     @property
     def webhook_parser(self) -> WebhookParser | None:

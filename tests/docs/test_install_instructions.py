@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,9 +52,17 @@ def test_the_check_catches_the_old_hints() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["roomkit.providers.teams.webhook", "roomkit.providers.telegram.bot"]
+    ("module", "package"),
+    [
+        ("roomkit.providers.teams.webhook", "roomkit_teams"),
+        ("roomkit.providers.telegram.bot", "roomkit_telegram"),
+    ],
 )
-def test_a_missing_adapter_names_its_distribution_and_the_wheelhouse(module: str) -> None:
+def test_a_missing_adapter_names_its_distribution_and_the_wheelhouse(
+    module: str, package: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, package, None)  # as if the distribution were not installed
+    monkeypatch.delitem(sys.modules, module, raising=False)
     with pytest.raises(ImportError) as caught:
         importlib.import_module(module)
     message = str(caught.value)

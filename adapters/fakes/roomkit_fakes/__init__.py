@@ -8,12 +8,13 @@ API would, and answers from a script (``reply_text``, ``reply_tool_call``, ``rep
 WebSocket user and an AI channel for end-to-end tests.
 
 Messaging vendors (``TwilioFake``, ``TelnyxFake``, ``SinchFake``, ``VoiceMeUpFake``,
-``SendGridFake``, ``ElasticEmailFake``, ``HTTPEndpointFake``) record raw requests (``raw``) and
-what reached the recipients (``messages``), answer errors, 429s with Retry-After and slow
-responses on demand (``fail_next``, ``throttle_next``, ``slow_next``, ``refuse_all``), and build
-webhooks signed with the vendor's real algorithm. Fixtures: ``twilio_fake``, ``telnyx_fake``,
-``sinch_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
-``http_endpoint_fake``.
+``SendGridFake``, ``ElasticEmailFake``, ``HTTPEndpointFake``, ``TeamsFake``) record raw requests
+(``raw``) and what reached the recipients (``messages``), answer errors, 429s with Retry-After
+and slow responses on demand (``fail_next``, ``throttle_next``, ``slow_next``, ``refuse_all``),
+and build webhooks signed with the vendor's real algorithm. Fixtures: ``twilio_fake``,
+``telnyx_fake``, ``sinch_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
+``http_endpoint_fake``, ``teams_fake`` (Bot Framework: token endpoint, OpenID keys that sign
+inbound activities, the Connector API).
 
 Speech and transports: ``DeepgramFake``, ``ElevenLabsFake`` and ``XAITTSFake`` (fixtures
 ``deepgram_fake``, ``elevenlabs_fake``, ``xai_tts_fake``), the far ends of calls
@@ -35,6 +36,7 @@ from roomkit_fakes.openai_realtime import OpenAIRealtimeFake, RealtimeConnection
 from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.server import FakeServer, Recorded, Reply
 from roomkit_fakes.sinch import SinchFake
+from roomkit_fakes.teams import TeamsFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 from roomkit_fakes.voicemeup import VoiceMeUpFake
@@ -62,6 +64,7 @@ __all__ = [
     "Reply",
     "SendGridFake",
     "SinchFake",
+    "TeamsFake",
     "TelnyxFake",
     "TwilioFake",
     "VendorFake",

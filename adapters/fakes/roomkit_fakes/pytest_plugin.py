@@ -16,6 +16,7 @@ from roomkit_fakes.openai import OpenAIFake
 from roomkit_fakes.openai_realtime import OpenAIRealtimeFake
 from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.sinch import SinchFake
+from roomkit_fakes.teams import TeamsFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 from roomkit_fakes.voicemeup import VoiceMeUpFake
@@ -72,6 +73,12 @@ async def sendgrid_fake() -> AsyncIterator[SendGridFake]:
 @pytest_asyncio.fixture
 async def sinch_fake() -> AsyncIterator[SinchFake]:
     async with SinchFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def teams_fake() -> AsyncIterator[TeamsFake]:
+    async with TeamsFake() as server:
         yield server  # type: ignore[misc]
 
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from roomkit.application.inbound.state import InboundState
-from roomkit.application.participants import identified_participant
+from roomkit.application.participants import identified_participant, remember_address
 from roomkit.application.runtime import Runtime
 from roomkit.domain.base import evolve
 from roomkit.domain.enums import IdentificationStatus
@@ -46,6 +46,7 @@ class IdentifyStep:
                     )
                 )
             _stamp(state, participant)
+            state.participant = await remember_address(rt.store, participant, message)
             return
         assert resolver is not None
         try:
@@ -64,6 +65,7 @@ class IdentifyStep:
             participant = await identified_participant(rt.store, room_id, message, result.identity)
             state.newly_identified = True
             _stamp(state, participant)
+            state.participant = await remember_address(rt.store, participant, message)
         elif participant is not None:
             state.participant = participant
 
