@@ -8,11 +8,13 @@ API would, and answers from a script (``reply_text``, ``reply_tool_call``, ``rep
 WebSocket user and an AI channel for end-to-end tests.
 
 Messaging vendors (``TwilioFake``, ``TelnyxFake``, ``SinchFake``, ``VoiceMeUpFake``,
-``SendGridFake``, ``ElasticEmailFake``, ``HTTPEndpointFake``) record raw requests (``raw``) and
-what reached the recipients (``messages``), answer errors, 429s with Retry-After and slow
-responses on demand (``fail_next``, ``throttle_next``, ``slow_next``, ``refuse_all``), and build
-webhooks signed with the vendor's real algorithm. Fixtures: ``twilio_fake``, ``telnyx_fake``,
-``sinch_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
+``SendGridFake``, ``ElasticEmailFake``, ``HTTPEndpointFake``, ``MessengerFake``,
+``TelegramFake``) record raw requests (``raw``) and what reached the recipients
+(``messages``), answer errors, 429s with Retry-After and slow responses on demand
+(``fail_next``, ``throttle_next``, ``slow_next``, ``refuse_all``), and build webhooks signed
+with the vendor's real algorithm; ``TelegramFake`` also serves getUpdates from ``push(...)``.
+Fixtures: ``twilio_fake``, ``telnyx_fake``, ``sinch_fake``, ``messenger_fake``,
+``telegram_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
 ``http_endpoint_fake``.
 
 Speech and transports: ``DeepgramFake``, ``ElevenLabsFake`` and ``XAITTSFake`` (fixtures
@@ -29,12 +31,14 @@ from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.gemini_live import GeminiLiveFake, LiveConnection, LiveTurn
 from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.messaging import Delivered, RawRequest, VendorFake
+from roomkit_fakes.messenger import MessengerFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
 from roomkit_fakes.openai_realtime import OpenAIRealtimeFake, RealtimeConnection, RealtimeTurn
 from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.server import FakeServer, Recorded, Reply
 from roomkit_fakes.sinch import SinchFake
+from roomkit_fakes.telegram import TelegramFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 from roomkit_fakes.voicemeup import VoiceMeUpFake
@@ -52,6 +56,7 @@ __all__ = [
     "HTTPEndpointFake",
     "LiveConnection",
     "LiveTurn",
+    "MessengerFake",
     "MistralFake",
     "OpenAIFake",
     "OpenAIRealtimeFake",
@@ -62,6 +67,7 @@ __all__ = [
     "Reply",
     "SendGridFake",
     "SinchFake",
+    "TelegramFake",
     "TelnyxFake",
     "TwilioFake",
     "VendorFake",
