@@ -370,6 +370,11 @@ class TelegramFake(VendorFake):
             found = [u for u in found if any(k in u for k in allowed)]
         return found
 
+    async def stop(self) -> None:
+        if self._arrived is not None:
+            self._arrived.set()  # a long poll in progress answers now instead of holding shutdown
+        await super().stop()
+
     # updates -------------------------------------------------------------------------------
     def update(self, **fields: Any) -> dict[str, Any]:
         """An Update with the next update_id."""
