@@ -51,7 +51,7 @@ def test_the_check_catches_the_old_hints() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["roomkit.providers.teams.webhook", "roomkit.providers.telegram.bot"]
+    "module", ["roomkit.providers.teams.webhook", "roomkit.providers.whatsapp.personal"]
 )
 def test_a_missing_adapter_names_its_distribution_and_the_wheelhouse(module: str) -> None:
     with pytest.raises(ImportError) as caught:

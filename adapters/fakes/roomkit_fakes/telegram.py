@@ -143,7 +143,7 @@ class TelegramFake(VendorFake):
         if scripted is not None:
             return scripted
         try:
-            if method in MEDIA_FIELDS:
+            if handler is None:
                 result = self.send_media(method, params)
             else:
                 result = await handler(params)

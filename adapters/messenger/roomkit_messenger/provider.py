@@ -110,6 +110,12 @@ class FacebookMessengerProvider(MessageProvider, WebhookParser):
             return graph_refusal(response)
         return ProviderResult(success=True)
 
+    @property
+    def verify_token(self) -> str | None:
+        """The subscription check's token (``roomkit serve`` answers the GET with it)."""
+        token = self.config.verify_token
+        return token.get_secret_value() if token is not None else None
+
     def verify_subscription(self, request_data: Any) -> str:
         """The ``hub.challenge`` for Meta's subscription GET (see verify_messenger_subscription)."""
         if self.config.verify_token is None:

@@ -240,7 +240,8 @@ def _attachment(item: Any) -> EventContent | None:
     if not isinstance(item, dict):
         raise WebhookPayloadError(VENDOR, "attachments must be objects")
     kind = item.get("type")
-    payload = item.get("payload") if isinstance(item.get("payload"), dict) else {}
+    given = item.get("payload")
+    payload: dict[str, Any] = given if isinstance(given, dict) else {}
     if kind == "location":
         coords = payload.get("coordinates") or {}
         try:

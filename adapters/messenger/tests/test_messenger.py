@@ -294,7 +294,7 @@ async def room(fake: MessengerFake) -> tuple[RoomKit, FacebookMessengerProvider]
 
 
 async def test_webhooks_through_the_kit(messenger_fake: MessengerFake) -> None:
-    kit, provider = await room(messenger_fake)
+    kit, _ = await room(messenger_fake)
     request = messenger_fake.inbound_text(psid=PSID, text="Is my order late?", mid="m_in1")
     outcome = await kit.process_webhook(meta=request, channel_id="messenger")
     assert outcome.event is not None and outcome.event.source.external_id == PSID
@@ -402,3 +402,30 @@ def test_parse_messenger_webhook() -> None:
     assert (second.sender_id, second.content) == ("43", TextContent(body="hi"))
     with pytest.raises(WebhookPayloadError, match="object"):
         parse_messenger_webhook({"object": "instagram", "entry": []})
+
+
+async def test_through_roomkit_serve(messenger_fake: MessengerFake) -> None:
+    import httpx
+
+    from roomkit_server import ServerConfig, create_app, serving
+
+    kit, _ = await room(messenger_fake)
+    app = create_app(kit, ServerConfig(api_key="k" * 32))
+    async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
+        check = messenger_fake.subscription_check(challenge="42")
+        query = check["url"].split("?", 1)[1]
+        answer = await http.get(f"/webhooks/messenger?{query}")
+        assert (answer.status_code, answer.text) == (200, "42")
+        wrong = messenger_fake.subscription_check(verify_token="nope")
+        assert (await http.get(f"/webhooks/messenger?{wrong['url'].split('?', 1)[1]}")).is_error
+        request = messenger_fake.inbound_text(psid=PSID, text="via the server", mid="m_srv")
+        posted = await http.post(
+            "/webhooks/messenger", content=request["body"], headers=request["headers"]
+        )
+        assert posted.status_code == 200, posted.text
+        forged = dict(request["headers"], **{"X-Hub-Signature-256": "sha256=00"})
+        refused = await http.post("/webhooks/messenger", content=request["body"], headers=forged)
+        assert refused.status_code == 403
+    [stored] = await kit.store.list_events("r")
+    assert stored.content == TextContent(body="via the server")
+    await kit.close()

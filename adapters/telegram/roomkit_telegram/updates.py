@@ -103,8 +103,8 @@ def _message(
         "chat_type": chat.get("type"),
         "message_id": message_id,
     }
-    who = message.get("from") if isinstance(message.get("from"), dict) else {}
-    if who.get("username"):
+    who = message.get("from")
+    if isinstance(who, dict) and who.get("username"):
         metadata["username"] = str(who["username"])
     reply = message.get("reply_to_message")
     if isinstance(reply, dict) and reply.get("message_id") is not None:

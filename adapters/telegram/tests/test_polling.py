@@ -58,7 +58,7 @@ async def run_until(
     try:
         async with asyncio.timeout(20):
             await recorder.done.wait()
-            while offset is not None and source.offset != offset:
+            while offset is not None and source.offset != offset:  # noqa: ASYNC110
                 await asyncio.sleep(0.01)
     finally:
         task.cancel()
@@ -98,7 +98,7 @@ async def test_errors_are_backed_off_honouring_retry_after(telegram_fake: Telegr
 async def test_a_webhook_in_the_way_is_fatal(telegram_fake: TelegramFake) -> None:
     telegram_fake.webhook = {"url": "https://app.example.com/hook"}
     source = source_for(telegram_fake, poll_timeout=1)
-    with pytest.raises(TelegramAPIError, match="409.*deleteWebhook"):
+    with pytest.raises(TelegramAPIError, match=r"409.*deleteWebhook"):
         await source.run(Recorder(until=1).emit)
     await source.close()
 
@@ -131,7 +131,7 @@ async def test_attached_to_a_kit_a_redelivered_update_is_stored_once(
     telegram_fake.push(update, dict(update, update_id=update["update_id"] + 1))
     await kit.attach_source("telegram", TelegramPollingSource(config, poll_timeout=1))
     async with asyncio.timeout(20):
-        while kit.source_health("telegram").messages < 2:
+        while kit.source_health("telegram").messages < 2:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
     events = await kit.store.list_events("r")
     assert [e.content for e in events] == [TextContent(body="hello bot")]
