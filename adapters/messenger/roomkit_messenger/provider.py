@@ -83,6 +83,7 @@ class FacebookMessengerProvider(MessageProvider, WebhookParser):
     async def _send(self, bodies: list[dict[str, Any]], to: str) -> ProviderResult:
         ids: list[str] = []
         for body in bodies:
+            started = self.sent.now()
             response = await self._post(body)
             if response.status_code >= 300:
                 return graph_refusal(response)
@@ -91,7 +92,7 @@ class FacebookMessengerProvider(MessageProvider, WebhookParser):
             except (ValueError, KeyError, TypeError):
                 return ProviderResult(success=False, error="messenger answered without message_id")
             ids.append(mid)
-            self.sent.record(to, mid)
+            self.sent.record(to, mid, started)
         metadata: dict[str, Any] = {PROVIDER_MESSAGE_IDS: ids} if len(ids) > 1 else {}
         return ProviderResult(success=True, provider_message_id=ids[0], metadata=metadata)
 

@@ -70,9 +70,13 @@ class SentLog:
         self._per = per
         self._sent: OrderedDict[str, deque[tuple[str, int]]] = OrderedDict()
 
-    def record(self, recipient: str, message_id: str) -> None:
+    def now(self) -> int:
+        return self._now_ms()
+
+    def record(self, recipient: str, message_id: str, sent_at_ms: int) -> None:
+        """``sent_at_ms``: taken before the send, so Meta's own timestamp is not earlier."""
         log = self._sent.pop(recipient, None) or deque(maxlen=self._per)
-        log.append((message_id, self._now_ms()))
+        log.append((message_id, sent_at_ms))
         self._sent[recipient] = log
         while len(self._sent) > self._recipients:
             self._sent.popitem(last=False)
@@ -111,7 +115,7 @@ class MessengerWebhooks:
 def load_json(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise WebhookPayloadError(VENDOR, f"body is not JSON ({exc})") from exc
 
 
@@ -249,8 +253,11 @@ def _attachment(item: Any) -> EventContent | None:
         except (KeyError, TypeError, ValueError) as exc:
             raise WebhookPayloadError(VENDOR, "location attachment without coordinates") from exc
     url = payload.get("url")
+    if kind == "fallback" and isinstance(url, str) and url:
+        label = payload.get("title")
+        return TextContent(body=f"{label} {url}" if label else url)  # a shared link
     if kind not in ("image", "audio", "video", "file") or not isinstance(url, str) or not url:
-        return None  # fallback links, templates, stickers without a URL
+        return None  # templates and other attachments without a URL
     mime = guess_mime(url, str(kind))
     if kind == "audio":
         return AudioContent(url=url, mime_type=mime)

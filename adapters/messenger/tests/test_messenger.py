@@ -429,3 +429,30 @@ async def test_through_roomkit_serve(messenger_fake: MessengerFake) -> None:
     [stored] = await kit.store.list_events("r")
     assert stored.content == TextContent(body="via the server")
     await kit.close()
+
+
+def test_read_watermark_covers_only_earlier_sends() -> None:
+    from roomkit_messenger.webhooks import SentLog
+
+    log = SentLog(lambda: 0, per=3)
+    for mid, at in (("m1", 100), ("m2", 200), ("m3", 300)):
+        log.record(PSID, mid, at)
+    assert log.read_up_to(PSID, 250) == ["m1", "m2"]
+    assert log.read_up_to(PSID, 250) == []  # each is reported read once
+    assert log.read_up_to("someone-else", 10_000) == []
+    for mid, at in (("m4", 400), ("m5", 500), ("m6", 600)):
+        log.record(PSID, mid, at)
+    assert log.read_up_to(PSID, 10_000) == ["m4", "m5", "m6"]  # bounded per person: m3 dropped
+
+
+def test_shared_links_and_unreadable_messages() -> None:
+    def page(message: dict[str, object]) -> dict[str, object]:
+        event = {"sender": {"id": "42"}, "recipient": {"id": "1"}, "message": message}
+        return {"object": "page", "entry": [{"id": "1", "messaging": [event]}]}
+
+    fallback = {"type": "fallback", "payload": {"url": "https://x.io/a", "title": "Read this"}}
+    [shared] = parse_messenger_webhook(page({"mid": "m_f", "attachments": [fallback]}))
+    assert shared.content == TextContent(body="Read this https://x.io/a")
+    template = {"type": "template", "payload": {"template_type": "generic"}}
+    with pytest.raises(WebhookPayloadError, match="neither text nor media"):
+        parse_messenger_webhook(page({"mid": "m_t", "attachments": [template]}))

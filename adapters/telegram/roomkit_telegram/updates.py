@@ -34,7 +34,7 @@ VENDOR = "telegram"
 def load_update(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise WebhookPayloadError(VENDOR, f"body is not JSON ({exc})") from exc
 
 
