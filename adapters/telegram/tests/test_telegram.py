@@ -416,3 +416,18 @@ def test_parse_telegram_webhook_media_and_ignored_updates() -> None:
     assert parse_telegram_webhook(fake.update(my_chat_member={"chat": {"id": 1}})) == []
     with pytest.raises(WebhookPayloadError, match="update_id"):
         parse_telegram_webhook({"message": {}})
+
+
+async def test_files_chat_actions_and_html_the_api_refuses(telegram_fake: TelegramFake) -> None:
+    provider = provider_for(telegram_fake)
+    telegram_fake.files["AgAD"] = "photos/file_7.jpg"
+    assert await provider.file_path("AgAD") == "photos/file_7.jpg"
+    await provider.send_chat_action(CHAT)
+    assert telegram_fake.chat_actions == [(CHAT, "typing")]
+    broken = RichContent(body="<div>not Telegram HTML</div>", format="html")
+    refused = await provider.send(event(broken), to=CHAT)
+    assert refused.error == (
+        "telegram answered HTTP 400: Bad Request: can't parse entities: "
+        'unsupported start tag "div"'
+    )
+    await provider.close()
