@@ -431,3 +431,12 @@ async def test_files_chat_actions_and_html_the_api_refuses(telegram_fake: Telegr
         'unsupported start tag "div"'
     )
     await provider.close()
+
+
+async def test_a_slow_bot_api_is_a_refusal_without_the_token(telegram_fake: TelegramFake) -> None:
+    provider = provider_for(telegram_fake, timeout=0.2, retry=RetryPolicy(max_retries=0))
+    telegram_fake.slow_next(2.0)
+    result = await provider.send(event(TextContent(body="slow")), to=CHAT)
+    assert not result.success and "unreachable" in (result.error or "")
+    assert telegram_fake.bot_token not in (result.error or "")
+    await provider.close()
