@@ -62,31 +62,41 @@ def verify_messenger_subscription(request_data: Any, verify_token: str) -> str:
 
 class SentLog:
     """Message ids sent to each recipient with when they were sent, so a read receipt (which
-    carries only a watermark time) can name the messages it covers. Bounded; process-local."""
+    carries only a watermark time) and a delivery receipt without ``mids`` can name the messages
+    they cover. Bounded (recipients, sends per recipient); process-local."""
+
+    KINDS = ("delivered", "read")
 
     def __init__(self, now_ms: Callable[[], int], recipients: int = 10_000, per: int = 200):
         self._now_ms = now_ms
         self._recipients = recipients
         self._per = per
-        self._sent: OrderedDict[str, deque[tuple[str, int]]] = OrderedDict()
+        self._logs: dict[str, OrderedDict[str, deque[tuple[str, int]]]] = {
+            kind: OrderedDict() for kind in self.KINDS
+        }
 
     def now(self) -> int:
         return self._now_ms()
 
     def record(self, recipient: str, message_id: str, sent_at_ms: int) -> None:
         """``sent_at_ms``: taken before the send, so Meta's own timestamp is not earlier."""
-        log = self._sent.pop(recipient, None) or deque(maxlen=self._per)
-        log.append((message_id, sent_at_ms))
-        self._sent[recipient] = log
-        while len(self._sent) > self._recipients:
-            self._sent.popitem(last=False)
+        for sent in self._logs.values():
+            log = sent.pop(recipient, None) or deque(maxlen=self._per)
+            log.append((message_id, sent_at_ms))
+            sent[recipient] = log
+            while len(sent) > self._recipients:
+                sent.popitem(last=False)
+
+    def up_to(self, kind: str, recipient: str, watermark: int) -> list[str]:
+        """The ids sent to ``recipient`` at or before ``watermark`` not reported ``kind`` yet."""
+        log = self._logs[kind].get(recipient)
+        found: list[str] = []
+        while log and log[0][1] <= watermark:
+            found.append(log.popleft()[0])
+        return found
 
     def read_up_to(self, recipient: str, watermark: int) -> list[str]:
-        log = self._sent.get(recipient)
-        read: list[str] = []
-        while log and log[0][1] <= watermark:
-            read.append(log.popleft()[0])
-        return read
+        return self.up_to("read", recipient, watermark)
 
 
 class MessengerWebhooks:
@@ -181,6 +191,10 @@ def _read_event(event: Any, channel_id: str, sent: SentLog | None, batch: Webhoo
         mids = delivery.get("mids") or []
         if not isinstance(mids, list):
             raise WebhookPayloadError(VENDOR, "delivery.mids must be a list")
+        watermark = delivery.get("watermark")
+        if isinstance(watermark, int) and sent is not None:
+            covered = sent.up_to("delivered", sender, watermark)
+            mids = mids or covered  # older clients send only the watermark
         for mid in mids:
             batch.statuses.append(_status(str(mid), "delivered", sender, channel_id, event))
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -322,9 +323,22 @@ async def test_webhooks_through_the_kit(messenger_fake: MessengerFake) -> None:
     delivered = messenger_fake.delivery(psid=PSID, mids=[mid])
     [status] = (await kit.process_webhook(meta=delivered, channel_id="messenger")).statuses
     assert (status.status, status.event_id) == ("delivered", result.event.id)
+    again_ok = await kit.process_inbound(
+        InboundMessage(channel_id="ws", sender_id="agent", content=TextContent(body="Sorry")),
+        room_id="r",
+    )
+    [second] = await kit.store.list_delivery_results("r", again_ok.event.id)  # type: ignore[union-attr]
+    old_client = messenger_fake.webhook(
+        messenger_fake.event(PSID, delivery={"watermark": int(time.time() * 1000)})
+    )
+    [by_mark] = (await kit.process_webhook(meta=old_client, channel_id="messenger")).statuses
+    assert (by_mark.message_id, by_mark.status) == (second.provider_message_id, "delivered")
     read = messenger_fake.read(psid=PSID)
-    [seen] = (await kit.process_webhook(meta=read, channel_id="messenger")).statuses
-    assert (seen.message_id, seen.status) == (mid, "read")
+    seen = (await kit.process_webhook(meta=read, channel_id="messenger")).statuses
+    assert [(s.message_id, s.status) for s in seen] == [
+        (mid, "read"),
+        (second.provider_message_id, "read"),
+    ]
     states = [r.state for r in await kit.store.list_delivery_results("r", result.event.id)]
     assert states == [DeliveryState.DELIVERED]
     await kit.close()
@@ -443,6 +457,7 @@ def test_read_watermark_covers_only_earlier_sends() -> None:
     for mid, at in (("m4", 400), ("m5", 500), ("m6", 600)):
         log.record(PSID, mid, at)
     assert log.read_up_to(PSID, 10_000) == ["m4", "m5", "m6"]  # bounded per person: m3 dropped
+    assert log.up_to("delivered", PSID, 450) == ["m4"]  # m1..m3 dropped, bounded per person
 
 
 def test_shared_links_and_unreadable_messages() -> None:
