@@ -5,6 +5,7 @@ never carry the token, which is part of every URL."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import httpx
@@ -14,6 +15,35 @@ from roomkit.domain.outbound import RETRYABLE_STATUSES, retry_wait
 
 #: Answers that retrying cannot fix: a bad token, a bot blocked or removed, a webhook in the way.
 FATAL_CODES = frozenset({401, 403, 404, 409})
+
+
+class _RedactTokens(logging.Filter):
+    """httpx logs each request's URL at INFO, and a Bot API URL holds the bot token."""
+
+    tokens: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.tokens and record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(self._clean(a) for a in args)
+        return True
+
+    def _clean(self, value: object) -> object:
+        text = str(value)
+        if not any(token in text for token in self.tokens):
+            return value
+        for token in self.tokens:
+            text = text.replace(token, "<bot-token>")
+        return text
+
+
+_REDACT = _RedactTokens()
+
+
+def hide_in_logs(token: str) -> None:
+    if not _REDACT.tokens:
+        logging.getLogger("httpx").addFilter(_REDACT)
+    _RedactTokens.tokens.add(token)
 
 
 class TelegramAPIError(Exception):
@@ -36,6 +66,7 @@ class TelegramAPIError(Exception):
 class TelegramAPI:
     def __init__(self, endpoint: str, token: str, *, timeout: float, retry: RetryPolicy) -> None:
         self._token = token
+        hide_in_logs(token)
         self._client = httpx.AsyncClient(base_url=endpoint, timeout=timeout)
         self.retry = retry
         self._closed = False

@@ -440,3 +440,15 @@ async def test_a_slow_bot_api_is_a_refusal_without_the_token(telegram_fake: Tele
     assert not result.success and "unreachable" in (result.error or "")
     assert telegram_fake.bot_token not in (result.error or "")
     await provider.close()
+
+
+async def test_httpx_request_logs_hide_the_token(
+    telegram_fake: TelegramFake, caplog: pytest.LogCaptureFixture
+) -> None:
+    provider = provider_for(telegram_fake)
+    with caplog.at_level("INFO", logger="httpx"):
+        assert (await provider.send(event(TextContent(body="x")), to=CHAT)).success
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert lines and all(telegram_fake.bot_token not in line for line in lines)
+    assert "/bot<bot-token>/sendMessage" in lines[0]
+    await provider.close()
