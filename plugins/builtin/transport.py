@@ -39,7 +39,10 @@ DEFAULT_CAPABILITIES: dict[ChannelType, ChannelCapabilities] = {
         media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION], supports_reactions=True
     ),
     ChannelType.MESSENGER: ChannelCapabilities(
-        media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO], max_length=2000, supports_buttons=True
+        media_types=[M.TEXT, M.RICH, M.MEDIA, M.AUDIO, M.VIDEO],
+        max_length=2000,
+        supports_buttons=True,
+        supports_read_receipts=True,
     ),
     ChannelType.TELEGRAM: ChannelCapabilities(
         media_types=[M.TEXT, M.RICH, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION],

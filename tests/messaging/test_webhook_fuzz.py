@@ -24,10 +24,14 @@ from roomkit.providers.elasticemail.config import ElasticEmailConfig
 from roomkit.providers.elasticemail.email import ElasticEmailProvider
 from roomkit.providers.http.config import HTTPProviderConfig
 from roomkit.providers.http.provider import WebhookHTTPProvider
+from roomkit.providers.messenger.config import MessengerConfig
+from roomkit.providers.messenger.facebook import FacebookMessengerProvider
 from roomkit.providers.sendgrid.config import SendGridConfig
 from roomkit.providers.sendgrid.email import SendGridEmailProvider
 from roomkit.providers.sinch.config import SinchConfig
 from roomkit.providers.sinch.sms import SinchSMSProvider
+from roomkit.providers.telegram.bot import TelegramBotProvider
+from roomkit.providers.telegram.config import TelegramConfig
 from roomkit.providers.telnyx.config import TelnyxConfig
 from roomkit.providers.telnyx.sms import TelnyxSMSProvider
 from roomkit.providers.twilio.config import TwilioConfig
@@ -36,6 +40,7 @@ from roomkit.providers.voicemeup.config import VoiceMeUpConfig
 from roomkit.providers.voicemeup.sms import VoiceMeUpSMSProvider
 from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.telnyx import TelnyxFake
+from roomkit_messenger import messenger_signature
 from roomkit_sinch import sinch_signature
 
 URL = "https://app.example.com/hooks/x?tenant=1"
@@ -105,6 +110,18 @@ def token_sign(body: bytes, content_type: str) -> dict[str, Any]:
     return _meta(body, content_type, {}, url=URL + "&token=tok")
 
 
+def messenger_sign(body: bytes, content_type: str) -> dict[str, Any]:
+    return _meta(body, content_type, {"X-Hub-Signature-256": messenger_signature("app", body)})
+
+
+def telegram_sign(body: bytes, content_type: str) -> dict[str, Any]:
+    return _meta(body, content_type, {"X-Telegram-Bot-Api-Secret-Token": "tok"})
+
+
+#: Vendors that authenticate the sender by a shared token and sign nothing of the body.
+TOKEN_ONLY = (token_sign, telegram_sign)
+
+
 VENDORS: dict[str, tuple[Callable[[], WebhookParser], Signer, bytes]] = {
     "twilio": (
         lambda: TwilioSMSProvider(
@@ -161,6 +178,18 @@ VENDORS: dict[str, tuple[Callable[[], WebhookParser], Signer, bytes]] = {
         token_sign,
         b'{"from": "a@example.org", "text": "hello", "messageid": "e1"}',
     ),
+    "messenger": (
+        lambda: FacebookMessengerProvider(MessengerConfig(page_access_token="t", app_secret="app")),
+        messenger_sign,
+        b'{"object": "page", "entry": [{"id": "1", "messaging": [{"sender": {"id": "42"}, '
+        b'"recipient": {"id": "1"}, "message": {"mid": "m1", "text": "hello"}}]}]}',
+    ),
+    "telegram": (
+        lambda: TelegramBotProvider(TelegramConfig(bot_token="1:t", secret_token="tok")),
+        telegram_sign,
+        b'{"update_id": 1, "message": {"message_id": 1, "chat": {"id": 42}, '
+        b'"from": {"id": 42}, "text": "hello"}}',
+    ),
 }
 
 CONTENT_TYPES = [
@@ -210,8 +239,8 @@ async def test_fuzzed_webhooks_raise_webhook_errors_and_store_nothing(vendor: st
             signed = sign(body, content_type)
             unsigned = {**signed, "headers": {"Content-Type": content_type}, "url": URL}
             # a body swapped after signing: only vendors that sign their bodies can notice
-            # (Elastic Email and VoiceMeUp authenticate by a URL token only)
-            swapped = sign is not token_sign and body != sample
+            # (Elastic Email and VoiceMeUp authenticate by a URL token only, Telegram by a header)
+            swapped = sign not in TOKEN_ONLY and body != sample
             tampered = {**signed, "body": sample} if swapped else None
             for meta in (signed, unsigned, tampered):
                 if meta is None:

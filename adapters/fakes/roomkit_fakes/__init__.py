@@ -8,11 +8,13 @@ API would, and answers from a script (``reply_text``, ``reply_tool_call``, ``rep
 WebSocket user and an AI channel for end-to-end tests.
 
 Messaging vendors (``TwilioFake``, ``TelnyxFake``, ``SinchFake``, ``VoiceMeUpFake``,
-``SendGridFake``, ``ElasticEmailFake``, ``HTTPEndpointFake``, ``TeamsFake``) record raw requests
-(``raw``) and what reached the recipients (``messages``), answer errors, 429s with Retry-After
-and slow responses on demand (``fail_next``, ``throttle_next``, ``slow_next``, ``refuse_all``),
-and build webhooks signed with the vendor's real algorithm. Fixtures: ``twilio_fake``,
-``telnyx_fake``, ``sinch_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
+``SendGridFake``, ``ElasticEmailFake``, ``HTTPEndpointFake``, ``MessengerFake``,
+``TelegramFake``, ``TeamsFake``) record raw requests (``raw``) and what reached the recipients
+(``messages``), answer errors, 429s with Retry-After and slow responses on demand
+(``fail_next``, ``throttle_next``, ``slow_next``, ``refuse_all``), and build webhooks signed
+with the vendor's real algorithm; ``TelegramFake`` also serves getUpdates from ``push(...)``.
+Fixtures: ``twilio_fake``, ``telnyx_fake``, ``sinch_fake``, ``messenger_fake``,
+``telegram_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
 ``http_endpoint_fake``, ``teams_fake`` (Bot Framework: token endpoint, OpenID keys that sign
 inbound activities, the Connector API).
 
@@ -30,6 +32,7 @@ from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.gemini_live import GeminiLiveFake, LiveConnection, LiveTurn
 from roomkit_fakes.http_endpoint import HTTPEndpointFake
 from roomkit_fakes.messaging import Delivered, RawRequest, VendorFake
+from roomkit_fakes.messenger import MessengerFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
 from roomkit_fakes.openai_realtime import OpenAIRealtimeFake, RealtimeConnection, RealtimeTurn
@@ -37,6 +40,7 @@ from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.server import FakeServer, Recorded, Reply
 from roomkit_fakes.sinch import SinchFake
 from roomkit_fakes.teams import TeamsFake
+from roomkit_fakes.telegram import TelegramFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 from roomkit_fakes.voicemeup import VoiceMeUpFake
@@ -54,6 +58,7 @@ __all__ = [
     "HTTPEndpointFake",
     "LiveConnection",
     "LiveTurn",
+    "MessengerFake",
     "MistralFake",
     "OpenAIFake",
     "OpenAIRealtimeFake",
@@ -65,6 +70,7 @@ __all__ = [
     "SendGridFake",
     "SinchFake",
     "TeamsFake",
+    "TelegramFake",
     "TelnyxFake",
     "TwilioFake",
     "VendorFake",

@@ -11,12 +11,14 @@ from roomkit_fakes.elasticemail import ElasticEmailFake
 from roomkit_fakes.gemini import GeminiFake
 from roomkit_fakes.gemini_live import GeminiLiveFake
 from roomkit_fakes.http_endpoint import HTTPEndpointFake
+from roomkit_fakes.messenger import MessengerFake
 from roomkit_fakes.mistral import MistralFake
 from roomkit_fakes.openai import OpenAIFake
 from roomkit_fakes.openai_realtime import OpenAIRealtimeFake
 from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.sinch import SinchFake
 from roomkit_fakes.teams import TeamsFake
+from roomkit_fakes.telegram import TelegramFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 from roomkit_fakes.voicemeup import VoiceMeUpFake
@@ -67,6 +69,18 @@ async def telnyx_fake() -> AsyncIterator[TelnyxFake]:
 @pytest_asyncio.fixture
 async def sendgrid_fake() -> AsyncIterator[SendGridFake]:
     async with SendGridFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def messenger_fake() -> AsyncIterator[MessengerFake]:
+    async with MessengerFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def telegram_fake() -> AsyncIterator[TelegramFake]:
+    async with TelegramFake() as server:
         yield server  # type: ignore[misc]
 
 
