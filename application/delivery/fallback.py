@@ -123,7 +123,7 @@ class Fallbacks:
         if fire_now:
             assert failure is not None
             await self.fire(event.id, target.channel_id, _failure_reason(failure))
-        elif added:
+        elif added and record.due_at is not None:
             self.start()
 
     # status callbacks ----------------------------------------------------------------------
