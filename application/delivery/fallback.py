@@ -74,57 +74,67 @@ class Fallbacks:
         self.interval = interval
         self._watcher: asyncio.Task[None] | None = None
 
-    # after a broadcast ---------------------------------------------------------------------
+    # around a broadcast --------------------------------------------------------------------
+    async def before_broadcast(self, event: RoomEvent, targets: Sequence[ChannelBinding]) -> None:
+        """Store a pending fallback for each target with a policy, before anything is sent: a
+        process that dies mid-send leaves a record whose deadline the next one honours, and no
+        status callback can arrive before its record. A redelivery finds its record there."""
+        store = self._rt.store
+        if not store.supports_fallbacks:
+            return
+        now = self._rt.clock.now()
+        watch = False
+        for target in targets:
+            policy = target.fallback
+            if policy is None:
+                continue
+            due = None if policy.after is None else now + timedelta(seconds=policy.after)
+            record = PendingFallback(
+                room_id=event.room_id,
+                event_id=event.id,
+                channel_id=target.channel_id,
+                fallback_channel_id=policy.channel_id,
+                on_failed=policy.on_failed,
+                due_at=due,
+                created_at=now,
+                updated_at=now,
+            )
+            try:
+                if await store.add_fallback(record) and due is not None:
+                    watch = True
+            except Exception as exc:
+                log_failure(
+                    log,
+                    "could not record a pending fallback",
+                    exc,
+                    event_id=event.id,
+                    channel_id=target.channel_id,
+                )
+        if watch:
+            self.start()
+
     async def after_broadcast(
         self,
         event: RoomEvent,
         targets: Sequence[ChannelBinding],
         failures: Sequence[DeliveryResult | None],
     ) -> None:
-        """Record a pending fallback per target with a policy; fire it now if its send failed
-        (``failures`` holds the target's failed or skipped result, None when sent)."""
+        """Fire at once the fallback of each target whose send failed or was skipped
+        (``failures`` holds its result, None when sent), if its policy has ``on_failed``."""
         for target, failure in zip(targets, failures, strict=True):
-            if target.fallback is not None:
-                try:
-                    await self._track(event, target, target.fallback, failure)
-                except Exception as exc:
-                    log_failure(
-                        log,
-                        "could not track a fallback",
-                        exc,
-                        event_id=event.id,
-                        channel_id=target.channel_id,
-                    )
-
-    async def _track(
-        self,
-        event: RoomEvent,
-        target: ChannelBinding,
-        policy: FallbackPolicy,
-        failure: DeliveryResult | None,
-    ) -> None:
-        store = self._rt.store
-        if not store.supports_fallbacks:
-            return
-        now = self._rt.clock.now()
-        fire_now = failure is not None and policy.on_failed
-        due = None if policy.after is None else now + timedelta(seconds=policy.after)
-        record = PendingFallback(
-            room_id=event.room_id,
-            event_id=event.id,
-            channel_id=target.channel_id,
-            fallback_channel_id=policy.channel_id,
-            on_failed=policy.on_failed,
-            due_at=now if fire_now else due,
-            created_at=now,
-            updated_at=now,
-        )
-        added = await store.add_fallback(record)
-        if fire_now:
-            assert failure is not None
-            await self.fire(event.id, target.channel_id, _failure_reason(failure))
-        elif added and record.due_at is not None:
-            self.start()
+            policy = target.fallback
+            if policy is None or failure is None or not policy.on_failed:
+                continue
+            try:
+                await self.fire(event.id, target.channel_id, _failure_reason(failure))
+            except Exception as exc:
+                log_failure(
+                    log,
+                    "could not send a fallback",
+                    exc,
+                    event_id=event.id,
+                    channel_id=target.channel_id,
+                )
 
     # status callbacks ----------------------------------------------------------------------
     async def delivered(self, status: DeliveryStatus) -> None:

@@ -91,6 +91,9 @@ class EventRouter:
         if not targets:
             return outcome
         source = context.get_binding(event.source.channel_id) or _system_binding(event)
+        fallbacks = self.fallbacks if any(t.fallback is not None for t in targets) else None
+        if fallbacks is not None:
+            await fallbacks.before_broadcast(event, targets)
         # outcomes are noted per target and settled in batches, one store call each
         settled: list[DeliverySettlement] | None = [] if self._rt.store.supports_outbox else None
         if len(targets) == 1:
@@ -113,8 +116,8 @@ class EventRouter:
             pairs = await asyncio.gather(*running)
         if settled:
             await self._settle(event, settled)
-        if self.fallbacks is not None and any(t.fallback is not None for t in targets):
-            await self.fallbacks.after_broadcast(event, targets, [r for r, _ in pairs])
+        if fallbacks is not None:
+            await fallbacks.after_broadcast(event, targets, [r for r, _ in pairs])
         for binding, (result, output) in zip(targets, pairs, strict=True):
             if result is not None:
                 outcome.results.append(result)

@@ -22,6 +22,8 @@ from roomkit import (
     WebSocketChannel,
     WhatsAppChannel,
 )
+from roomkit.domain.delivery import ProviderResult
+from roomkit.domain.event import RoomEvent
 from roomkit.plugins.builtin.clock import ManualClock
 from roomkit.plugins.builtin.mock_messaging import MockMessageProvider
 from roomkit.ports.store import ConversationStore
@@ -98,6 +100,39 @@ async def test_sqlite_pending_fallback_fires_once_after_a_restart(
     ]
     assert [(n.channel_id, n.state) for n in notes] == [("sms", "delivered")]
     await kit.close()
+
+
+class Hangs(MockMessageProvider):
+    """A WhatsApp provider whose send never returns: the process dies during it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sending = asyncio.Event()
+
+    async def send(self, event: RoomEvent, to: str) -> ProviderResult:
+        self.sending.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+async def test_a_process_dying_mid_send_leaves_the_fallback_pending(
+    tmp_path: Path, twilio_fake: TwilioFake
+) -> None:
+    path = str(tmp_path / "kit.db")
+    hangs = Hangs()
+    dying = make_kit(SQLiteStore(path), twilio_fake, START, hangs)
+    sending = asyncio.create_task(open_room(dying))
+    await asyncio.wait_for(hangs.sending.wait(), 30)
+    sending.cancel()  # the process dies while WhatsApp is sending
+    await asyncio.gather(sending, return_exceptions=True)
+    await dying.store.close()
+
+    kit = make_kit(SQLiteStore(path), twilio_fake, START + timedelta(seconds=60), Hangs())
+    [record] = await kit.list_fallbacks("support")
+    assert record.state is FallbackState.PENDING and record.channel_id == "wa"
+    assert await kit.check_fallbacks() == 1
+    assert [m.text for m in twilio_fake.messages] == ["Parcel ships today"]
+    await kit.store.close()
 
 
 async def test_postgres_two_kits_racing_send_the_fallback_once(
