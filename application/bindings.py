@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from roomkit.application.channel_runtime import KitChannelRuntime
+from roomkit.application.delivery.fallback import check_policy
 from roomkit.application.lifecycle import lifecycle_event
 from roomkit.application.runtime import Runtime
 from roomkit.domain.channel import ChannelBinding, ChannelCapabilities, RateLimit, RetryPolicy
 from roomkit.domain.context import RoomContext
 from roomkit.domain.enums import Access, ChannelCategory, ChannelDirection, EventType, HookTrigger
-from roomkit.domain.errors import ChannelAlreadyRegisteredError, ChannelNotFoundError
+from roomkit.domain.errors import (
+    ChannelAlreadyRegisteredError,
+    ChannelNotFoundError,
+    FallbackPolicyError,
+)
+from roomkit.domain.fallback import FallbackPolicy
 from roomkit.ports.channel import Channel
 
 
@@ -42,10 +48,14 @@ class ChannelBindings:
         direction: ChannelDirection | None = None,
         muted: bool = False,
         delivery_timeout: float | None = None,
+        fallback: FallbackPolicy | None = None,
     ) -> ChannelBinding:
         rt = self._rt
         room = await rt.require_room(room_id)
         channel = rt.channel(channel_id)
+        if fallback is not None:
+            self._check_store()
+            check_policy(room.id, await rt.store.list_bindings(room.id), channel_id, fallback)
         binding = ChannelBinding(
             room_id=room.id,
             channel_id=channel_id,
@@ -59,6 +69,7 @@ class ChannelBindings:
             rate_limit=rate_limit,
             retry_policy=retry_policy,
             delivery_timeout=delivery_timeout,
+            fallback=fallback,
             attached_at=rt.clock.now(),
         )
         binding = await rt.store.add_binding(binding)
@@ -95,6 +106,27 @@ class ChannelBindings:
         async with self._rt.room_lock(room_id):
             binding = await self.get(room_id, channel_id)
             return await self._rt.store.update_binding(binding.model_copy(update=fields))
+
+    async def set_fallback(
+        self, room_id: str, channel_id: str, policy: FallbackPolicy | None
+    ) -> ChannelBinding:
+        """Give a binding a fallback (None removes it); checked against the room's others."""
+        if policy is not None:
+            self._check_store()
+        async with self._rt.room_lock(room_id):
+            binding = await self.get(room_id, channel_id)
+            check_policy(room_id, await self._rt.store.list_bindings(room_id), channel_id, policy)
+            return await self._rt.store.update_binding(
+                binding.model_copy(update={"fallback": policy})
+            )
+
+    def _check_store(self) -> None:
+        store = self._rt.store
+        if not store.supports_fallbacks:
+            raise FallbackPolicyError(
+                f"the store {type(store).__name__} keeps no fallback records; bindings with a "
+                "fallback need a store with supports_fallbacks (memory, SQLite, PostgreSQL)"
+            )
 
     async def set_muted(self, room_id: str, channel_id: str, muted: bool) -> ChannelBinding:
         binding = await self.update(room_id, channel_id, muted=muted)

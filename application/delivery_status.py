@@ -7,11 +7,15 @@ deliveries and reported to ON_ERROR.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from roomkit.application.runtime import Runtime
 from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
 from roomkit.domain.enums import DeliveryState, HookTrigger
 from roomkit.domain.errors import RoomNotFoundError
+
+if TYPE_CHECKING:
+    from roomkit.application.delivery.fallback import Fallbacks
 
 log = logging.getLogger("roomkit.delivery")
 
@@ -21,15 +25,22 @@ FAILED_WORDS = frozenset({FAILED, "undelivered", "rejected", "bounced", "expired
 
 
 class DeliveryStatusTracker:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, fallbacks: Fallbacks | None = None) -> None:
         self._rt = runtime
+        self._fallbacks = fallbacks
 
     async def process(self, status: DeliveryStatus) -> DeliveryStatus:
         status = await self._tied_to_send(status)
         store = self._rt.store
         await store.add_delivery_status(status)
-        if status.status in FAILED_WORDS and status.room_id and status.event_id:
+        failed = status.status in FAILED_WORDS
+        if failed and status.room_id and status.event_id:
             await self._record_failure(status)
+        if self._fallbacks is not None:
+            if failed:
+                await self._fallbacks.failed(status)
+            elif status.status in (DELIVERED, READ):
+                await self._fallbacks.delivered(status)
         context = None
         if status.room_id:
             try:

@@ -88,6 +88,7 @@ if TYPE_CHECKING:
         AmbiguousRoomError,
         ChannelNotFoundError,
         ChannelNotRegisteredError,
+        FallbackPolicyError,
         IdentityNotFoundError,
         NotAvailableError,
         ParticipantNotFoundError,
@@ -107,6 +108,7 @@ if TYPE_CHECKING:
         EventSource,
         RoomEvent,
     )
+    from roomkit.domain.fallback import FallbackPolicy, FallbackState, PendingFallback
     from roomkit.domain.framework import FrameworkEvent
     from roomkit.domain.hooks import (
         HookResult,
@@ -197,6 +199,9 @@ _EXPORTS: dict[str, str] = {
     "Identity": "roomkit.domain.identity",
     "IdentityHookResult": "roomkit.domain.identity",
     "IdentityNotFoundError": "roomkit.domain.errors",
+    "FallbackPolicy": "roomkit.domain.fallback",
+    "FallbackPolicyError": "roomkit.domain.errors",
+    "FallbackState": "roomkit.domain.fallback",
     "IdentityResult": "roomkit.domain.identity",
     "InboundMessage": "roomkit.domain.inbound",
     "InboundResult": "roomkit.domain.inbound",
@@ -210,6 +215,7 @@ _EXPORTS: dict[str, str] = {
     "Participant": "roomkit.domain.participant",
     "ParticipantNotFoundError": "roomkit.domain.errors",
     "Pipeline": "roomkit.application.orchestration.strategies",
+    "PendingFallback": "roomkit.domain.fallback",
     "ProviderResult": "roomkit.domain.delivery",
     "RCSChannel": "roomkit.transports",
     "RealtimeVoiceChannel": "roomkit.application.realtime_voice.channel",
@@ -327,6 +333,9 @@ __all__ = [
     "EventSource",
     "EventStatus",
     "EventType",
+    "FallbackPolicy",
+    "FallbackPolicyError",
+    "FallbackState",
     "FrameworkEvent",
     "FunctionTool",
     "HTTPChannel",
@@ -349,6 +358,7 @@ __all__ = [
     "Orchestration",
     "Participant",
     "ParticipantNotFoundError",
+    "PendingFallback",
     "Pipeline",
     "ProviderResult",
     "RCSChannel",

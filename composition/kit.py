@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 
 from roomkit.application.ai.agent import Agent
 from roomkit.application.bindings import ChannelBindings
+from roomkit.application.delivery.fallback import Fallbacks
 from roomkit.application.delivery.outbox import OutboxRecovery
 from roomkit.application.delivery.router import EventRouter
 from roomkit.application.delivery.transcoder import DefaultContentTranscoder
@@ -55,6 +56,7 @@ from roomkit.domain.errors import (
     RoomKitError,
 )
 from roomkit.domain.event import EventSource, RoomEvent
+from roomkit.domain.fallback import FallbackPolicy, PendingFallback
 from roomkit.domain.inbound import InboundMessage, InboundResult
 from roomkit.domain.outbox import OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
@@ -113,6 +115,7 @@ class RoomKit:
         clock: Any = None,
         transcoder: ContentTranscoder | None = None,
         registry: Registry | None = None,
+        fallback_check_interval: float = 5.0,
     ) -> None:
         if max_chain_depth < 0:
             raise ValueError("max_chain_depth must be >= 0")
@@ -122,6 +125,10 @@ class RoomKit:
         ):
             if seconds is not None and seconds <= 0:
                 raise ValueError(f"{label} must be > 0 seconds or None, got {seconds}")
+        if fallback_check_interval <= 0:
+            raise ValueError(
+                f"fallback_check_interval must be > 0 seconds, got {fallback_check_interval}"
+            )
         configure_logging()
         from roomkit.container import build_container  # dependency-injector loads on first use
 
@@ -159,7 +166,9 @@ class RoomKit:
         )
         self._router = EventRouter(self._runtime)
         self._pipeline = InboundPipeline(self._runtime, self._router)
-        self._statuses = DeliveryStatusTracker(self._runtime)
+        self._fallbacks = Fallbacks(self._runtime, self._pipeline, fallback_check_interval)
+        self._router.fallbacks = self._fallbacks
+        self._statuses = DeliveryStatusTracker(self._runtime, self._fallbacks)
         self._webhooks = WebhookIntake(self._runtime, self._pipeline, self._statuses)
         self._rooms = RoomLifecycle(self._runtime)
         self._bindings = ChannelBindings(self._runtime)
@@ -300,6 +309,7 @@ class RoomKit:
         direction: ChannelDirection | None = None,
         muted: bool = False,
         delivery_timeout: float | None = None,
+        fallback: FallbackPolicy | None = None,
     ) -> ChannelBinding:
         return await self._bindings.attach(
             room_id,
@@ -313,7 +323,14 @@ class RoomKit:
             direction=direction,
             muted=muted,
             delivery_timeout=delivery_timeout,
+            fallback=fallback,
         )
+
+    async def set_fallback(
+        self, room_id: str, channel_id: str, policy: FallbackPolicy | None
+    ) -> ChannelBinding:
+        """Give an attached channel a fallback channel (None removes it); see docs/fallback.md."""
+        return await self._bindings.set_fallback(room_id, channel_id, policy)
 
     async def detach_channel(self, room_id: str, channel_id: str) -> None:
         await self._bindings.detach(room_id, channel_id)
@@ -444,6 +461,17 @@ class RoomKit:
     async def redeliver(self, event_id: str, channel_id: str) -> bool:
         """Send a stored event to one channel again (a dead letter, say); True if delivered."""
         return await self._outbox.redeliver(event_id, channel_id)
+
+    async def check_fallbacks(self, limit: int = 100) -> int:
+        """Fire the fallbacks whose deadline has passed on the kit's clock; how many fired. A
+        background task started with the kit calls it every ``fallback_check_interval``."""
+        return await self._fallbacks.check(limit)
+
+    async def list_fallbacks(
+        self, room_id: str, event_id: str | None = None
+    ) -> list[PendingFallback]:
+        """A room's fallback records (pending, fired, settled or dropped)."""
+        return await self.store.list_fallbacks(room_id, event_id)
 
     async def list_dead_letters(self, room_id: str | None = None) -> list[OutboxEntry]:
         """Deliveries that failed past their retry policy (durable stores)."""
@@ -832,6 +860,7 @@ class RoomKit:
             return
         self._closed = True
         rt = self._runtime
+        await self._fallbacks.stop()
         await self._sources.close()
         await self._voice.end_all()
         for channel in list(rt.channels.values()):
@@ -845,6 +874,7 @@ class RoomKit:
         rt.telemetry.shutdown()
 
     async def __aenter__(self) -> RoomKit:
+        self._fallbacks.start()
         return self
 
     async def __aexit__(self, *exc: object) -> None:

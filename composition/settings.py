@@ -152,6 +152,7 @@ class KitConfig(BaseModel):
     max_chain_depth: int = Field(default=5, ge=0)
     identity_timeout: float = Field(default=10.0, gt=0)
     process_timeout: float | None = Field(default=30.0, gt=0)
+    fallback_check_interval: float = Field(default=5.0, gt=0)
     identity_channel_types: list[ChannelType] | None = None
     inbound_rate_limit: RateLimit | None = None
     channels: list[ChannelConfig] = Field(default_factory=list)

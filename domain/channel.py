@@ -15,6 +15,7 @@ from roomkit.domain.enums import (
     ChannelMediaType,
     ChannelType,
 )
+from roomkit.domain.fallback import FallbackPolicy
 
 
 class ChannelCapabilities(Model):
@@ -83,6 +84,8 @@ class ChannelBinding(Model):
     retry_policy: RetryPolicy | None = None
     #: seconds one delivery attempt may take (None: the kit's ``delivery_timeout``)
     delivery_timeout: float | None = Field(default=None, gt=0)
+    #: where events go when delivery here fails or is not confirmed in time
+    fallback: FallbackPolicy | None = None
     attached_at: datetime = Field(default_factory=utcnow)
 
     @property

@@ -51,6 +51,8 @@ class DeliveryResult(Model):
     provider_message_id: str | None = None
     duration_ms: float = 0.0
     at: datetime = Field(default_factory=utcnow)
+    #: e.g. ``fallback_from`` and ``fallback_reason`` on a delivery made as a fallback
+    metadata: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def success(self) -> bool:

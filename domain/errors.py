@@ -284,3 +284,7 @@ class NoWebhookParserError(WebhookError):
             f"channel {channel_id!r} has no webhook parser: its provider does not receive webhooks"
         )
         self.channel_id = channel_id
+
+
+class FallbackPolicyError(RoomKitError, ValueError):
+    """A binding's FallbackPolicy names a channel it cannot fall back to."""

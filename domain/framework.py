@@ -25,6 +25,7 @@ FRAMEWORK_EVENT_TYPES: frozenset[str] = frozenset(
         "source_detached",
         "source_error",
         "source_exhausted",
+        "delivery_fallback",
     }
 )
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from datetime import datetime
 from typing import NamedTuple
 
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
 from roomkit.domain.enums import RoomStatus
 from roomkit.domain.event import RoomEvent
+from roomkit.domain.fallback import FallbackState, PendingFallback
 from roomkit.domain.identity import Identity
 from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
@@ -225,6 +227,39 @@ class ConversationStore(ABC):
     ) -> list[OutboxEntry]:
         """Outbox entries in ``state``, oldest first."""
         return []
+
+    # cross-channel fallbacks ---------------------------------------------------------------
+    #: True when the methods below keep fallback records (bindings may then have a fallback).
+    supports_fallbacks: bool = False
+
+    async def add_fallback(self, record: PendingFallback) -> bool:
+        """Store ``record`` unless one exists for its (event_id, channel_id); True if stored.
+
+        Delivering an event to a channel again (recovery, redelivery) never makes a second one."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no fallback records")
+
+    async def get_fallback(self, event_id: str, channel_id: str) -> PendingFallback | None:
+        """The record of ``event_id``'s fallback from ``channel_id``, if any."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no fallback records")
+
+    async def settle_fallback(
+        self, event_id: str, channel_id: str, state: FallbackState, reason: str
+    ) -> PendingFallback | None:
+        """Move the record from ``pending`` to ``state``, atomically: of concurrent or repeated
+        calls (two workers, a redelivered status) exactly one gets the updated record back, the
+        others None. With ``supports_outbox``, moving to ``fired`` also records a pending outbox
+        entry for (event_id, fallback_channel_id) in the same transaction."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no fallback records")
+
+    async def list_due_fallbacks(self, now: datetime, limit: int = 100) -> list[PendingFallback]:
+        """Pending records whose ``due_at`` is at or before ``now``, earliest first."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no fallback records")
+
+    async def list_fallbacks(
+        self, room_id: str, event_id: str | None = None
+    ) -> list[PendingFallback]:
+        """A room's fallback records (one event's with ``event_id``), oldest first."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no fallback records")
 
     async def close(self) -> None:
         """Release connections; the in-memory store has none."""

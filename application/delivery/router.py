@@ -16,8 +16,9 @@ import logging
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from roomkit.application.delivery.fallback import without_standby
 from roomkit.application.delivery.sent_messages import record_provider_sends
 from roomkit.application.delivery.transcoder import DefaultContentTranscoder
 from roomkit.application.logging_rules import describe_error, log_failure
@@ -35,6 +36,9 @@ from roomkit.domain.outbox import DeliverySettlement, OutboxState
 from roomkit.domain.tasks import Observation, Task
 from roomkit.domain.transcoding import transcode
 
+if TYPE_CHECKING:
+    from roomkit.application.delivery.fallback import Fallbacks
+
 log = logging.getLogger("roomkit.delivery")
 
 
@@ -51,13 +55,15 @@ class Broadcast:
 class EventRouter:
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
+        #: tracks and fires the fallbacks of bindings that have a FallbackPolicy
+        self.fallbacks: Fallbacks | None = None
 
     def targets(self, event: RoomEvent, context: RoomContext) -> list[ChannelBinding]:
         channels = self._rt.channels
         metadata = event.metadata
         routed = routed_agents(metadata) if metadata else None
         internal = bool(metadata) and bool(metadata.get(INTERNAL_KEY))
-        return [
+        targets = [
             b
             for b in context.bindings
             if b.access.can_read
@@ -71,6 +77,7 @@ class EventRouter:
                 )
             )
         ]
+        return without_standby(targets)
 
     async def broadcast(
         self,
@@ -84,6 +91,9 @@ class EventRouter:
         if not targets:
             return outcome
         source = context.get_binding(event.source.channel_id) or _system_binding(event)
+        fallbacks = self.fallbacks if any(t.fallback is not None for t in targets) else None
+        if fallbacks is not None:
+            await fallbacks.before_broadcast(event, targets)
         # outcomes are noted per target and settled in batches, one store call each
         settled: list[DeliverySettlement] | None = [] if self._rt.store.supports_outbox else None
         if len(targets) == 1:
@@ -114,6 +124,8 @@ class EventRouter:
             pairs = [task.result() for task in running]
         if settled:
             await self._settle(event, settled)
+        if fallbacks is not None:
+            await fallbacks.after_broadcast(event, targets, [r for r, _ in pairs])
         for binding, (result, output) in zip(targets, pairs, strict=True):
             if result is not None:
                 outcome.results.append(result)

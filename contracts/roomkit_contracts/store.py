@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from roomkit.domain.enums import (
     RoomStatus,
 )
 from roomkit.domain.event import EventSource, RoomEvent
+from roomkit.domain.fallback import FallbackPolicy, FallbackState, PendingFallback
 from roomkit.domain.identity import Identity
 from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
@@ -915,3 +917,156 @@ class ConversationStoreContract(ContractSuite, port=ConversationStore, adapter_f
         [dead] = await store.list_outbox(OutboxState.DEAD)
         assert (delivered.channel_id, delivered.attempts) == ("ws", 1)
         assert (dead.channel_id, dead.attempts, dead.last_error) == ("ai", 3, "provider down")
+
+    # cross-channel fallbacks (stores with supports_fallbacks) -------------------------------
+    @staticmethod
+    @scenario_helper
+    def fallback(
+        event: RoomEvent, channel_id: str = "wa", due_at: datetime | None = None
+    ) -> PendingFallback:
+        """A pending fallback of ``event`` from ``channel_id`` to "sms"."""
+        return PendingFallback(
+            room_id=event.room_id,
+            event_id=event.id,
+            channel_id=channel_id,
+            fallback_channel_id="sms",
+            due_at=due_at,
+        )
+
+    @scenario_helper
+    def require_fallbacks(self, store: ConversationStore) -> None:
+        """Skip the test for a store that keeps no fallback records."""
+        assert isinstance(store.supports_fallbacks, bool), "supports_fallbacks must be a bool"
+        if not store.supports_fallbacks:
+            pytest.skip("the store keeps no fallback records (supports_fallbacks is False)")
+
+    @pytest.mark.asyncio
+    async def test_binding_fallback_policy_round_trips(self, store: ConversationStore) -> None:
+        """A binding's FallbackPolicy reads back equal, through add and update.
+
+        If this fails, store the whole ChannelBinding (its ``fallback`` field included).
+        """
+        await self.room(store)
+        policy = FallbackPolicy(channel_id="sms", after=90.0, on_failed=False)
+        await store.add_binding(
+            self.binding("room-1", "wa").model_copy(update={"fallback": policy})
+        )
+        stored = await store.get_binding("room-1", "wa")
+        assert stored is not None and stored.fallback == policy
+        await store.update_binding(stored.model_copy(update={"fallback": None}))
+        cleared = await store.get_binding("room-1", "wa")
+        assert cleared is not None and cleared.fallback is None
+
+    @pytest.mark.asyncio
+    async def test_fallback_records_are_kept_once_per_event_and_channel(
+        self, store: ConversationStore
+    ) -> None:
+        """``add_fallback`` stores one record per (event, channel) and refuses a second one
+        (False) without changing the first; reads return what was stored; deleting the room
+        removes its records.
+
+        If this fails, key the records on (event_id, channel_id) and insert only when absent:
+        a redelivered event must not get a fresh pending fallback.
+        """
+        self.require_fallbacks(store)
+        await self.room(store)
+        await self.room(store, "room-2")
+        first = await store.add_event(self.event("room-1"))
+        other = await store.add_event(self.event("room-2"))
+        due = datetime(2026, 1, 1, 12, 0, 30, 250000, tzinfo=UTC)
+        record = self.fallback(first, due_at=due)
+        assert await store.add_fallback(record) is True
+        assert await store.add_fallback(record.model_copy(update={"due_at": None})) is False
+        assert await store.add_fallback(self.fallback(first, "rcs")) is True
+        assert await store.add_fallback(self.fallback(other)) is True
+        got = await store.get_fallback(first.id, "wa")
+        assert got is not None
+        assert (got.event_id, got.channel_id, got.fallback_channel_id) == (first.id, "wa", "sms")
+        assert got.state is FallbackState.PENDING and got.due_at == due and got.on_failed
+        assert await store.get_fallback(first.id, "sms") is None
+        assert {r.channel_id for r in await store.list_fallbacks("room-1")} == {"wa", "rcs"}
+        assert [r.room_id for r in await store.list_fallbacks("room-2", other.id)] == ["room-2"]
+        await store.delete_room("room-1")
+        assert await store.list_fallbacks("room-1") == []
+        assert await store.get_fallback(first.id, "wa") is None
+
+    @pytest.mark.asyncio
+    async def test_a_fallback_leaves_pending_exactly_once(self, store: ConversationStore) -> None:
+        """Of many concurrent ``settle_fallback`` calls on one pending record, exactly one gets
+        the updated record back; the rest, and every later call, get None.
+
+        If this fails, make the settle a compare-and-set (``UPDATE ... WHERE state =
+        'pending'`` and check the row count): otherwise two workers, or a status callback the
+        vendor sends twice, both send the fallback.
+        """
+        self.require_fallbacks(store)
+        await self.room(store)
+        event = await store.add_event(self.event("room-1"))
+        await store.add_fallback(self.fallback(event))
+        states = [FallbackState.FIRED, FallbackState.SETTLED] * 10
+        outcomes = await self.within_timeout(
+            asyncio.gather(
+                *(
+                    store.settle_fallback(event.id, "wa", s, f"call {i}")
+                    for i, s in enumerate(states)
+                )
+            )
+        )
+        winners = [o for o in outcomes if o is not None]
+        assert len(winners) == 1, f"{len(winners)} calls settled the same fallback"
+        [winner] = winners
+        stored = await store.get_fallback(event.id, "wa")
+        assert stored is not None
+        assert (stored.state, stored.reason) == (winner.state, winner.reason)
+        assert await store.settle_fallback(event.id, "wa", FallbackState.FIRED, "late") is None
+        assert await store.settle_fallback(event.id, "nope", FallbackState.FIRED, "x") is None
+
+    @pytest.mark.asyncio
+    async def test_due_fallbacks_are_listed_by_deadline(self, store: ConversationStore) -> None:
+        """``list_due_fallbacks(now)`` lists pending records due at or before ``now``, earliest
+        first, up to ``limit``; records without a deadline or no longer pending never appear.
+
+        If this fails, filter on the state and the deadline and order by the deadline.
+        """
+        self.require_fallbacks(store)
+        await self.room(store)
+        t0 = datetime(2026, 1, 1, tzinfo=UTC)
+        events = [await store.add_event(self.event("room-1", f"m{i}")) for i in range(4)]
+        await store.add_fallback(self.fallback(events[0], due_at=t0 + timedelta(seconds=20)))
+        await store.add_fallback(self.fallback(events[1], due_at=t0 + timedelta(seconds=10)))
+        await store.add_fallback(self.fallback(events[2]))  # no deadline
+        await store.add_fallback(self.fallback(events[3], due_at=t0))
+        await store.settle_fallback(events[3].id, "wa", FallbackState.SETTLED, "delivered")
+        assert await store.list_due_fallbacks(t0 + timedelta(seconds=9)) == []
+        due = await store.list_due_fallbacks(t0 + timedelta(seconds=10))
+        assert [r.event_id for r in due] == [events[1].id]
+        later = await store.list_due_fallbacks(t0 + timedelta(hours=1))
+        assert [r.event_id for r in later] == [events[1].id, events[0].id]
+        assert len(await store.list_due_fallbacks(t0 + timedelta(hours=1), limit=1)) == 1
+
+    @pytest.mark.asyncio
+    async def test_firing_a_fallback_records_its_outbox_entry(
+        self, store: ConversationStore
+    ) -> None:
+        """(Durable stores) settling a fallback as ``fired`` records a pending outbox entry for
+        the fallback channel in the same transaction; ``settled`` records none.
+
+        If this fails, insert the (event_id, fallback_channel_id) outbox row inside the
+        settle's transaction: a process that dies after firing must still deliver it.
+        """
+        self.require_fallbacks(store)
+        if not store.supports_outbox:
+            pytest.skip("the store keeps no outbox (supports_outbox is False)")
+        await self.room(store)
+        fired = await store.add_event(self.event("room-1", "a"), ["wa"])
+        settled = await store.add_event(self.event("room-1", "b"), ["wa"])
+        await store.mark_deliveries(fired.id, [DeliverySettlement("wa", OutboxState.DELIVERED, 1)])
+        await store.mark_deliveries(
+            settled.id, [DeliverySettlement("wa", OutboxState.DELIVERED, 1)]
+        )
+        await store.add_fallback(self.fallback(fired))
+        await store.add_fallback(self.fallback(settled))
+        await store.settle_fallback(fired.id, "wa", FallbackState.FIRED, "failed")
+        await store.settle_fallback(settled.id, "wa", FallbackState.SETTLED, "delivered")
+        pending = await store.list_outbox(OutboxState.PENDING, room_id="room-1")
+        assert [(e.event_id, e.channel_id) for e in pending] == [(fired.id, "sms")]

@@ -239,6 +239,15 @@ class OutboxStore(InMemoryStore):
     async def list_outbox(self, state, *, room_id=None, limit=100):
         found = [e for e in self.outbox.values() if e.state is state]
         return [e for e in found if room_id in (None, e.room_id)][:limit]
+
+    async def settle_fallback(self, event_id, channel_id, state, reason):
+        settled = await super().settle_fallback(event_id, channel_id, state, reason)
+        if settled is not None and state == "fired":
+            target = settled.fallback_channel_id
+            self.outbox[(event_id, target)] = OutboxEntry(
+                room_id=settled.room_id, event_id=event_id, channel_id=target
+            )
+        return settled
 """
 
 
@@ -291,6 +300,7 @@ TestPositionalFilters = store_suite("TestPositionalFilters", PositionalFilters)
         "test_outbox_records_one_pending_entry_per_target",
         "test_mark_delivery_moves_an_entry_between_states",
         "test_outbox_entries_settle_together",
+        "test_firing_a_fallback_records_its_outbox_entry",
     }
     assert run.failed_in("TestForgetsTargets") == {
         "test_outbox_records_one_pending_entry_per_target",
@@ -306,6 +316,50 @@ TestPositionalFilters = store_suite("TestPositionalFilters", PositionalFilters)
     }
     assert run.failed_in("TestPositionalFilters") == {
         "test_outbox_methods_have_the_port_signatures"
+    }
+
+
+def test_stores_that_break_fallback_records_fail(run_suite: RunSuite) -> None:
+    run = run_suite(
+        HEADER
+        + OUTBOX_STORE
+        + """
+class FiresTwice(InMemoryStore):
+    async def settle_fallback(self, event_id, channel_id, state, reason):
+        current = self._fallbacks.get((event_id, channel_id))
+        if current is None:
+            return None
+        settled = current.model_copy(update={"state": state, "reason": reason})
+        self._fallbacks[(event_id, channel_id)] = settled
+        return settled
+
+class RecordsTwice(InMemoryStore):
+    async def add_fallback(self, record):
+        self._fallbacks[(record.event_id, record.channel_id)] = record
+        return True
+
+class DueWhateverTheState(InMemoryStore):
+    async def list_due_fallbacks(self, now, limit=100):
+        due = [r for r in self._fallbacks.values() if r.due_at is not None and r.due_at <= now]
+        return sorted(due, key=lambda r: r.due_at)[:limit]
+
+class FiresWithoutOutbox(OutboxStore):
+    async def settle_fallback(self, event_id, channel_id, state, reason):
+        return await InMemoryStore.settle_fallback(self, event_id, channel_id, state, reason)
+
+TestFiresTwice = store_suite("TestFiresTwice", FiresTwice)
+TestRecordsTwice = store_suite("TestRecordsTwice", RecordsTwice)
+TestDueWhateverTheState = store_suite("TestDueWhateverTheState", DueWhateverTheState)
+TestFiresWithoutOutbox = store_suite("TestFiresWithoutOutbox", FiresWithoutOutbox)
+"""
+    )
+    assert run.failed_in("TestFiresTwice") == {"test_a_fallback_leaves_pending_exactly_once"}
+    assert run.failed_in("TestRecordsTwice") == {
+        "test_fallback_records_are_kept_once_per_event_and_channel"
+    }
+    assert run.failed_in("TestDueWhateverTheState") == {"test_due_fallbacks_are_listed_by_deadline"}
+    assert run.failed_in("TestFiresWithoutOutbox") == {
+        "test_firing_a_fallback_records_its_outbox_entry"
     }
 
 

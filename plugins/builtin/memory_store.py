@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from roomkit.domain.base import evolve, utcnow
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
 from roomkit.domain.enums import RoomStatus
 from roomkit.domain.event import RoomEvent
+from roomkit.domain.fallback import FallbackState, PendingFallback
 from roomkit.domain.identity import Identity
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
@@ -42,6 +44,7 @@ class InMemoryStore(ConversationStore):
         self._delivery_statuses: dict[str, list[DeliveryStatus]] = defaultdict(list)
         self._sent_by_provider_id: dict[str, DeliveryResult] = {}
         self._read_index: dict[tuple[str, str], int] = {}
+        self._fallbacks: dict[tuple[str, str], PendingFallback] = {}
 
     # rooms ---------------------------------------------------------------------------------
     async def create_room(self, room: Room) -> Room:
@@ -79,6 +82,7 @@ class InMemoryStore(ConversationStore):
             k: v for k, v in self._sent_by_provider_id.items() if v.room_id != room_id
         }
         self._read_index = {k: v for k, v in self._read_index.items() if k[0] != room_id}
+        self._fallbacks = {k: v for k, v in self._fallbacks.items() if v.room_id != room_id}
         return True
 
     async def list_rooms(
@@ -271,6 +275,49 @@ class InMemoryStore(ConversationStore):
     async def get_unread_count(self, room_id: str, channel_id: str) -> int:
         total = len(self._timelines.get(room_id, ()))
         return total - 1 - self._read_index.get((room_id, channel_id), -1)
+
+    # cross-channel fallbacks ---------------------------------------------------------------
+    supports_fallbacks = True
+
+    async def add_fallback(self, record: PendingFallback) -> bool:
+        key = (record.event_id, record.channel_id)
+        if key in self._fallbacks:
+            return False
+        self._fallbacks[key] = record
+        return True
+
+    async def get_fallback(self, event_id: str, channel_id: str) -> PendingFallback | None:
+        return self._fallbacks.get((event_id, channel_id))
+
+    async def settle_fallback(
+        self, event_id: str, channel_id: str, state: FallbackState, reason: str
+    ) -> PendingFallback | None:
+        # no await between the check and the write: atomic on the event loop
+        current = self._fallbacks.get((event_id, channel_id))
+        if current is None or current.state is not FallbackState.PENDING:
+            return None
+        settled = current.model_copy(
+            update={"state": FallbackState(state), "reason": reason, "updated_at": utcnow()}
+        )
+        self._fallbacks[(event_id, channel_id)] = settled
+        return settled
+
+    async def list_due_fallbacks(self, now: datetime, limit: int = 100) -> list[PendingFallback]:
+        due = [
+            r
+            for r in self._fallbacks.values()
+            if r.state is FallbackState.PENDING and r.due_at is not None and r.due_at <= now
+        ]
+        return sorted(due, key=lambda r: r.due_at or now)[:limit]
+
+    async def list_fallbacks(
+        self, room_id: str, event_id: str | None = None
+    ) -> list[PendingFallback]:
+        return [
+            r
+            for r in self._fallbacks.values()
+            if r.room_id == room_id and (event_id is None or r.event_id == event_id)
+        ]
 
 
 @hookimpl

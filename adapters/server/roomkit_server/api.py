@@ -16,6 +16,7 @@ from roomkit import (
     ChannelDirection,
     DeliveryStatus,
     EventType,
+    FallbackPolicy,
     RateLimit,
     RetryPolicy,
     RoomKit,
@@ -54,6 +55,7 @@ class AttachChannel(BaseModel):
     muted: bool = False
     rate_limit: RateLimit | None = None
     retry_policy: RetryPolicy | None = None
+    fallback: FallbackPolicy | None = None
 
 
 class AddParticipant(BaseModel):
@@ -175,6 +177,7 @@ class RestApi:
             muted=body.muted,
             rate_limit=body.rate_limit,
             retry_policy=body.retry_policy,
+            fallback=body.fallback,
         )
         return ok(binding, 201)
 

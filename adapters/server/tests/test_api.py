@@ -189,3 +189,24 @@ async def test_readiness_turns_503_while_draining(kit: WebhookKit) -> None:
         assert draining.status_code == 503
         assert draining.json() == {"ready": False, "reason": "draining"}
         assert (await anonymous.get("/healthz")).status_code == 200
+
+
+async def test_a_binding_gets_a_fallback_and_a_bad_one_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    await client.post("/api/rooms", json={"room_id": "fb"})
+    await client.post("/api/rooms/fb/bindings", json={"channel_id": "sms"})
+    bad = await client.post(
+        "/api/rooms/fb/bindings",
+        json={"channel_id": "ws", "fallback": {"channel_id": "assistant"}},
+    )
+    assert bad.status_code == 400
+    assert "'assistant' of 'ws' is not attached" in bad.json()["error"]["message"]
+    good = await client.post(
+        "/api/rooms/fb/bindings",
+        json={"channel_id": "ws", "fallback": {"channel_id": "sms", "after": 30}},
+    )
+    assert good.status_code == 201, good.text
+    listed = (await client.get("/api/rooms/fb/bindings")).json()["bindings"]
+    [ws] = [b for b in listed if b["channel_id"] == "ws"]
+    assert ws["fallback"] == {"channel_id": "sms", "after": 30.0, "on_failed": True}

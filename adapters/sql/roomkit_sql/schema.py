@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -16,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2  # 2: the delivery outbox
+SCHEMA_VERSION = 3  # 2: the delivery outbox; 3: cross-channel fallbacks
 
 metadata = MetaData()
 
@@ -137,4 +139,20 @@ outbox = Table(
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
     Index("ix_outbox_state", "state", "created_at"),
+)
+
+fallbacks = Table(
+    "fallbacks",
+    metadata,
+    Column("event_id", String(200), primary_key=True),
+    Column("channel_id", String(200), primary_key=True),
+    Column("room_id", String(200), nullable=False, index=True),
+    Column("fallback_channel_id", String(200), nullable=False),
+    Column("on_failed", Boolean, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("due_at", Float),  # seconds since the epoch; None: only a failure fires it
+    Column("reason", Text),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Index("ix_fallbacks_due", "state", "due_at"),
 )

@@ -13,7 +13,7 @@ import re
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
@@ -32,6 +32,7 @@ from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
 from roomkit.domain.enums import RoomStatus
 from roomkit.domain.errors import DuplicateEventError, RoomKitError
 from roomkit.domain.event import RoomEvent
+from roomkit.domain.fallback import FallbackState, PendingFallback
 from roomkit.domain.identity import Identity
 from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
@@ -99,7 +100,8 @@ class SQLStore(ConversationStore):
                 f"{t.SCHEMA_VERSION}: upgrade roomkit-sql"
             )
         elif current < t.SCHEMA_VERSION:
-            # 1 -> 2: the outbox table, which create_all has just added; nothing to rewrite
+            # 1 -> 2: the outbox table; 2 -> 3: the fallbacks table. create_all has just added
+            # them, and no existing row changes
             await conn.execute(insert(t.schema_version).values(version=t.SCHEMA_VERSION))
 
     @property
@@ -176,6 +178,7 @@ class SQLStore(ConversationStore):
                 t.observations,
                 t.read_tracking,
                 t.outbox,
+                t.fallbacks,
             ):
                 await conn.execute(delete(table).where(table.c.room_id == room_id))
             await conn.execute(
@@ -680,6 +683,108 @@ class SQLStore(ConversationStore):
             for r in rows
         ]
 
+    # cross-channel fallbacks ---------------------------------------------------------------
+    supports_fallbacks = True
+
+    async def add_fallback(self, record: PendingFallback) -> bool:
+        try:
+            async with self._tx() as conn:
+                await conn.execute(
+                    insert(t.fallbacks).values(
+                        event_id=record.event_id,
+                        channel_id=record.channel_id,
+                        room_id=record.room_id,
+                        fallback_channel_id=record.fallback_channel_id,
+                        on_failed=record.on_failed,
+                        state=FallbackState(record.state).value,
+                        due_at=record.due_at.timestamp() if record.due_at else None,
+                        reason=record.reason,
+                        created_at=record.created_at.isoformat(),
+                        updated_at=record.updated_at.isoformat(),
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def get_fallback(self, event_id: str, channel_id: str) -> PendingFallback | None:
+        found = await self._fallback_rows(
+            select(t.fallbacks).where(
+                and_(t.fallbacks.c.event_id == event_id, t.fallbacks.c.channel_id == channel_id)
+            )
+        )
+        return found[0] if found else None
+
+    async def settle_fallback(
+        self, event_id: str, channel_id: str, state: FallbackState, reason: str
+    ) -> PendingFallback | None:
+        key = and_(t.fallbacks.c.event_id == event_id, t.fallbacks.c.channel_id == channel_id)
+        stamp = utcnow().isoformat()
+        async with self._tx() as conn:
+            # the compare-and-set: only the caller whose update matched the pending row wins
+            won = await conn.execute(
+                update(t.fallbacks)
+                .where(and_(key, t.fallbacks.c.state == FallbackState.PENDING.value))
+                .values(state=FallbackState(state).value, reason=reason, updated_at=stamp)
+            )
+            if won.rowcount != 1:
+                return None
+            row = (await conn.execute(select(t.fallbacks).where(key))).mappings().one()
+            if state is FallbackState.FIRED:
+                room_id, target = row["room_id"], row["fallback_channel_id"]
+                await self._pending_outbox(conn, room_id, event_id, target)
+        return _fallback(row)
+
+    @staticmethod
+    async def _pending_outbox(
+        conn: AsyncConnection, room_id: str, event_id: str, channel_id: str
+    ) -> None:
+        key = and_(t.outbox.c.event_id == event_id, t.outbox.c.channel_id == channel_id)
+        stamp = utcnow().isoformat()
+        reset = await conn.execute(
+            update(t.outbox).where(key).values(state=OutboxState.PENDING.value, updated_at=stamp)
+        )
+        if reset.rowcount == 0:
+            await conn.execute(
+                insert(t.outbox).values(
+                    event_id=event_id,
+                    channel_id=channel_id,
+                    room_id=room_id,
+                    state=OutboxState.PENDING.value,
+                    attempts=0,
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
+
+    async def list_due_fallbacks(self, now: datetime, limit: int = 100) -> list[PendingFallback]:
+        return await self._fallback_rows(
+            select(t.fallbacks)
+            .where(
+                and_(
+                    t.fallbacks.c.state == FallbackState.PENDING.value,
+                    t.fallbacks.c.due_at <= now.timestamp(),
+                )
+            )
+            .order_by(t.fallbacks.c.due_at, t.fallbacks.c.event_id)
+            .limit(limit)
+        )
+
+    async def list_fallbacks(
+        self, room_id: str, event_id: str | None = None
+    ) -> list[PendingFallback]:
+        query = select(t.fallbacks).where(t.fallbacks.c.room_id == room_id)
+        if event_id is not None:
+            query = query.where(t.fallbacks.c.event_id == event_id)
+        return await self._fallback_rows(
+            query.order_by(t.fallbacks.c.created_at, t.fallbacks.c.channel_id)
+        )
+
+    async def _fallback_rows(self, query: Any) -> list[PendingFallback]:
+        async with (await self._eng()).connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [_fallback(r) for r in rows]
+
     # read tracking -------------------------------------------------------------------------
     async def mark_read(self, room_id: str, channel_id: str, event_id: str) -> None:
         event = await self.get_event(event_id)
@@ -723,6 +828,22 @@ class SQLStore(ConversationStore):
             ).scalar()
         total = await self.get_event_count(room_id)
         return total - 1 - (-1 if last is None else int(last))
+
+
+def _fallback(row: Any) -> PendingFallback:
+    due = row["due_at"]
+    return PendingFallback(
+        room_id=row["room_id"],
+        event_id=row["event_id"],
+        channel_id=row["channel_id"],
+        fallback_channel_id=row["fallback_channel_id"],
+        on_failed=bool(row["on_failed"]),
+        due_at=None if due is None else datetime.fromtimestamp(float(due), UTC),
+        state=FallbackState(row["state"]),
+        reason=row["reason"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+    )
 
 
 def _lost_connection(exc: BaseException) -> bool:
