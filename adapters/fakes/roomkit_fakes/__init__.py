@@ -8,11 +8,11 @@ API would, and answers from a script (``reply_text``, ``reply_tool_call``, ``rep
 WebSocket user and an AI channel for end-to-end tests.
 
 Messaging vendors (``TwilioFake``, ``TelnyxFake``, ``SinchFake``, ``VoiceMeUpFake``,
-``SendGridFake``, ``ElasticEmailFake``, ``HTTPEndpointFake``) record raw requests (``raw``) and
-what reached the recipients (``messages``), answer errors, 429s with Retry-After and slow
-responses on demand (``fail_next``, ``throttle_next``, ``slow_next``, ``refuse_all``), and build
-webhooks signed with the vendor's real algorithm. Fixtures: ``twilio_fake``, ``telnyx_fake``,
-``sinch_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
+``SendGridFake``, ``ElasticEmailFake``, ``WhatsAppFake``, ``HTTPEndpointFake``) record raw
+requests (``raw``) and what reached the recipients (``messages``), answer errors, 429s with
+Retry-After and slow responses on demand (``fail_next``, ``throttle_next``, ``slow_next``,
+``refuse_all``), and build webhooks signed with the vendor's real algorithm. Fixtures: ``twilio_fake``, ``telnyx_fake``,
+``sinch_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``, ``whatsapp_fake``,
 ``http_endpoint_fake``.
 
 Speech and transports: ``DeepgramFake``, ``ElevenLabsFake`` and ``XAITTSFake`` (fixtures
@@ -38,6 +38,7 @@ from roomkit_fakes.sinch import SinchFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 from roomkit_fakes.voicemeup import VoiceMeUpFake
+from roomkit_fakes.whatsapp import WhatsAppFake
 from roomkit_fakes.xai import XAITTSFake
 
 __all__ = [
@@ -66,5 +67,6 @@ __all__ = [
     "TwilioFake",
     "VendorFake",
     "VoiceMeUpFake",
+    "WhatsAppFake",
     "XAITTSFake",
 ]

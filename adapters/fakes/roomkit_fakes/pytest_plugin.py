@@ -19,6 +19,7 @@ from roomkit_fakes.sinch import SinchFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 from roomkit_fakes.voicemeup import VoiceMeUpFake
+from roomkit_fakes.whatsapp import WhatsAppFake
 
 
 @pytest_asyncio.fixture
@@ -72,6 +73,12 @@ async def sendgrid_fake() -> AsyncIterator[SendGridFake]:
 @pytest_asyncio.fixture
 async def sinch_fake() -> AsyncIterator[SinchFake]:
     async with SinchFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
+async def whatsapp_fake() -> AsyncIterator[WhatsAppFake]:
+    async with WhatsAppFake() as server:
         yield server  # type: ignore[misc]
 
 
