@@ -11,9 +11,9 @@ Messaging vendors (``TwilioFake``, ``TelnyxFake``, ``SinchFake``, ``VoiceMeUpFak
 ``SendGridFake``, ``ElasticEmailFake``, ``WhatsAppFake``, ``HTTPEndpointFake``) record raw
 requests (``raw``) and what reached the recipients (``messages``), answer errors, 429s with
 Retry-After and slow responses on demand (``fail_next``, ``throttle_next``, ``slow_next``,
-``refuse_all``), and build webhooks signed with the vendor's real algorithm. Fixtures: ``twilio_fake``, ``telnyx_fake``,
-``sinch_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``, ``whatsapp_fake``,
-``http_endpoint_fake``.
+``refuse_all``), and build webhooks signed with the vendor's real algorithm. Fixtures:
+``twilio_fake``, ``telnyx_fake``, ``sinch_fake``, ``voicemeup_fake``, ``sendgrid_fake``,
+``elasticemail_fake``, ``whatsapp_fake``, ``http_endpoint_fake``.
 
 Speech and transports: ``DeepgramFake``, ``ElevenLabsFake`` and ``XAITTSFake`` (fixtures
 ``deepgram_fake``, ``elevenlabs_fake``, ``xai_tts_fake``), the far ends of calls
