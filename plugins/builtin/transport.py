@@ -28,10 +28,11 @@ DEFAULT_CAPABILITIES: dict[ChannelType, ChannelCapabilities] = {
     ),
     ChannelType.EMAIL: ChannelCapabilities(media_types=[M.TEXT, M.RICH, M.MEDIA]),
     ChannelType.WHATSAPP: ChannelCapabilities(
-        media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION, M.TEMPLATE],
+        media_types=[M.TEXT, M.RICH, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION, M.TEMPLATE],
         max_length=4096,
         supports_reactions=True,
         supports_read_receipts=True,
+        supports_buttons=True,
     ),
     ChannelType.WHATSAPP_PERSONAL: ChannelCapabilities(
         media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION], supports_reactions=True

@@ -601,3 +601,26 @@ def test_parse_whatsapp_webhook_reads_dicts_bytes_and_meta() -> None:
     assert from_meta.content == from_bytes.content == from_dict.content == TextContent(body="hello")
     assert from_dict.sender_id == "+15550100199" and from_dict.provider_message_id == "wamid.P"
     assert from_dict.metadata["phone_number_id"] == fake.phone_number_id
+
+
+async def test_rich_content_with_buttons_reaches_whatsapp_as_buttons(
+    whatsapp_fake: WhatsAppFake,
+) -> None:
+    kit = RoomKit()
+    kit.register_channel(WebSocketChannel("ws"))
+    provider = provider_for(whatsapp_fake)
+    provider.window.open(CUSTOMER)
+    kit.register_channel(WhatsAppChannel("wa", provider=provider))
+    await kit.create_room(room_id="r")
+    await kit.attach_channel("r", "ws")
+    await kit.attach_channel("r", "wa", metadata={"to": CUSTOMER})
+    rich = RichContent(
+        body="Pay now?", buttons=[{"text": "Yes", "payload": "y"}, {"text": "No", "payload": "n"}]
+    )
+    await kit.process_inbound(
+        InboundMessage(channel_id="ws", sender_id="agent", content=rich), room_id="r"
+    )
+    [body] = sent_bodies(whatsapp_fake)
+    assert body["interactive"]["type"] == "button"
+    assert [b["reply"]["id"] for b in body["interactive"]["action"]["buttons"]] == ["y", "n"]
+    await kit.close()
