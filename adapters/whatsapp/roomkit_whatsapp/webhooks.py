@@ -56,9 +56,10 @@ def check_signature(app_secret: str | None, request: WebhookRequest) -> None:
 def verify_subscription(query: Mapping[str, str] | str, verify_token: str | None) -> str:
     """Meta's GET handshake: ``hub.challenge`` when ``hub.mode`` is ``subscribe`` and
     ``hub.verify_token`` is yours; WebhookSignatureError (answer 403) otherwise. ``query`` is
-    the query parameters, or the full URL Meta called."""
+    the query parameters, the query string, or the full URL Meta called."""
     if isinstance(query, str):
-        query = dict(parse_qsl(urlsplit(query).query, keep_blank_values=True))
+        raw = urlsplit(query).query if "?" in query else query
+        query = dict(parse_qsl(raw, keep_blank_values=True))
     if not verify_token:
         raise WebhookSignatureError(VENDOR, "verify_token is not set: the handshake is refused")
     if query.get("hub.mode") != "subscribe":

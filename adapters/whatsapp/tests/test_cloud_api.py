@@ -624,3 +624,17 @@ async def test_rich_content_with_buttons_reaches_whatsapp_as_buttons(
     assert body["interactive"]["type"] == "button"
     assert [b["reply"]["id"] for b in body["interactive"]["action"]["buttons"]] == ["y", "n"]
     await kit.close()
+
+
+async def test_a_customer_message_is_not_echoed_to_the_configured_recipient(
+    whatsapp_fake: WhatsAppFake,
+) -> None:
+    kit = RoomKit()
+    kit.register_channel(WhatsAppChannel("wa", provider=provider_for(whatsapp_fake)))
+    await kit.create_room(room_id="r")
+    await kit.attach_channel("r", "wa", metadata={"to": CUSTOMER})
+    meta = whatsapp_fake.inbound_text(sender=CUSTOMER, text="hello", message_id="wamid.E")
+    outcome = await kit.process_webhook(meta=meta, channel_id="wa")
+    assert outcome.event is not None
+    assert whatsapp_fake.messages == []
+    await kit.close()
