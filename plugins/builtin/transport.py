@@ -1,8 +1,9 @@
 """TransportChannel: a channel that sends through a MessageProvider to each recipient.
 
-Recipients are the binding's ``metadata["to"]`` (a string or a list), else every participant
-whose last message came through this channel, except the author of the event (a person writing
-by email is not sent their own words by SMS).
+Recipients are the binding's ``metadata["to"]`` (a string or a list; the sender of an event
+that came in through this channel excepted), else every participant whose last message came
+through this channel, except the author of the event (a person writing by email is not sent
+their own words by SMS).
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ DEFAULT_CAPABILITIES: dict[ChannelType, ChannelCapabilities] = {
     ),
     ChannelType.EMAIL: ChannelCapabilities(media_types=[M.TEXT, M.RICH, M.MEDIA]),
     ChannelType.WHATSAPP: ChannelCapabilities(
-        media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION, M.TEMPLATE],
+        media_types=[M.TEXT, M.RICH, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION, M.TEMPLATE],
         max_length=4096,
         supports_reactions=True,
         supports_read_receipts=True,
+        supports_buttons=True,
     ),
     ChannelType.WHATSAPP_PERSONAL: ChannelCapabilities(
         media_types=[M.TEXT, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION], supports_reactions=True
@@ -84,10 +86,11 @@ class TransportChannel(Channel):
     def recipients(
         self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
     ) -> list[str]:
-        configured = binding.metadata.get("to")
-        if configured:
-            return [configured] if isinstance(configured, str) else list(configured)
         sender = event.source.external_id if event.source.channel_id == self.channel_id else None
+        configured = binding.metadata.get("to")
+        if configured:  # never echo a person's own message back to them
+            targets = [configured] if isinstance(configured, str) else list(configured)
+            return [to for to in targets if to != sender]
         author = event.source.participant_id
         return [
             p.external_id

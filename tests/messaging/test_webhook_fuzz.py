@@ -38,10 +38,12 @@ from roomkit.providers.twilio.config import TwilioConfig
 from roomkit.providers.twilio.sms import TwilioSMSProvider
 from roomkit.providers.voicemeup.config import VoiceMeUpConfig
 from roomkit.providers.voicemeup.sms import VoiceMeUpSMSProvider
+from roomkit.providers.whatsapp.base import WhatsAppProvider
 from roomkit_fakes.sendgrid import SendGridFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_messenger import messenger_signature
 from roomkit_sinch import sinch_signature
+from roomkit_whatsapp import hub_signature
 
 URL = "https://app.example.com/hooks/x?tenant=1"
 Signer = Callable[[bytes, str], dict[str, Any]]
@@ -102,6 +104,10 @@ def sendgrid_sign(body: bytes, content_type: str) -> dict[str, Any]:
     )
 
 
+def hub_sign(body: bytes, content_type: str) -> dict[str, Any]:
+    return _meta(body, content_type, {"X-Hub-Signature-256": hub_signature("app", body)})
+
+
 def json_sign(body: bytes, content_type: str) -> dict[str, Any]:
     return _meta(body, content_type, signature_headers("sec", body))
 
@@ -156,6 +162,13 @@ VENDORS: dict[str, tuple[Callable[[], WebhookParser], Signer, bytes]] = {
         ),
         sendgrid_sign,
         b'[{"event": "bounce", "sg_message_id": "abc.1", "email": "a@example.org"}]',
+    ),
+    "whatsapp": (
+        lambda: WhatsAppProvider("tok", "PN1", app_secret="app"),
+        hub_sign,
+        b'{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", '
+        b'"value": {"messages": [{"from": "15145550142", "id": "wamid.1", "type": "text", '
+        b'"text": {"body": "hello"}}]}}]}]}',
     ),
     "http": (
         lambda: WebhookHTTPProvider(

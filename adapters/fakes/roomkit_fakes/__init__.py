@@ -8,14 +8,14 @@ API would, and answers from a script (``reply_text``, ``reply_tool_call``, ``rep
 WebSocket user and an AI channel for end-to-end tests.
 
 Messaging vendors (``TwilioFake``, ``TelnyxFake``, ``SinchFake``, ``VoiceMeUpFake``,
-``SendGridFake``, ``ElasticEmailFake``, ``HTTPEndpointFake``, ``MessengerFake``,
+``SendGridFake``, ``ElasticEmailFake``, ``HTTPEndpointFake``, ``WhatsAppFake``, ``MessengerFake``,
 ``TelegramFake``, ``TeamsFake``) record raw requests (``raw``) and what reached the recipients
 (``messages``), answer errors, 429s with Retry-After and slow responses on demand
 (``fail_next``, ``throttle_next``, ``slow_next``, ``refuse_all``), and build webhooks signed
 with the vendor's real algorithm; ``TelegramFake`` also serves getUpdates from ``push(...)``.
 Fixtures: ``twilio_fake``, ``telnyx_fake``, ``sinch_fake``, ``messenger_fake``,
 ``telegram_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
-``http_endpoint_fake``, ``teams_fake`` (Bot Framework: token endpoint, OpenID keys that sign
+``whatsapp_fake``, ``http_endpoint_fake``, ``teams_fake`` (Bot Framework: token endpoint, OpenID keys that sign
 inbound activities, the Connector API).
 
 Speech and transports: ``DeepgramFake``, ``ElevenLabsFake`` and ``XAITTSFake`` (fixtures
@@ -44,6 +44,7 @@ from roomkit_fakes.telegram import TelegramFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 from roomkit_fakes.voicemeup import VoiceMeUpFake
+from roomkit_fakes.whatsapp import WhatsAppFake
 from roomkit_fakes.xai import XAITTSFake
 
 __all__ = [
@@ -75,5 +76,6 @@ __all__ = [
     "TwilioFake",
     "VendorFake",
     "VoiceMeUpFake",
+    "WhatsAppFake",
     "XAITTSFake",
 ]

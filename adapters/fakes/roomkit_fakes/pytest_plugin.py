@@ -22,6 +22,7 @@ from roomkit_fakes.telegram import TelegramFake
 from roomkit_fakes.telnyx import TelnyxFake
 from roomkit_fakes.twilio import TwilioFake
 from roomkit_fakes.voicemeup import VoiceMeUpFake
+from roomkit_fakes.whatsapp import WhatsAppFake
 
 
 @pytest_asyncio.fixture
@@ -93,6 +94,8 @@ async def sinch_fake() -> AsyncIterator[SinchFake]:
 @pytest_asyncio.fixture
 async def teams_fake() -> AsyncIterator[TeamsFake]:
     async with TeamsFake() as server:
+async def whatsapp_fake() -> AsyncIterator[WhatsAppFake]:
+    async with WhatsAppFake() as server:
         yield server  # type: ignore[misc]
 
 

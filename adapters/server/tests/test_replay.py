@@ -146,9 +146,13 @@ def test_a_broken_export_names_the_line() -> None:
 async def test_the_replay_command(tmp_path: Path) -> None:
     path = await _record_a_conversation(tmp_path)
     module = tmp_path / "support_hooks.py"
+    # "tests" is bound to this folder first: an installed distribution may ship its own
+    # top-level tests package, which would shadow a folder without __init__.py
     module.write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(Path(__file__).parent.parent)!r})\n"
+        "import importlib.machinery, importlib.util, sys\n"
+        "spec = importlib.machinery.ModuleSpec('tests', None, is_package=True)\n"
+        f"spec.submodule_search_locations = [{str(Path(__file__).parent)!r}]\n"
+        "sys.modules['tests'] = importlib.util.module_from_spec(spec)\n"
         "from tests.test_replay import install as same\n"
     )
     result = await asyncio.to_thread(

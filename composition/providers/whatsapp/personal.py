@@ -1,7 +1,12 @@
-"""From the adapter package behind the ``roomkit[whatsapp-personal]`` extra."""
+"""From the adapter package behind the ``roomkit[whatsapp-personal]`` extra (docs/whatsapp.md)."""
 
 try:
-    from roomkit_whatsapp_personal import WhatsAppPersonalProvider
+    from roomkit_whatsapp.personal import (
+        PersonalClient,
+        PersonalMessage,
+        WhatsAppPersonalProvider,
+        WhatsAppPersonalSource,
+    )
 except ImportError as exc:  # the adapter distribution is not installed
     from roomkit.unavailable import placeholder_module_error
 
@@ -9,4 +14,9 @@ except ImportError as exc:  # the adapter distribution is not installed
         "roomkit.providers.whatsapp.personal", "whatsapp-personal"
     ) from exc
 
-__all__ = ["WhatsAppPersonalProvider"]
+__all__ = [
+    "PersonalClient",
+    "PersonalMessage",
+    "WhatsAppPersonalProvider",
+    "WhatsAppPersonalSource",
+]
