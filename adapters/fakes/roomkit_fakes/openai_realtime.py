@@ -75,6 +75,8 @@ class RealtimeConnection:
     #: perf_counter() when each input_audio_buffer.append arrived / each audio delta was sent
     audio_arrivals: list[float] = field(default_factory=list)
     audio_departures: list[float] = field(default_factory=list)
+    #: len(audio) after each input_audio_buffer.append (a client may send several frames in one)
+    audio_marks: list[int] = field(default_factory=list)
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e.get("type") == kind]
@@ -243,6 +245,7 @@ class OpenAIRealtimeFake(FakeServer):
                 return
             connection.audio += audio
             connection.audio_arrivals.append(time.perf_counter())
+            connection.audio_marks.append(len(connection.audio))
             if self.vad_level and _rms(audio) < self.vad_level:
                 return
             await self._on_audio(connection, state, len(audio))
