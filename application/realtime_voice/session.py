@@ -18,6 +18,8 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from roomkit.application.ai.tools import Toolbox
@@ -93,7 +95,7 @@ class RealtimeSessionRunner:
         # one stream per direction: a streaming resampler keeps state between frames
         self._to_model: Resampler | None = resampler.new_stream() if resampler else None
         self._to_caller: Resampler | None = resampler.new_stream() if resampler else None
-        self._frames: deque[bytes] = deque()
+        self._frames: deque[tuple[bytes, int]] = deque()  # caller PCM and its rate
         self._wake = asyncio.Event()
         self._events: deque[RealtimeEvent] = deque()
         self._has_events = asyncio.Event()
@@ -169,19 +171,26 @@ class RealtimeSessionRunner:
                 )
             )
             return
-        rate = self.provider.input_sample_rate
-        if frame.sample_rate == rate:
-            data = bytes(frame.data)
-        elif self._to_model is not None:
-            data = bytes(self._to_model.resample(frame, rate).data)
-        else:
-            data = resample_pcm16(bytes(frame.data), frame.sample_rate, rate)
         frames = self._frames
         if len(frames) >= self.channel.queue_size:
             frames.popleft()
             self.stats.frames_dropped += 1
-        frames.append(data)
+        frames.append((bytes(frame.data), frame.sample_rate))
         self._wake.set()
+
+    def _for_model(self, batch: list[tuple[bytes, int]]) -> bytes:
+        """Queued caller frames as one chunk at the model's rate, converted run by run."""
+        rate = self.provider.input_sample_rate
+        out: list[bytes] = []
+        for source, run in groupby(batch, key=itemgetter(1)):
+            data = b"".join(d for d, _ in run)
+            if source != rate:
+                if self._to_model is not None:
+                    data = bytes(self._to_model.resample(AudioFrame(data, source), rate).data)
+                else:
+                    data = resample_pcm16(data, source, rate)
+            out.append(data)
+        return out[0] if len(out) == 1 else b"".join(out)
 
     async def _input_loop(self) -> None:
         frames = self._frames
@@ -196,11 +205,12 @@ class RealtimeSessionRunner:
                 self.stats.frames_dropped += len(frames)
                 frames.clear()
                 continue
-            # a backlog (the loop fell behind) goes in one message: one send instead of many
+            # a backlog (the loop fell behind) is converted and sent at once: one resampler
+            # call and one message instead of one per frame
             count = len(frames)
-            data = frames.popleft() if count == 1 else b"".join(_drain(frames))
+            batch = [frames.popleft()] if count == 1 else _drain(frames)
             try:
-                await provider.send_audio(session, data)
+                await provider.send_audio(session, self._for_model(batch))
             except Exception as exc:
                 self.stats.frames_dropped += count
                 if self._connected and not provider.is_connected(session):
@@ -493,7 +503,7 @@ def _take_audio(first: RealtimeEvent, events: deque[RealtimeEvent], chunks: list
         chunks.append(events.popleft().audio)
 
 
-def _drain(frames: deque[bytes]) -> list[bytes]:
+def _drain(frames: deque[tuple[bytes, int]]) -> list[tuple[bytes, int]]:
     taken = list(frames)
     frames.clear()
     return taken
