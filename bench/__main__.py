@@ -6,7 +6,7 @@
     python -m bench --target both --repeat 3          # 3 runs each, the median one reported
     python -m bench --profile rooms_1000_concurrent   # cProfile of one scenario on ours
     python -m bench postgres                          # PostgreSQL scenarios (bench/postgres.py)
-    python -m bench realtime                          # realtime voice relay (bench/realtime_relay.py)
+    python -m bench realtime                          # speech-to-speech relay (realtime_relay.py)
 
 Every scenario runs in a fresh subprocess per implementation (the same bench code, the other
 interpreter), prints one JSON line, and the parent collects them. The results of the last run go
