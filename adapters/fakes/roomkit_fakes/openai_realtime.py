@@ -23,6 +23,7 @@ import asyncio
 import base64
 import binascii
 import json
+import math
 import struct
 import time
 from dataclasses import dataclass, field
@@ -99,7 +100,7 @@ def _rms(pcm: bytes) -> float:
     if not count:
         return 0.0
     samples = struct.unpack(f"<{count}h", pcm[: count * 2])
-    return float(sum(s * s for s in samples) / count) ** 0.5
+    return math.sqrt(sum(s * s for s in samples) / count)
 
 
 class OpenAIRealtimeFake(FakeServer):
