@@ -6,6 +6,7 @@
     python -m bench --target both --repeat 3          # 3 runs each, the median one reported
     python -m bench --profile rooms_1000_concurrent   # cProfile of one scenario on ours
     python -m bench postgres                          # PostgreSQL scenarios (bench/postgres.py)
+    python -m bench realtime                          # speech-to-speech relay (realtime_relay.py)
 
 Every scenario runs in a fresh subprocess per implementation (the same bench code, the other
 interpreter), prints one JSON line, and the parent collects them. The results of the last run go
@@ -324,4 +325,8 @@ if __name__ == "__main__":
         sys.argv = ["python -m bench.postgres", *sys.argv[2:]]
         runpy.run_module("bench.postgres", run_name="__main__")
         sys.exit(0)
+    if sys.argv[1:2] == ["realtime"]:  # ./dev bench realtime [args]: the speech-to-speech relay
+        from bench import realtime_relay
+
+        sys.exit(realtime_relay.main(sys.argv[2:]))
     sys.exit(main())

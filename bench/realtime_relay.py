@@ -8,7 +8,9 @@ time), and takes every timestamp, so no clocks are compared across processes. Th
 the same number of clients talking to the fake directly, so the difference is the bridge:
 transport, session tasks, resampling (16 kHz callers, 24 kHz model) and the SDK.
 
-    python -m bench.realtime_relay [--sessions 1 50] [--frames 150]
+    python -m bench realtime [--sessions 1 50] [--frames 150] [--resampler numpy|python]
+
+writes bench/results/realtime_relay.md and .json.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import bisect
 import json
+import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import connect
@@ -27,6 +32,9 @@ from bench.measure import percentile
 
 FRAME_MS = 20
 CALLER_RATE = 16000
+MODEL_FRAME_BYTES = 24000 * 2 * FRAME_MS // 1000
+SECOND = 1000 // FRAME_MS  # frames in one second
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def pcm(rate: int) -> bytes:
@@ -56,6 +64,29 @@ def delays(sent: list[float], arrived: list[float]) -> list[float]:
     return [(a - s) * 1000 for s, a in zip(sent, arrived, strict=False)]
 
 
+def frame_arrivals(conn: Any, frames: int) -> list[float]:
+    """When the fake had each 20 ms frame: a client that fell behind may send several in one
+    append, so frame i arrived with the first append that brought its last byte."""
+    marks, arrivals = conn.audio_marks, conn.audio_arrivals
+    return [
+        arrivals[bisect.bisect_left(marks, (i + 1) * MODEL_FRAME_BYTES)] for i in range(frames)
+    ]
+
+
+def received(conn: Any, frames: int) -> bool:
+    return len(conn.audio) >= frames * MODEL_FRAME_BYTES
+
+
+def split(values: list[float]) -> dict[str, list[float]]:
+    """One session's per-frame delays: all of them, its first second and its last second."""
+    return {"all": values, "first": values[:SECOND], "last": values[-SECOND:]}
+
+
+def merge(into: dict[str, list[float]], values: list[float]) -> None:
+    for part, chunk in split(values).items():
+        into.setdefault(part, []).extend(chunk)
+
+
 # the far side (child process) ----------------------------------------------------------------
 class FarSide:
     def __init__(self) -> None:
@@ -68,8 +99,8 @@ class FarSide:
         url = f"{fake.ws_url}/realtime?model=gpt-4o-realtime-preview"
         chunk = base64.b64encode(pcm(24000)).decode()
         append = json.dumps({"type": "input_audio_buffer.append", "audio": chunk})
-        inbound: list[float] = []
-        outbound: list[float] = []
+        inbound: dict[str, list[float]] = {}
+        outbound: dict[str, list[float]] = {}
         opened = asyncio.Event()
         ready: list[Any] = []
 
@@ -84,8 +115,8 @@ class FarSide:
                     opened.set()
                 await opened.wait()
                 sent = await paced(frames, lambda: ws.send(append))
-                await until(lambda: len(conn.audio_arrivals) == frames)
-                inbound.extend(delays(sent, conn.audio_arrivals))
+                await until(lambda: received(conn, frames))
+                merge(inbound, delays(sent, frame_arrivals(conn, frames)))
                 fake.on_response(reply="x", reply_ms=frames * FRAME_MS, chunk_delay=FRAME_MS / 1000)
                 got: list[float] = []
                 await ws.send(json.dumps({"type": "response.create"}))
@@ -95,7 +126,7 @@ class FarSide:
                         got.append(time.perf_counter())
                     elif event["type"] == "response.done":
                         break
-                outbound.extend(delays(conn.audio_departures, got))
+                merge(outbound, delays(conn.audio_departures, got))
 
         await asyncio.gather(*(one(k) for k in range(sessions)))
         fake.connections.clear()
@@ -106,26 +137,33 @@ class FarSide:
         fake = self.fake
         conns = list(fake.connections)
         frame = pcm(CALLER_RATE)
-        inbound: list[float] = []
-        outbound: list[float] = []
+        inbound: dict[str, list[float]] = {}
+        outbound: dict[str, list[float]] = {}
         sockets = [await connect(url) for url in urls]
         for ws in sockets:
             await ws.recv()  # the session message
 
         async def speak(k: int) -> None:
             sent = await paced(frames, lambda: sockets[k].send(frame))
-            await until(lambda: len(conns[k].audio_arrivals) == frames)
-            inbound.extend(delays(sent, conns[k].audio_arrivals))
+            await until(lambda: received(conns[k], frames))
+            merge(inbound, delays(sent, frame_arrivals(conns[k], frames)))
 
         await asyncio.gather(*(speak(k) for k in range(len(urls))))
         for _ in urls:
             fake.on_response(reply="x", reply_ms=frames * FRAME_MS, chunk_delay=FRAME_MS / 1000)
         got: list[list[float]] = [[] for _ in urls]
+        caller_frame = len(frame)
 
         async def listen(k: int) -> None:
+            """A relay that fell behind sends several frames at once: frame i arrived with
+            the message that brought its last byte."""
+            heard = 0
             async for raw in sockets[k]:
                 if isinstance(raw, bytes):
-                    got[k].append(time.perf_counter())
+                    heard += len(raw)
+                    now = time.perf_counter()
+                    while len(got[k]) < min(heard // caller_frame, frames):
+                        got[k].append(now)
                     if len(got[k]) == frames:
                         return
 
@@ -134,7 +172,7 @@ class FarSide:
         await wait()
         await asyncio.gather(*listeners)
         for k in range(len(urls)):
-            outbound.extend(delays(conns[k].audio_departures, got[k]))
+            merge(outbound, delays(conns[k].audio_departures, got[k]))
         for ws in sockets:
             await ws.close()
         return {"in": inbound, "out": outbound}
@@ -185,7 +223,18 @@ class Child:
         await self.process.stdin.drain()
 
 
-async def relayed(child: Child, ws_url: str, sessions: int, frames: int) -> dict[str, Any]:
+def make_resampler(kind: str) -> Any:
+    """``numpy``: roomkit-audio's streaming linear resampler; ``python``: the channel's own."""
+    if kind == "python":
+        return None
+    from roomkit_audio.stages.resampling import LinearResamplerProvider
+
+    return LinearResamplerProvider()
+
+
+async def relayed(
+    child: Child, ws_url: str, sessions: int, frames: int, resampler: str
+) -> dict[str, Any]:
     from roomkit_openai import OpenAIRealtimeProvider
     from roomkit_websocket import WebSocketRealtimeTransport
 
@@ -195,7 +244,13 @@ async def relayed(child: Child, ws_url: str, sessions: int, frames: int) -> dict
     kit = RoomKit()
     transport = WebSocketRealtimeTransport(port=0, sample_rate=CALLER_RATE)
     provider = OpenAIRealtimeProvider(api_key="k", base_url=ws_url)
-    channel = RealtimeVoiceChannel("rt", provider=provider, transport=transport, queue_size=500)
+    channel = RealtimeVoiceChannel(
+        "rt",
+        provider=provider,
+        transport=transport,
+        queue_size=500,
+        resampler=make_resampler(resampler),
+    )
     kit.register_channel(channel)
     await kit.create_room(room_id="bench")
     await kit.attach_channel("bench", "rt", category=ChannelCategory.INTELLIGENCE)
@@ -226,7 +281,7 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
-async def measure(sessions: int, frames: int) -> dict[str, Any]:
+async def measure(sessions: int, frames: int, resampler: str = "numpy") -> dict[str, Any]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -241,7 +296,7 @@ async def measure(sessions: int, frames: int) -> dict[str, Any]:
         ws_url = (await child.read())["ws_url"]
         await child.send({"cmd": "direct", "sessions": sessions, "frames": frames})
         base = await child.read()
-        bridged = await relayed(child, ws_url, sessions, frames)
+        bridged = await relayed(child, ws_url, sessions, frames, resampler)
         await child.send({"cmd": "quit"})
     except BaseException:
         process.kill()
@@ -251,31 +306,78 @@ async def measure(sessions: int, frames: int) -> dict[str, Any]:
     result: dict[str, Any] = {
         "sessions": sessions,
         "frames_per_session": frames,
+        "resampler": resampler,
+        "load_average_1min": round(os.getloadavg()[0], 2),  # other work on the machine
         # CPU the kit's process spent per relayed frame (both ways): what bounds the calls per core
         "kit_cpu_ms_per_frame": round(bridged["kit_cpu_ms_per_frame"], 4),
     }
     for way in ("in", "out"):
-        b, r = summary(base[way]), summary(bridged[way])
+        b, r = summary(base[way]["all"]), summary(bridged[way]["all"])
         result[way] = {
             "direct_ms": b,
             "relayed_ms": r,
             "added_p50_ms": round(r["p50"] - b["p50"], 3),
             "added_p99_ms": round(r["p99"] - b["p99"], 3),
+            # relayed delay of each session's first and last second: growth means a backlog
+            "first_second_ms": summary(bridged[way]["first"]),
+            "last_second_ms": summary(bridged[way]["last"]),
         }
     return result
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "# Realtime voice relay",
+        "",
+        "`python -m bench realtime`: what RealtimeVoiceChannel adds to a 20 ms frame between a",
+        "caller's WebSocket (16 kHz) and the OpenAI Realtime fake's socket (24 kHz), each way:",
+        "relayed delay minus the delay of clients talking to the fake directly, p50 and p99 over",
+        "every frame of every session, and the relayed p99 of the sessions' first and last second.",
+        "",
+        "| sessions | way | added p50 | added p99 | relayed p99, 1st s | relayed p99, last s "
+        "| kit CPU/frame | load avg |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        for way, name in (("in", "caller -> model"), ("out", "model -> caller")):
+            w = r[way]
+            lines.append(
+                f"| {r['sessions']} | {name} | {w['added_p50_ms']:.2f} ms | "
+                f"{w['added_p99_ms']:.2f} ms | {w['first_second_ms']['p99']:.2f} ms | "
+                f"{w['last_second_ms']['p99']:.2f} ms | {r['kit_cpu_ms_per_frame']:.3f} ms | "
+                f"{r['load_average_1min']} |"
+            )
+    r0 = results[0]
+    lines += [
+        "",
+        f"{r0['frames_per_session']} frames per session each way, resampler: {r0['resampler']};"
+        f" {os.cpu_count()} CPUs. Raw figures: realtime_relay.json.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 50])
     parser.add_argument("--frames", type=int, default=150)
+    parser.add_argument("--resampler", choices=["numpy", "python"], default="numpy")
+    parser.add_argument("--no-save", action="store_true", help="do not write bench/results")
     parser.add_argument("--far-side", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.far_side:
         asyncio.run(far_side())
         return 0
+    results = []
     for sessions in args.sessions:
-        print(json.dumps(asyncio.run(measure(sessions, args.frames))), flush=True)
+        results.append(asyncio.run(measure(sessions, args.frames, args.resampler)))
+        print(json.dumps(results[-1]), flush=True)
+    table = markdown(results)
+    print(table)
+    if not args.no_save:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "realtime_relay.json").write_text(json.dumps(results, indent=2) + "\n")
+        (RESULTS / "realtime_relay.md").write_text(table)
     return 0
 
 

@@ -103,9 +103,11 @@ def test_throughput_windows_and_percentiles() -> None:
 def test_the_realtime_relay_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     from bench import realtime_relay
 
-    assert realtime_relay.main(["--sessions", "2", "--frames", "5"]) == 0
-    [line] = capsys.readouterr().out.splitlines()
-    result = json.loads(line)
+    assert realtime_relay.main(["--sessions", "2", "--frames", "5", "--no-save"]) == 0
+    first, *table = capsys.readouterr().out.splitlines()
+    result = json.loads(first)
     assert result["sessions"] == 2 and result["kit_cpu_ms_per_frame"] > 0
     for way in ("in", "out"):
         assert result[way]["relayed_ms"]["p50"] > 0 and result[way]["direct_ms"]["p50"] > 0
+        assert result[way]["last_second_ms"]["p99"] > 0
+    assert sum(row.startswith("| 2 |") for row in table) == 2  # a row each way

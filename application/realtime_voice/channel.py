@@ -33,7 +33,7 @@ from roomkit.domain.realtime_voice import (
 from roomkit.domain.voice import AudioFrame, VoiceSession
 from roomkit.ports.channel import Channel
 from roomkit.ports.realtime_voice import RealtimeVoiceProvider
-from roomkit.ports.voice import VoiceBackend
+from roomkit.ports.voice import Resampler, VoiceBackend
 
 if TYPE_CHECKING:
     from roomkit.application.realtime_voice.session import RealtimeSessionRunner
@@ -49,7 +49,9 @@ class RealtimeVoiceChannel(Channel):
     the model with an error. ``vad_config`` (``threshold``, ``silence_duration_ms``,
     ``prefix_padding_ms``) tunes the provider's own turn detection. A dropped model connection
     is resumed up to ``max_resume_attempts`` times, re-seeded with the room's last
-    ``history_limit`` messages.
+    ``history_limit`` messages. ``resampler`` (a ``Resampler`` stage, e.g. the numpy
+    ``LinearResamplerProvider``) converts between the transport's and the model's rates, one
+    stream per session and direction; without one a pure-Python linear converter is used.
     """
 
     channel_type = ChannelType.REALTIME_VOICE
@@ -73,6 +75,7 @@ class RealtimeVoiceChannel(Channel):
         history_limit: int = 20,
         max_resume_attempts: int = 3,
         queue_size: int = 50,
+        resampler: Resampler | None = None,
     ) -> None:
         super().__init__(channel_id)
         if not isinstance(provider, RealtimeVoiceProvider):
@@ -101,6 +104,9 @@ class RealtimeVoiceChannel(Channel):
         self.history_limit = history_limit
         self.max_resume_attempts = max_resume_attempts
         self.queue_size = queue_size
+        if resampler is not None and not isinstance(resampler, Resampler):
+            raise TypeError(f"resampler must be a Resampler, not {type(resampler).__name__}")
+        self.resampler = resampler
         self.runners: dict[str, RealtimeSessionRunner] = {}
         self._listening = False
         self._on_lost: Callable[[VoiceSession], None] | None = None

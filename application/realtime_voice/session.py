@@ -18,6 +18,8 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from roomkit.application.ai.tools import Toolbox
@@ -37,7 +39,7 @@ from roomkit.domain.realtime_voice import (
 )
 from roomkit.domain.voice import AudioFrame, VoiceSession
 from roomkit.ports.realtime_voice import RealtimeAudioTransport, RealtimeVoiceProvider
-from roomkit.ports.voice import VoiceBackend
+from roomkit.ports.voice import Resampler, VoiceBackend
 
 if TYPE_CHECKING:
     from roomkit.application.realtime_voice.channel import RealtimeVoiceChannel
@@ -89,9 +91,14 @@ class RealtimeSessionRunner:
         self._process_event = process_event
         self._on_lost = on_lost
         self._toolbox = Toolbox(channel.tools, channel.tool_handler)
-        self._frames: deque[bytes] = deque()
+        resampler = channel.resampler
+        # one stream per direction: a streaming resampler keeps state between frames
+        self._to_model: Resampler | None = resampler.new_stream() if resampler else None
+        self._to_caller: Resampler | None = resampler.new_stream() if resampler else None
+        self._frames: deque[tuple[bytes, int]] = deque()  # caller PCM and its rate
         self._wake = asyncio.Event()
-        self._events: asyncio.Queue[RealtimeEvent] = asyncio.Queue()
+        self._events: deque[RealtimeEvent] = deque()
+        self._has_events = asyncio.Event()
         self._room: asyncio.Queue[tuple[Role, str, dict[str, Any]]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._tool_tasks: set[asyncio.Task[None]] = set()
@@ -153,7 +160,7 @@ class RealtimeSessionRunner:
         self.stats.frames_in += 1
         if frame.sample_width != 2 or frame.channels != 1:
             self.stats.frames_dropped += 1
-            self._events.put_nowait(
+            self._emit(
                 RealtimeEvent(
                     RealtimeEventType.ERROR,
                     code="bad_frame",
@@ -164,16 +171,26 @@ class RealtimeSessionRunner:
                 )
             )
             return
-        data = bytes(frame.data)
-        rate = self.provider.input_sample_rate
-        if frame.sample_rate != rate:
-            data = resample_pcm16(data, frame.sample_rate, rate)
         frames = self._frames
         if len(frames) >= self.channel.queue_size:
             frames.popleft()
             self.stats.frames_dropped += 1
-        frames.append(data)
+        frames.append((bytes(frame.data), frame.sample_rate))
         self._wake.set()
+
+    def _for_model(self, batch: list[tuple[bytes, int]]) -> bytes:
+        """Queued caller frames as one chunk at the model's rate, converted run by run."""
+        rate = self.provider.input_sample_rate
+        out: list[bytes] = []
+        for source, run in groupby(batch, key=itemgetter(1)):
+            data = b"".join(d for d, _ in run)
+            if source != rate:
+                if self._to_model is not None:
+                    data = bytes(self._to_model.resample(AudioFrame(data, source), rate).data)
+                else:
+                    data = resample_pcm16(data, source, rate)
+            out.append(data)
+        return out[0] if len(out) == 1 else b"".join(out)
 
     async def _input_loop(self) -> None:
         frames = self._frames
@@ -184,27 +201,43 @@ class RealtimeSessionRunner:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            data = frames.popleft()
             if not self._connected:
-                self.stats.frames_dropped += 1
+                self.stats.frames_dropped += len(frames)
+                frames.clear()
                 continue
+            # a backlog (the loop fell behind) is converted and sent at once: one resampler
+            # call and one message instead of one per frame
+            count = len(frames)
+            batch = [frames.popleft()] if count == 1 else _drain(frames)
             try:
-                await provider.send_audio(session, data)
+                await provider.send_audio(session, self._for_model(batch))
             except Exception as exc:
-                self.stats.frames_dropped += 1
+                self.stats.frames_dropped += count
                 if self._connected and not provider.is_connected(session):
                     continue  # the DISCONNECTED event will resume the session
                 await self.signals.failed("sending audio to the model failed", exc)
 
     # what the model says -----------------------------------------------------------------
     def _emit(self, event: RealtimeEvent) -> None:
-        self._events.put_nowait(event)
+        self._events.append(event)
+        self._has_events.set()
 
     async def _event_loop(self) -> None:
+        events = self._events
+        audio = RealtimeEventType.AUDIO
         while True:
-            event = await self._events.get()
+            if not events:
+                self._has_events.clear()
+                await self._has_events.wait()
+                continue
+            event = events.popleft()
             try:
-                await self._on_event(event)
+                if event.type is audio:
+                    chunks = [event.audio]
+                    _take_audio(event, events, chunks)
+                    await self._play(chunks)
+                else:
+                    await self._on_event(event)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -214,7 +247,7 @@ class RealtimeSessionRunner:
         kind = event.type
         signals = self.signals
         if kind is RealtimeEventType.AUDIO:
-            await self._play(event.audio)
+            await self._play([event.audio])
         elif kind is RealtimeEventType.RESPONSE_STARTED:
             self.playing = True
             self._cut_response = False
@@ -247,23 +280,29 @@ class RealtimeSessionRunner:
         elif kind is RealtimeEventType.DISCONNECTED:
             await self._resume(event.message)
 
-    async def _play(self, audio: bytes) -> None:
+    async def _play(self, chunks: list[bytes]) -> None:
+        """Play the model's audio chunks (several when the loop fell behind: one send)."""
+        audio = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         if not audio:
             return
         if self._cut_response:
-            self.stats.frames_suppressed += 1
+            self.stats.frames_suppressed += len(chunks)
             return
         await self._refresh_mute()
         if self._muted:
-            self.stats.frames_suppressed += 1
+            self.stats.frames_suppressed += len(chunks)
             return
         rate = self.session.sample_rate
         source = self.provider.output_sample_rate
-        if source != rate:
-            audio = resample_pcm16(audio, source, rate)
+        if source == rate:
+            frame = AudioFrame(audio, rate)
+        elif self._to_caller is not None:
+            frame = self._to_caller.resample(AudioFrame(audio, source), rate)
+        else:
+            frame = AudioFrame(resample_pcm16(audio, source, rate), rate)
         self.playing = True
-        self.stats.frames_out += 1
-        await self.transport.send_audio(self.session, AudioFrame(audio, rate))
+        self.stats.frames_out += len(chunks)
+        await self.transport.send_audio(self.session, frame)
 
     async def _refresh_mute(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -455,3 +494,16 @@ class RealtimeSessionRunner:
             )
             items.append(RealtimeHistoryItem(role=role, text=e.content.body))
         return items
+
+
+def _take_audio(first: RealtimeEvent, events: deque[RealtimeEvent], chunks: list[bytes]) -> None:
+    """Move the audio of the same answer waiting right behind ``first`` into ``chunks``: when
+    the loop fell behind, the caller gets it in one send instead of many."""
+    while events and events[0].type is first.type and events[0].response_id == first.response_id:
+        chunks.append(events.popleft().audio)
+
+
+def _drain(frames: deque[tuple[bytes, int]]) -> list[tuple[bytes, int]]:
+    taken = list(frames)
+    frames.clear()
+    return taken

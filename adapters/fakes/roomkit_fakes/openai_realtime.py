@@ -9,6 +9,10 @@ dropped connections, all from a script:
 * ``on_response(reply=...)`` / ``on_response(tool_call=(name, args))``: on ``response.create``;
 * ``say_error(...)``, ``drop_connections()`` at any time.
 
+With ``vad_level`` set, audio quieter than that RMS is not speech (a WebRTC microphone sends
+silence between words), and with ``barge_in_ms`` set an answer is cut only after that much
+speech; by default every chunk counts and the first one cuts.
+
 Audio arriving while an answer streams is a barge-in: ``input_audio_buffer.speech_started``
 and the answer is cancelled. Everything received is kept in ``events`` and ``connections``.
 """
@@ -19,6 +23,7 @@ import asyncio
 import base64
 import binascii
 import json
+import math
 import struct
 import time
 from dataclasses import dataclass, field
@@ -71,6 +76,8 @@ class RealtimeConnection:
     #: perf_counter() when each input_audio_buffer.append arrived / each audio delta was sent
     audio_arrivals: list[float] = field(default_factory=list)
     audio_departures: list[float] = field(default_factory=list)
+    #: len(audio) after each input_audio_buffer.append (a client may send several frames in one)
+    audio_marks: list[int] = field(default_factory=list)
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e.get("type") == kind]
@@ -88,10 +95,29 @@ def tone(ms: int, rate: int = RATE, level: int = 2000) -> bytes:
     return (period * (size // len(period) + 1))[:size]
 
 
+def _rms(pcm: bytes) -> float:
+    count = len(pcm) // 2
+    if not count:
+        return 0.0
+    samples = struct.unpack(f"<{count}h", pcm[: count * 2])
+    return math.sqrt(sum(s * s for s in samples) / count)
+
+
 class OpenAIRealtimeFake(FakeServer):
-    def __init__(self, *, speech_ms: int = 100, path_prefix: str = "/v1") -> None:
+    def __init__(
+        self,
+        *,
+        speech_ms: int = 100,
+        path_prefix: str = "/v1",
+        vad_level: int = 0,
+        barge_in_ms: int = 0,
+    ) -> None:
         super().__init__()
         self.speech_ms = speech_ms
+        #: chunks quieter than this RMS are silence: not speech, no barge-in (0: all is speech)
+        self.vad_level = vad_level
+        #: speech needed while an answer streams to cut it (0: the first chunk cuts it)
+        self.barge_in_ms = barge_in_ms
         self.path_prefix = path_prefix
         self.turns: list[RealtimeTurn] = []
         self.connections: list[RealtimeConnection] = []
@@ -220,6 +246,9 @@ class OpenAIRealtimeFake(FakeServer):
                 return
             connection.audio += audio
             connection.audio_arrivals.append(time.perf_counter())
+            connection.audio_marks.append(len(connection.audio))
+            if self.vad_level and _rms(audio) < self.vad_level:
+                return
             await self._on_audio(connection, state, len(audio))
         elif kind == "conversation.item.create":
             item = event.get("item") or {}
@@ -241,6 +270,9 @@ class OpenAIRealtimeFake(FakeServer):
 
     async def _on_audio(self, connection: RealtimeConnection, state: _CallState, size: int) -> None:
         if state.responding is not None and not state.responding.done():
+            state.heard += size
+            if state.heard < RATE * 2 * self.barge_in_ms // 1000:
+                return
             state.responding.cancel()
             await self._send(
                 connection, {"type": "input_audio_buffer.speech_started", "audio_start_ms": 0}

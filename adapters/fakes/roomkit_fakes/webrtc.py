@@ -1,5 +1,6 @@
 """A browser's side of a WebRTC call, on aiortc: it sends a microphone track (PCM you give it,
-paced in real time at 48 kHz) and keeps what it hears, decoded to mono 48 kHz PCM.
+paced in real time at 48 kHz) and keeps what it hears, decoded to mono 48 kHz PCM. With
+``data_channel="events"`` it also opens a data channel and keeps the JSON messages it receives.
 
 aiortc is imported when this module is, so only tests that need WebRTC pay for it.
 """
@@ -9,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fractions
+import json
 import time
 from collections import deque
+from typing import Any
 
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
@@ -54,11 +57,19 @@ class MicrophoneTrack(MediaStreamTrack):
 
 
 class BrowserPeer:
-    def __init__(self) -> None:
+    def __init__(self, data_channel: str | None = None) -> None:
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.microphone = MicrophoneTrack()
         self.pc.addTrack(self.microphone)
         self.heard = bytearray()
+        self.messages: list[dict[str, Any]] = []
+        if data_channel is not None:
+            channel = self.pc.createDataChannel(data_channel)
+
+            @channel.on("message")
+            def on_message(message: str | bytes) -> None:
+                self.messages.append(json.loads(message))
+
         self._reader: asyncio.Task[None] | None = None
         self._resampler = AudioResampler(format="s16", layout="mono", rate=RATE)
 

@@ -25,7 +25,9 @@ from roomkit_rtp.resample import resample
 log = logging.getLogger("roomkit.fastrtc")
 
 
-class _Call:
+class Call:
+    """One browser call: its peer connection, the agent's outbound track and the reader."""
+
     def __init__(self, session: VoiceSession, pc: RTCPeerConnection, reply: ReplyTrack) -> None:
         self.session = session
         self.pc = pc
@@ -49,7 +51,7 @@ class FastRTCVoiceBackend(VoiceBackend):
         self.lead = lead_ms / 1000
         self._audio: list[AudioCallback] = []
         self._lost: list[SessionCallback] = []
-        self._calls: dict[str, _Call] = {}
+        self._calls: dict[str, Call] = {}
 
     @property
     def capabilities(self) -> VoiceCapability:
@@ -84,9 +86,9 @@ class FastRTCVoiceBackend(VoiceBackend):
         )
         servers = [RTCIceServer(urls=url) for url in self.ice_servers]
         pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
-        reply = ReplyTrack()
+        reply = self._reply_track()
         pc.addTrack(reply)
-        call = _Call(session, pc, reply)
+        call = Call(session, pc, reply)
         self._calls[session.id] = call
 
         @pc.on("track")
@@ -99,7 +101,15 @@ class FastRTCVoiceBackend(VoiceBackend):
             if pc.connectionState in ("failed", "closed") and session.id in self._calls:
                 await self._lose(call)
 
+        self._prepare(call)
         return session
+
+    def _reply_track(self) -> ReplyTrack:
+        """The outbound track of a new call: 48 kHz, what the Opus encoder takes natively."""
+        return ReplyTrack()
+
+    def _prepare(self, call: Call) -> None:
+        """Called once a call's peer connection exists, before the browser's offer."""
 
     async def answer(self, session: VoiceSession, offer_sdp: str) -> str:
         """Accept the browser's offer; returns the SDP answer (ICE candidates gathered)."""
@@ -112,7 +122,7 @@ class FastRTCVoiceBackend(VoiceBackend):
         await call.pc.setLocalDescription(await call.pc.createAnswer())
         return str(call.pc.localDescription.sdp)
 
-    async def _read(self, call: _Call, track: MediaStreamTrack) -> None:
+    async def _read(self, call: Call, track: MediaStreamTrack) -> None:
         reader = InboundReader(self.sample_rate)
         try:
             while True:
@@ -128,7 +138,7 @@ class FastRTCVoiceBackend(VoiceBackend):
             if call.session.id in self._calls:
                 await self._lose(call)
 
-    async def _lose(self, call: _Call) -> None:
+    async def _lose(self, call: Call) -> None:
         await self.disconnect(call.session)
         ended = call.session.model_copy(update={"state": VoiceSessionState.ENDED})
         for callback in self._lost:

@@ -76,8 +76,13 @@ class WebSocketRealtimeTransport(RealtimeAudioTransport):
     async def start(self) -> None:
         async with self._starting:
             if self._server is None:
+                # PCM barely compresses: permessage-deflate would cost CPU on every frame
                 self._server = await serve(
-                    self._handle, self.host, self._port, max_size=self.max_frame_bytes
+                    self._handle,
+                    self.host,
+                    self._port,
+                    max_size=self.max_frame_bytes,
+                    compression=None,
                 )
 
     @property
