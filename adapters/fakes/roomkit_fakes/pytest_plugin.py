@@ -94,6 +94,10 @@ async def sinch_fake() -> AsyncIterator[SinchFake]:
 @pytest_asyncio.fixture
 async def teams_fake() -> AsyncIterator[TeamsFake]:
     async with TeamsFake() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest_asyncio.fixture
 async def whatsapp_fake() -> AsyncIterator[WhatsAppFake]:
     async with WhatsAppFake() as server:
         yield server  # type: ignore[misc]
