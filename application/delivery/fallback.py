@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from roomkit.application.logging_rules import log_failure
 from roomkit.application.runtime import Runtime
 from roomkit.domain.channel import ChannelBinding
-from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
+from roomkit.domain.delivery import ChannelOutput, DeliveryResult, DeliveryStatus
 from roomkit.domain.enums import DeliveryState
 from roomkit.domain.errors import RoomNotFoundError
 from roomkit.domain.event import RoomEvent
@@ -117,13 +117,20 @@ class Fallbacks:
         self,
         event: RoomEvent,
         targets: Sequence[ChannelBinding],
-        failures: Sequence[DeliveryResult | None],
+        outcomes: Sequence[tuple[DeliveryResult | None, ChannelOutput | None]],
     ) -> None:
-        """Fire at once the fallback of each target whose send failed or was skipped
-        (``failures`` holds its result, None when sent), if its policy has ``on_failed``."""
-        for target, failure in zip(targets, failures, strict=True):
+        """Fire at once the fallback of each target whose send failed or was skipped (its
+        result is not None), if its policy has ``on_failed``. A target that had no one to send
+        to (``ChannelOutput.empty()``: the event came from its own recipient) needs no fallback:
+        its record is settled."""
+        for target, (failure, output) in zip(targets, outcomes, strict=True):
             policy = target.fallback
-            if policy is None or failure is None or not policy.on_failed:
+            if policy is None:
+                continue
+            if failure is None and output is ChannelOutput.empty():
+                await self._nothing_sent(event, target)
+                continue
+            if failure is None or not policy.on_failed:
                 continue
             try:
                 await self.fire(event.id, target.channel_id, _failure_reason(failure))
@@ -135,6 +142,25 @@ class Fallbacks:
                     event_id=event.id,
                     channel_id=target.channel_id,
                 )
+
+    async def _nothing_sent(self, event: RoomEvent, target: ChannelBinding) -> None:
+        if not self._rt.store.supports_fallbacks:
+            return
+        try:
+            await self._rt.store.settle_fallback(
+                event.id,
+                target.channel_id,
+                FallbackState.SETTLED,
+                f"nothing was sent on {target.channel_id!r}: no recipient besides the sender",
+            )
+        except Exception as exc:
+            log_failure(
+                log,
+                "could not settle a fallback",
+                exc,
+                event_id=event.id,
+                channel_id=target.channel_id,
+            )
 
     # status callbacks ----------------------------------------------------------------------
     async def delivered(self, status: DeliveryStatus) -> None:

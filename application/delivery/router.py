@@ -125,7 +125,7 @@ class EventRouter:
         if settled:
             await self._settle(event, settled)
         if fallbacks is not None:
-            await fallbacks.after_broadcast(event, targets, [r for r, _ in pairs])
+            await fallbacks.after_broadcast(event, targets, pairs)
         for binding, (result, output) in zip(targets, pairs, strict=True):
             if result is not None:
                 outcome.results.append(result)

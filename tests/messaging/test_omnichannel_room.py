@@ -5,6 +5,7 @@ also when the process restarts before the deadline passes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,9 +146,9 @@ async def room(
     async def agent_screen(_conn: str, event: Any) -> None:
         state.agent_saw.append(event)
 
-    kit.channel("agent").register_connection(  # type: ignore[attr-defined]
-        "agent-laptop", agent_screen, room_id="support"
-    )
+    agent = kit.channels["agent"]
+    assert isinstance(agent, WebSocketChannel)
+    agent.register_connection("agent-laptop", agent_screen, room_id="support")
     await attach_all(kit, with_ai=True)
     yield state
     await kit.close()
@@ -158,6 +159,19 @@ async def whatsapp_writes(room: Room, text: str) -> Any:
         sender=WA_CUSTOMER.lstrip("+"), text=text, timestamp=room.clock.now().timestamp()
     )
     return (await room.kit.process_webhook(meta=request, channel_id="wa")).event
+
+
+async def confirm_whatsapp_deliveries(room: Room) -> None:
+    """Meta's delivered status for every WhatsApp send so far, as signed webhooks."""
+    for event in await room.kit.store.list_events("support", 0, 1000):
+        for result in await room.kit.store.list_delivery_results("support", event.id):
+            if result.channel_id == "wa" and result.provider_message_id:
+                report = room.whatsapp.status(
+                    message_id=result.provider_message_id,
+                    recipient=WA_CUSTOMER.lstrip("+"),
+                    status="delivered",
+                )
+                await room.kit.process_webhook(meta=report, channel_id="wa")
 
 
 async def telegram_writes(room: Room, text: str) -> Any:
@@ -195,24 +209,34 @@ async def test_each_message_reaches_the_others_in_their_richest_form(room: Room)
         InboundMessage(channel_id="agent", sender_id="agent-1", content=offer),
         room_id="support",
     )
-    wa_offer = room.whatsapp_sends()[-1]
+    # (the AI answers the agent too, in plain text, after the offer)
+    [wa_offer] = [m for m in room.whatsapp_sends() if m["type"] != "text"]
     assert wa_offer["type"] == "interactive"
     titles = [b["reply"]["title"] for b in wa_offer["interactive"]["action"]["buttons"]]
     assert titles == ["Friday", "Saturday"]
-    tg_offer = room.telegram_sends()[-1]
+    [tg_offer] = [m for m in room.telegram_sends() if "reply_markup" in m]
     assert "Which day suits you?" in tg_offer["text"]
     markup = tg_offer["reply_markup"]
-    keyboard = markup if isinstance(markup, dict) else __import__("json").loads(markup)
+    keyboard = markup if isinstance(markup, dict) else json.loads(markup)
     labels = [b["text"] for row in keyboard["inline_keyboard"] for b in row]
     assert labels == ["Friday", "Saturday"]
     # no SMS: WhatsApp delivered everything, so its fallback never fired
     assert room.sms() == []
     records = await room.kit.list_fallbacks("support")
-    assert records and all(r.state is FallbackState.PENDING for r in records)
+    states = {r.state for r in records}
+    # sent on WhatsApp and awaiting Meta's delivered status; the customers' own messages had
+    # no one to go to on WhatsApp, so theirs are settled
+    assert states == {FallbackState.PENDING, FallbackState.SETTLED}
+    await confirm_whatsapp_deliveries(room)
+    assert {r.state for r in await room.kit.list_fallbacks("support")} == {FallbackState.SETTLED}
+    room.clock.advance(3600)
+    assert await room.kit.check_fallbacks() == 0
+    assert room.sms() == []
 
 
 async def test_a_failed_whatsapp_delivery_falls_back_to_sms_once(room: Room) -> None:
     await whatsapp_writes(room, "Where is my parcel?")
+    await confirm_whatsapp_deliveries(room)  # the AI's answer reached the customer
     room.whatsapp.refuse_all(500)  # Meta is down: every send fails after its retries
     sent = await room.kit.process_inbound(
         InboundMessage(
@@ -220,13 +244,17 @@ async def test_a_failed_whatsapp_delivery_falls_back_to_sms_once(room: Room) -> 
         ),
         room_id="support",
     )
-    assert room.sms() == [(WA_CUSTOMER, "It ships today")]
+    # the agent's message and the AI's answer to it each reach the customer by SMS, once
+    expected = [(WA_CUSTOMER, "It ships today"), (WA_CUSTOMER, "Happy to help with that.")]
+    assert room.sms() == expected
     [record] = await room.kit.list_fallbacks("support", sent.event.id)
     assert record.state is FallbackState.FIRED
-    # later checks, and Meta's own failed status arriving late, send nothing more
+    # later checks send nothing more
     room.clock.advance(3600)
     assert await room.kit.check_fallbacks() == 0
-    assert room.sms() == [(WA_CUSTOMER, "It ships today")]
+    assert room.sms() == expected
+    # the customer's own WhatsApp message was never sent back to them on either channel
+    assert all(text != "Where is my parcel?" for _, text in room.sms())
 
 
 async def test_the_fallback_survives_a_restart_and_fires_once(

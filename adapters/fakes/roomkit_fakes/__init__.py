@@ -15,8 +15,8 @@ Messaging vendors (``TwilioFake``, ``TelnyxFake``, ``SinchFake``, ``VoiceMeUpFak
 with the vendor's real algorithm; ``TelegramFake`` also serves getUpdates from ``push(...)``.
 Fixtures: ``twilio_fake``, ``telnyx_fake``, ``sinch_fake``, ``messenger_fake``,
 ``telegram_fake``, ``voicemeup_fake``, ``sendgrid_fake``, ``elasticemail_fake``,
-``whatsapp_fake``, ``http_endpoint_fake``, ``teams_fake`` (Bot Framework: token endpoint, OpenID keys that sign
-inbound activities, the Connector API).
+``whatsapp_fake``, ``http_endpoint_fake``, ``teams_fake`` (Bot Framework: token endpoint,
+OpenID keys that sign inbound activities, the Connector API).
 
 Speech and transports: ``DeepgramFake``, ``ElevenLabsFake`` and ``XAITTSFake`` (fixtures
 ``deepgram_fake``, ``elevenlabs_fake``, ``xai_tts_fake``), the far ends of calls
