@@ -6,6 +6,7 @@
     python -m bench --target both --repeat 3          # 3 runs each, the median one reported
     python -m bench --profile rooms_1000_concurrent   # cProfile of one scenario on ours
     python -m bench postgres                          # PostgreSQL scenarios (bench/postgres.py)
+    python -m bench transports                        # audio transports (bench/transports.py)
 
 Every scenario runs in a fresh subprocess per implementation (the same bench code, the other
 interpreter), prints one JSON line, and the parent collects them. The results of the last run go
@@ -323,5 +324,10 @@ if __name__ == "__main__":
 
         sys.argv = ["python -m bench.postgres", *sys.argv[2:]]
         runpy.run_module("bench.postgres", run_name="__main__")
+        sys.exit(0)
+    if sys.argv[1:2] == ["transports"]:  # ./dev bench transports [args]: RTP, Twilio, WebRTC
+        from bench.transports import main as transports
+
+        transports(sys.argv[2:])
         sys.exit(0)
     sys.exit(main())
