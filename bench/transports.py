@@ -182,10 +182,11 @@ async def twilio_latency(frames: int = 300) -> dict[str, Any]:
         for _ in range(frames):
             before = len(call.played)
             sent = time.perf_counter()
-            await backend.send_audio(session, frame)
+            playing = asyncio.ensure_future(backend.send_audio(session, frame))  # paces after
             while len(call.played) == before:  # noqa: ASYNC110 - spin, as above
                 await asyncio.sleep(0)
             outbound.append((time.perf_counter() - sent) * 1000)
+            await playing
     await backend.close()
     return {"inbound": summary(ms), "outbound": summary(outbound)}
 
