@@ -7,6 +7,7 @@
     python -m bench --profile rooms_1000_concurrent   # cProfile of one scenario on ours
     python -m bench postgres                          # PostgreSQL scenarios (bench/postgres.py)
     python -m bench realtime                          # speech-to-speech relay (realtime_relay.py)
+    python -m bench transports                        # audio transports (bench/transports.py)
 
 Every scenario runs in a fresh subprocess per implementation (the same bench code, the other
 interpreter), prints one JSON line, and the parent collects them. The results of the last run go
@@ -329,4 +330,9 @@ if __name__ == "__main__":
         from bench import realtime_relay
 
         sys.exit(realtime_relay.main(sys.argv[2:]))
+    if sys.argv[1:2] == ["transports"]:  # ./dev bench transports [args]: RTP, Twilio, WebRTC
+        from bench.transports import main as transports
+
+        transports(sys.argv[2:])
+        sys.exit(0)
     sys.exit(main())

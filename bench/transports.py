@@ -5,11 +5,22 @@
 * ``rtp_50_sessions``: 50 G.711 sessions at once, each peer sending 20 ms packets in real time
   for ``seconds``; the inbound delay in the first and the last second (a growing delay would
   show there), and the process CPU time per frame.
-* ``twilio_latency``: a media message's trip from the Twilio client to the framework.
+* ``rtp_inbound_cpu``: CPU time per inbound RTP packet (parse, G.711 decode, frame, callback),
+  fed straight to the session's socket protocol, so it holds however loaded the machine is.
+* ``twilio_latency``: a media message's trip from the Twilio client to the framework, and from
+  ``send_audio`` to the media message at the client.
+* ``webrtc_latency``: one aiortc browser peer; a loud 20 ms frame among silence, from the
+  browser's microphone track to the frame handed over (Opus, jitter buffer, resampler
+  included), and from ``send_audio`` to the browser decoding it (pacing tick included; the
+  browser peer holds one frame in its jitter buffer, as a browser on a quiet network would).
+* ``webrtc_20_sessions``: 20 browser peers (in a child process) sending Opus in real time; the
+  inbound delay of their loud frames in the first and the last second, and the kit process's
+  CPU time per frame received (decoding, the replies' silence encoded, SRTP both ways).
 * ``transcript_to_first_audio``: Deepgram (fake) sends a final transcript; how long until the
   first reply frame reaches the backend (mock AI, ElevenLabs fake answering at once).
 
-Runs on this roomkit only (the published package has no such adapters).
+Runs on this roomkit only (the published package has no such adapters). ``python -m bench
+transports`` (``./dev bench transports``) runs them all and writes bench/results/transports.md.
 """
 
 from __future__ import annotations
@@ -19,9 +30,12 @@ import asyncio
 import json
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 from roomkit.domain.voice import AudioFrame
+
+ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -121,6 +135,29 @@ async def rtp_50_sessions(sessions: int = 50, seconds: float = 5.0) -> dict[str,
     }
 
 
+async def rtp_inbound_cpu(packets: int = 20000) -> dict[str, Any]:
+    from roomkit_rtp import RTPVoiceBackend
+    from roomkit_rtp.packet import RTPPacket
+
+    backend = RTPVoiceBackend(codec="pcmu")
+    session = await backend.connect("r", "p", "c", metadata={"remote_port": 9})
+    endpoint = backend._endpoints[session.id]
+    frames: list[AudioFrame] = []
+    backend.on_audio_received(lambda s, f: frames.append(f))
+    payload = bytes(range(160))
+    datagrams = [
+        RTPPacket(0, i & 0xFFFF, i * 160, 1234, payload, False).to_bytes() for i in range(packets)
+    ]
+    peer = ("127.0.0.1", 9)
+    started = time.process_time()
+    for datagram in datagrams:
+        endpoint.datagram_received(datagram, peer)
+    cpu = time.process_time() - started
+    await backend.close()
+    assert len(frames) == packets
+    return {"packets": packets, "cpu_us_per_packet": round(cpu / packets * 1e6, 2)}
+
+
 async def twilio_latency(frames: int = 300) -> dict[str, Any]:
     from roomkit_fakes.twilio_media import TwilioMediaStreamClient
     from roomkit_twilio_media import TwilioMediaStreamsBackend
@@ -140,8 +177,18 @@ async def twilio_latency(frames: int = 300) -> dict[str, Any]:
             while len(arrived) <= len(ms):  # noqa: ASYNC110 - spin, as above
                 await asyncio.sleep(0)
             ms.append((arrived[-1] - sent) * 1000)
+        outbound: list[float] = []
+        frame = AudioFrame(b"\x00\x01" * 160, 8000)
+        for _ in range(frames):
+            before = len(call.played)
+            sent = time.perf_counter()
+            playing = asyncio.ensure_future(backend.send_audio(session, frame))  # paces after
+            while len(call.played) == before:  # noqa: ASYNC110 - spin, as above
+                await asyncio.sleep(0)
+            outbound.append((time.perf_counter() - sent) * 1000)
+            await playing
     await backend.close()
-    return {"inbound": summary(ms)}
+    return {"inbound": summary(ms), "outbound": summary(outbound)}
 
 
 async def transcript_to_first_audio(utterances: int = 50) -> dict[str, Any]:
@@ -178,7 +225,9 @@ async def transcript_to_first_audio(utterances: int = 50) -> dict[str, Any]:
     async with DeepgramFake() as deepgram, ElevenLabsFake() as elevenlabs:
         deepgram.default_transcript = "What are your opening hours?"
         stt = DeepgramSTTProvider(
-            DeepgramConfig(api_key="dg-test-key", base_url=deepgram.base_url, max_retries=0)
+            DeepgramConfig(
+                api_key="dg-test-key", base_url=deepgram.base_url, max_retries=0, streaming=False
+            )
         )
         tts = ElevenLabsTTSProvider(
             ElevenLabsConfig(api_key="el-test-key", base_url=elevenlabs.base_url, max_retries=0)
@@ -216,20 +265,278 @@ async def transcript_to_first_audio(utterances: int = 50) -> dict[str, Any]:
     return {"utterances": utterances, **summary(ms)}
 
 
+LOUD = 4000  # a decoded sample above this is the probe frame, not Opus's rendering of silence
+
+
+def _loud(pcm: bytes) -> bool:
+    samples = memoryview(pcm).cast("h")
+    return max(samples, default=0) > LOUD
+
+
+class _Probe:
+    """Sends a loud 20 ms frame among silent ones every ``every`` frames from a browser
+    microphone and remembers when each left the track."""
+
+    def __init__(self, every: int) -> None:
+        import math
+
+        self.every = every
+        self.sent: list[float] = []
+        tone = [int(12000 * math.sin(2 * math.pi * 440 * i / 48000)) for i in range(960)]
+        self.frame = memoryview(bytearray(1920)).cast("h")
+        for i, value in enumerate(tone):
+            self.frame[i] = value
+
+    def track(self) -> Any:
+        from roomkit_fakes.webrtc import MicrophoneTrack
+
+        probe = self
+
+        class Track(MicrophoneTrack):
+            count = 0
+
+            async def recv(self) -> Any:
+                frame = await super().recv()
+                Track.count += 1
+                if Track.count % probe.every == 0:
+                    frame.planes[0].update(probe.frame.tobytes())
+                    probe.sent.append(time.perf_counter())
+                return frame
+
+        return Track()
+
+
+async def _browser(backend: Any, probe: _Probe | None = None) -> tuple[Any, Any]:
+    from roomkit_fakes.webrtc import BrowserPeer
+
+    peer = BrowserPeer()
+    if probe is not None:
+        for sender in peer.pc.getSenders():
+            peer.microphone.stop()
+            peer.microphone = probe.track()
+            sender.replaceTrack(peer.microphone)
+    session = await backend.connect("r", "browser", "c")
+    await peer.accept(await backend.answer(session, await peer.offer()))
+    from aiortc.jitterbuffer import JitterBuffer
+
+    for transceiver in peer.pc.getTransceivers():  # a browser's adaptive buffer, not aiortc's 4
+        transceiver.receiver._RTCRtpReceiver__jitter_buffer = JitterBuffer(capacity=16, prefetch=1)
+    return peer, session
+
+
+async def webrtc_latency(probes: int = 100, jitter_buffer_frames: int = 1) -> dict[str, Any]:
+    from roomkit_fastrtc import FastRTCVoiceBackend
+
+    backend = FastRTCVoiceBackend(sample_rate=48000, jitter_buffer_frames=jitter_buffer_frames)
+    probe = _Probe(every=10)
+    heard: list[float] = []
+    backend.on_audio_received(
+        lambda s, f: heard.append(time.perf_counter()) if _loud(bytes(f.data)) else None
+    )
+    peer, session = await _browser(backend, probe)
+    async with asyncio.timeout(60 + probes * 0.2):
+        while len(heard) < probes + 5:  # noqa: ASYNC110 - polling a list the callback fills
+            await asyncio.sleep(0.005)
+    inbound = _pair(probe.sent, heard)[5:]
+    outbound: list[float] = []
+    loud = AudioFrame(probe.frame.tobytes(), 48000)
+    for _ in range(probes // 2):
+        start = len(peer.heard)
+        await asyncio.sleep(0.1)  # the reply track is idle: playing silence
+        peer.heard.clear()
+        sent = time.perf_counter()
+        await backend.send_audio(session, loud)
+        async with asyncio.timeout(5):
+            while not _loud(bytes(peer.heard)):  # noqa: ASYNC110 - as above
+                await asyncio.sleep(0.001)
+        outbound.append((time.perf_counter() - sent) * 1000)
+        del start
+    await peer.close()
+    await backend.close()
+    return {
+        "jitter_buffer_frames": jitter_buffer_frames,
+        "inbound": summary(inbound),
+        "outbound": summary(outbound),
+    }
+
+
+async def webrtc_latency_aiortc_buffer(probes: int = 100) -> dict[str, Any]:
+    """As ``webrtc_latency`` with aiortc's own jitter buffer (4 frames) on our side."""
+    return await webrtc_latency(probes, jitter_buffer_frames=4)
+
+
+def _pair(sent: list[float], heard: list[float]) -> list[float]:
+    """Each loud frame heard, matched to the latest probe sent before it (in ms)."""
+    import bisect
+
+    delays = []
+    for at in heard:
+        index = bisect.bisect_right(sent, at) - 1
+        if index >= 0:
+            delays.append((at - sent[index]) * 1000)
+    return delays
+
+
+async def webrtc_20_sessions(sessions: int = 20, seconds: float = 5.0) -> dict[str, Any]:
+    """The browsers run in a child process (bench/webrtc_peers.py): the CPU time is the kit's."""
+    import resource
+    import sys
+
+    from roomkit_fastrtc import FastRTCVoiceBackend
+
+    backend = FastRTCVoiceBackend(sample_rate=48000)
+    heard: dict[str, list[float]] = {}
+    frames = [0]
+
+    def arrived(session: Any, frame: AudioFrame) -> None:
+        frames[0] += 1
+        if _loud(bytes(frame.data)):
+            heard[session.id].append(time.perf_counter())
+
+    backend.on_audio_received(arrived)
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.webrtc_peers",
+        str(sessions),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+        limit=2**24,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    offers = json.loads(await child.stdout.readline())["offers"]
+    answers, order = [], []
+    for offer in offers:
+        session = await backend.connect("r", "browser", "c")
+        heard[session.id] = []
+        order.append(session.id)
+        answers.append(await backend.answer(session, offer))
+    child.stdin.write((json.dumps({"answers": answers}) + "\n").encode())
+    await child.stdin.drain()
+    async with asyncio.timeout(60):  # every call connected and its probes arriving
+        while not all(heard.values()):  # noqa: ASYNC110 - polling lists the callback fills
+            await asyncio.sleep(0.01)
+    await asyncio.sleep(0.5)
+    frames[0] = 0
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    await asyncio.sleep(seconds)
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    end = time.perf_counter()
+    counted = frames[0]
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    child.stdin.write(b"stop\n")
+    await child.stdin.drain()
+    sent_all = json.loads(await child.stdout.readline())["sent"]
+    await child.wait()
+    await backend.close()
+    first: list[float] = []
+    last: list[float] = []
+    for session_id, sent in zip(order, sent_all, strict=True):
+        times = [at for at in heard[session_id] if start <= at < end]
+        for at, delay in zip(times, _pair(sent, times), strict=True):
+            if at - start < 1.0:
+                first.append(delay)
+            elif at >= end - 1.0:
+                last.append(delay)
+    return {
+        "sessions": sessions,
+        "frames": counted,
+        "expected_frames": int(sessions * seconds / 0.02),
+        "first_second": summary(first),
+        "last_second": summary(last),
+        "kit_cpu_us_per_frame": round(cpu / max(counted, 1) * 1e6, 1),
+    }
+
+
 SCENARIOS = {
     "rtp_latency": rtp_latency,
+    "rtp_inbound_cpu": rtp_inbound_cpu,
     "rtp_50_sessions": rtp_50_sessions,
     "twilio_latency": twilio_latency,
+    "webrtc_latency": webrtc_latency,
+    "webrtc_latency_aiortc_buffer": webrtc_latency_aiortc_buffer,
+    "webrtc_20_sessions": webrtc_20_sessions,
     "transcript_to_first_audio": transcript_to_first_audio,
 }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def render(results: dict[str, Any], load: tuple[float, float]) -> str:
+    """The figures as a Markdown table: added latency per transport, then the load runs."""
+    lines = ["| scenario | p50 ms | p99 ms |", "|---|---:|---:|"]
+    labels = {
+        "rtp_latency": "RTP",
+        "twilio_latency": "Twilio Media",
+        "webrtc_latency": "WebRTC (jitter buffer 1 frame)",
+        "webrtc_latency_aiortc_buffer": "WebRTC (aiortc's 4-frame buffer)",
+    }
+    for name, label in labels.items():
+        for way in ("inbound", "outbound"):
+            row = results.get(name, {}).get(way)
+            if row:
+                lines.append(f"| {label} {way} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} |")
+    for name in ("rtp_50_sessions", "webrtc_20_sessions"):
+        row = results.get(name)
+        if row:
+            for part in ("first_second", "last_second"):
+                lines.append(
+                    f"| {name} inbound, {part.replace('_', ' ')} | {row[part]['p50_ms']:.2f} | "
+                    f"{row[part]['p99_ms']:.2f} |"
+                )
+    if "transcript_to_first_audio" in results:
+        row = results["transcript_to_first_audio"]
+        lines.append(
+            f"| transcript to first reply frame | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} |"
+        )
+    lines += ["", "| per frame | value |", "|---|---:|"]
+    if "rtp_inbound_cpu" in results:
+        lines.append(
+            f"| RTP inbound packet, CPU | {results['rtp_inbound_cpu']['cpu_us_per_packet']} us |"
+        )
+    if "rtp_50_sessions" in results:
+        row = results["rtp_50_sessions"]
+        lines.append(
+            f"| 50 RTP sessions, CPU per frame (peers in process) | "
+            f"{row['cpu_us_per_frame_both_ends']} us ({row['frames']}/{row['expected_frames']} "
+            "frames) |"
+        )
+    if "webrtc_20_sessions" in results:
+        row = results["webrtc_20_sessions"]
+        lines.append(
+            f"| 20 WebRTC sessions, kit CPU per frame | {row['kit_cpu_us_per_frame']} us "
+            f"({row['frames']}/{row['expected_frames']} frames) |"
+        )
+    lines += ["", f"load average (1 min) before / after: {load[0]:.2f} / {load[1]:.2f}"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m bench transports", description=__doc__)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
-    args = parser.parse_args()
+    parser.add_argument("--no-save", action="store_true")
+    args = parser.parse_args(argv)
+    before = os.getloadavg()[0]
+    results: dict[str, Any] = {}
     for name in args.scenarios.split(","):
-        print(json.dumps({name: asyncio.run(SCENARIOS[name]())}))
+        if name not in SCENARIOS:
+            parser.error(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
+        results[name] = asyncio.run(SCENARIOS[name]())
+        print(json.dumps({name: results[name]}), flush=True)
+    load = (before, os.getloadavg()[0])
+    table = render(results, load)
+    print(table)
+    if not args.no_save:
+        out = Path(ROOT) / "bench" / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        (out / "transports.md").write_text(f"Measured {stamp}, one run.\n\n" + table)
+        (out / "transports.json").write_text(
+            json.dumps({"results": results, "load_average_1min": load}, indent=2) + "\n"
+        )
+        print(f"wrote {out / 'transports.md'}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 - the frame task reads the bounded frame queue (full: the oldest frame is dropped and counted)
   and runs the inbound stages; it never awaits anything slow, it only posts what it saw;
 - the control task fires the hooks for what the frame task saw and handles barge-in;
-- the conversation task runs STT, turn taking and the room's inbound pipeline per utterance;
+- the conversation task runs STT, turn taking and the room's inbound pipeline per utterance
+  (with a streaming STT provider, each utterance is streamed while spoken: see streaming.py);
 - the playback task speaks the agent's replies.
 """
 
@@ -24,6 +25,7 @@ from roomkit.application.voice.levels import LEVEL_INTERVAL_MS, level_dbfs
 from roomkit.application.voice.pipeline.engine import AudioPipeline
 from roomkit.application.voice.playback import Playback
 from roomkit.application.voice.signals import VoiceSignals
+from roomkit.application.voice.streaming import StreamedUtterance
 from roomkit.application.voice.turns import TurnTaking
 from roomkit.domain.enums import HookTrigger
 from roomkit.domain.event import RoomEvent
@@ -47,6 +49,7 @@ from roomkit.ports.voice import (
 Submit = Callable[[VoiceSession, str, TranscriptionResult], Awaitable[Any]]
 
 YIELD_EVERY = 8  # frames processed back to back before letting other tasks run
+PREROLL_FRAMES = 15  # frames before speech start also streamed to STT (300 ms of 20 ms frames)
 
 
 @dataclass(slots=True)
@@ -69,6 +72,8 @@ class Utterance:
     over_agent: bool
     #: a keypad tone was heard during it: a key press, not words (not transcribed)
     keypress: bool = False
+    #: its audio as streamed to the STT provider while spoken (None: transcribe at the end)
+    stream: StreamedUtterance | None = None
 
 
 class SessionRunner:
@@ -95,6 +100,10 @@ class SessionRunner:
         self.stats = SessionStats()
         self.pipeline = pipeline
         self._stt = stt
+        self._streaming = stt is not None and stt.supports_streaming
+        self._stream: StreamedUtterance | None = None
+        self._recent: deque[AudioFrame] = deque(maxlen=PREROLL_FRAMES)
+        self._streams: set[asyncio.Task[TranscriptionResult]] = set()
         self._config = config
         self._submit = submit
         self._frames: deque[AudioFrame] = deque()
@@ -143,11 +152,24 @@ class SessionRunner:
         context.run(current_voice_session.set, self.session)
         return asyncio.create_task(work, name=name, context=context)
 
+    def _spawn_stream(
+        self, work: Coroutine[Any, Any, TranscriptionResult]
+    ) -> asyncio.Task[TranscriptionResult]:
+        context = contextvars.copy_context()
+        context.run(current_voice_session.set, self.session)
+        task = asyncio.create_task(
+            work, name=f"voice-stt-stream-{self.session.id}", context=context
+        )
+        self._streams.add(task)
+        task.add_done_callback(self._streams.discard)
+        return task
+
     async def stop(self) -> None:
-        for task in self._tasks:
+        tasks = [*self._tasks, *self._streams]
+        for task in tasks:
             task.cancel()
-        if self._tasks:
-            await asyncio.wait(self._tasks)
+        if tasks:
+            await asyncio.wait(tasks)
         self._tasks = []
 
     @property
@@ -198,6 +220,8 @@ class SessionRunner:
         if self._speaking:
             self._speech += out.data
             self._speech_ms += out.duration_ms
+            if self._stream is not None:
+                self._stream.feed(out)
             if not self._barged and self.interruption.on_sustained_speech(
                 self._speech_ms, self.playback.playing
             ):
@@ -211,6 +235,13 @@ class SessionRunner:
                 self._keypress = report.dtmf is not None
                 self._speech = bytearray(out.data)
                 self._speech_ms = out.duration_ms
+                if self._streaming:
+                    assert self._stt is not None
+                    self._stream = StreamedUtterance(self._stt, out.sample_rate, self._spawn_stream)
+                    for earlier in self._recent:  # the pre-roll the VAD heard the start in
+                        self._stream.feed(earlier)
+                    self._recent.clear()
+                    self._stream.feed(out)
                 self._control.put_nowait(("speech_start", vad))
             elif vad.type is VADEventType.SPEECH_END:
                 audio = vad.audio_bytes if vad.audio_bytes is not None else bytes(self._speech)
@@ -218,6 +249,9 @@ class SessionRunner:
                 self._speaking = False
                 self._speech = bytearray()
                 self._speech_end_at = time.perf_counter()
+                stream, self._stream = self._stream, None
+                if stream is not None:
+                    stream.end()
                 self._control.put_nowait(
                     (
                         "speech_end",
@@ -227,6 +261,7 @@ class SessionRunner:
                             speech_ms,
                             self.playback.playing,
                             self._keypress,
+                            stream,
                         ),
                     )
                 )
@@ -241,6 +276,8 @@ class SessionRunner:
         if speaker is not None and speaker.speaker_id != self._speaker:
             self._speaker = speaker.speaker_id
             self._control.put_nowait(("speaker", speaker))
+        if self._streaming and not self._speaking:
+            self._recent.append(out)
         self._level_ms += out.duration_ms
         if self._level_ms >= LEVEL_INTERVAL_MS:
             self._level_ms = 0.0
@@ -322,13 +359,24 @@ class SessionRunner:
 
     async def _converse(self, utterance: Utterance) -> None:
         signals = self.signals
+        stream = utterance.stream
         if self._stt is None or not utterance.audio or utterance.keypress:
+            if stream is not None:
+                stream.abandon()
             return
-        try:
-            result = await self._stt.transcribe(AudioFrame(utterance.audio, utterance.sample_rate))
-        except Exception as exc:
-            await signals.failed("speech-to-text failed", exc)
-            return
+        result: TranscriptionResult | None = None
+        if stream is not None:
+            try:
+                result = await stream.result()
+            except Exception as exc:  # the stream failed: the whole utterance, one shot
+                await signals.failed("streaming speech-to-text failed; transcribing at once", exc)
+        if result is None:
+            try:
+                audio = AudioFrame(utterance.audio, utterance.sample_rate)
+                result = await self._stt.transcribe(audio)
+            except Exception as exc:
+                await signals.failed("speech-to-text failed", exc)
+                return
         text = result.text.strip()
         if not text:
             return

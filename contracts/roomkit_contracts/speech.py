@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -15,7 +16,8 @@ from roomkit_contracts.base import ContractSuite, missing_adapter, scenario_help
 
 @dataclass(frozen=True)
 class STTScenario:
-    """A provider, an utterance it can hear, and what was said."""
+    """A provider, an utterance it can hear, and what was said (a streaming provider must
+    hear it streamed in 20 ms frames too)."""
 
     stt: STTProvider
     audio: AudioFrame
@@ -67,6 +69,38 @@ class STTProviderContract(ContractSuite, port=STTProvider, adapter_fixture="stt_
             *(stt_scenario.stt.transcribe(stt_scenario.audio) for _ in range(3))
         )
         assert all(self.heard(r.text, stt_scenario.expected_text) for r in results)
+
+    @pytest.mark.asyncio
+    async def test_streaming_is_declared_truthfully(self, stt_scenario: STTScenario) -> None:
+        """If this fails, supports_streaming is True but transcribe_stream is the port's
+        default: a voice channel would stream to a provider that cannot take it."""
+        stt = stt_scenario.stt
+        if not stt.supports_streaming:
+            pytest.skip("supports_streaming is False: utterances are transcribed whole")
+        assert type(stt).transcribe_stream is not STTProvider.transcribe_stream
+
+    @pytest.mark.asyncio
+    async def test_a_streamed_utterance_is_transcribed(self, stt_scenario: STTScenario) -> None:
+        """If this fails, transcribe_stream loses words, never ends once its input ends, or
+        gives no final results (a voice channel joins the final ones into the transcript)."""
+        stt = stt_scenario.stt
+        if not stt.supports_streaming:
+            pytest.skip("supports_streaming is False: utterances are transcribed whole")
+        audio = stt_scenario.audio
+        step = audio.sample_rate // 50 * 2
+
+        async def frames() -> AsyncIterator[AudioFrame]:
+            data = bytes(audio.data)
+            for offset in range(0, len(data), step):
+                yield AudioFrame(data[offset : offset + step], audio.sample_rate)
+
+        stream = stt.transcribe_stream(frames(), sample_rate=audio.sample_rate)
+        finals: list[str] = []
+        async with asyncio.timeout(30):
+            async for result in stream:
+                if result.is_final and result.metadata.get("event") != "utterance":
+                    finals.append(result.text)
+        assert self.heard(" ".join(finals), stt_scenario.expected_text), finals
 
     @pytest.mark.asyncio
     async def test_close_can_be_called_twice(self, stt_scenario: STTScenario) -> None:

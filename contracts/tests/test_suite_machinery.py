@@ -252,12 +252,14 @@ def test_builtin_adapters_pass_in_asyncio_strict_mode(run_suite: RunSuite) -> No
         "TestStore::test_outbox_entries_settle_together",  # the in-memory store has no outbox
         "TestStore::test_mark_delivery_moves_an_entry_between_states",  # no outbox in memory
         "TestStore::test_firing_a_fallback_records_its_outbox_entry",  # no outbox in memory
+        "TestSTT::test_streaming_is_declared_truthfully",  # the mock transcribes whole
+        "TestSTT::test_a_streamed_utterance_is_transcribed",
     }
     assert expected_skips <= run.skipped
     # the scripted VAD, DTMF and backend suites run in test_voice_adapters.py
     sandboxed = [c for c in CONTRACTS if c.port.__name__ in SANDBOXED_PORTS]
     total = sum(len(c.contract_tests()) for c in sandboxed)
-    run.result.assert_outcomes(passed=total - 6, skipped=6)
+    run.result.assert_outcomes(passed=total - 8, skipped=8)
 
 
 def test_contract_marker_selects_contract_tests(run_suite: RunSuite) -> None:

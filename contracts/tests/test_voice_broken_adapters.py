@@ -182,6 +182,19 @@ class Interim(MockSTTProvider):
         return result.model_copy(update={"is_final": False})
 
 
+class ClaimsStreaming(MockSTTProvider):
+    supports_streaming = True
+
+
+class StreamsInterimOnly(MockSTTProvider):
+    supports_streaming = True
+
+    async def transcribe_stream(self, frames, *, sample_rate=16000):
+        async for _frame in frames:
+            pass
+        yield TranscriptionResult(text="hello world", is_final=False)
+
+
 class Stereo(MockTTSProvider):
     async def synthesize_stream(self, text, *, voice=None):
         async for frame in super().synthesize_stream(text, voice=voice):
@@ -212,6 +225,18 @@ class TestInterim(STTProviderContract):
         return STTScenario(Interim(["hello world"]), utterance(), "hello world")
 
 
+class TestClaimsStreaming(STTProviderContract):
+    @pytest.fixture
+    def stt_scenario(self):
+        return STTScenario(ClaimsStreaming(["hello world"]), utterance(), "hello world")
+
+
+class TestStreamsInterimOnly(STTProviderContract):
+    @pytest.fixture
+    def stt_scenario(self):
+        return STTScenario(StreamsInterimOnly(["hello world"]), utterance(), "hello world")
+
+
 class TestStereo(TTSProviderContract):
     @pytest.fixture
     def tts(self):
@@ -229,6 +254,11 @@ class TestBabbles(TTSProviderContract):
         "test_concurrent_utterances_are_kept_apart",
     }
     assert run.failed_in("TestInterim") == {"test_results_are_final_with_a_sane_confidence"}
+    assert run.failed_in("TestClaimsStreaming") == {
+        "test_streaming_is_declared_truthfully",
+        "test_a_streamed_utterance_is_transcribed",
+    }
+    assert run.failed_in("TestStreamsInterimOnly") == {"test_a_streamed_utterance_is_transcribed"}
     assert run.failed_in("TestStereo") == {"test_speech_comes_as_mono_16_bit_frames_at_one_rate"}
     assert run.failed_in("TestBabbles") == {"test_empty_text_gives_no_audio_or_a_value_error"}
 

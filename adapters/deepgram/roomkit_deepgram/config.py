@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class DeepgramConfig(BaseModel):
     """``base_url`` serves pre-recorded requests, ``ws_base_url`` live streaming; point both at a
-    proxy, a regional endpoint or a fake."""
+    proxy, a regional endpoint or a fake (given ``base_url`` alone, live streaming goes to the
+    same host over ``ws``/``wss``). ``streaming=False`` makes a voice channel send each
+    utterance whole once it ends instead of streaming it while it is spoken."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -30,3 +34,13 @@ class DeepgramConfig(BaseModel):
     reconnect_base_delay: float = Field(default=0.25, ge=0)
     reconnect_max_delay: float = Field(default=4.0, ge=0)
     finalize_timeout: float = Field(default=5.0, gt=0)
+    streaming: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _live_follows_base_url(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "base_url" in data and "ws_base_url" not in data:
+            base = str(data["base_url"])
+            if base.startswith(("http://", "https://")):
+                data = {**data, "ws_base_url": "ws" + base[len("http") :]}
+        return data

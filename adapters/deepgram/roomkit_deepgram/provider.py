@@ -36,9 +36,11 @@ class DeepgramSTTProvider(STTProvider):
     """
 
     name = "deepgram"
+    supports_streaming = True
 
     def __init__(self, config: DeepgramConfig) -> None:
         self.config = config
+        self.supports_streaming = config.streaming
         self._http = httpx.AsyncClient(timeout=config.timeout)
         self.client = AsyncDeepgramClient(
             api_key=config.api_key,

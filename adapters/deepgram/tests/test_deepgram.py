@@ -68,6 +68,7 @@ class TestDeepgramContract(STTProviderContract):
     async def stt_scenario(self, deepgram_fake: DeepgramFake) -> AsyncIterator[STTScenario]:
         audio = speech(25)
         deepgram_fake.learn(audio, "Hello, world.")
+        deepgram_fake.say("Hello, world.")  # the same words live
         stt = DeepgramSTTProvider(config(deepgram_fake))
         yield STTScenario(stt, AudioFrame(audio, 16000), "hello world")
         await stt.close()

@@ -45,7 +45,9 @@ class Call:
 async def call(deepgram_fake: DeepgramFake, elevenlabs_fake: ElevenLabsFake) -> AsyncIterator[Call]:
     deepgram_fake.learn(SAID, "Can I change my booking?")
     stt = DeepgramSTTProvider(
-        DeepgramConfig(api_key="dg-test-key", base_url=deepgram_fake.base_url, max_retries=0)
+        DeepgramConfig(  # the scripted VAD hands over the utterance: transcribed whole
+            api_key="dg-test-key", base_url=deepgram_fake.base_url, max_retries=0, streaming=False
+        )
     )
     tts = ElevenLabsTTSProvider(
         ElevenLabsConfig(api_key="el-test-key", base_url=elevenlabs_fake.base_url, max_retries=0)

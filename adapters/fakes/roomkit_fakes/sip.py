@@ -1,5 +1,12 @@
-"""A SIP phone on 127.0.0.1 (UDP): it sends an INVITE with an SDP offer for its RTP peer,
-records every response, ACKs the 200 OK, answers a BYE, and can hang up itself.
+"""A SIP phone on 127.0.0.1 (UDP).
+
+Calling: it sends an INVITE with an SDP offer for its RTP peer, answers a digest challenge when
+given ``credentials``, records every response, ACKs the 200 OK, answers a BYE, and can hang up.
+
+Called (at ``phone.uri``): it challenges the INVITE with digest when it has a ``password``
+(``401`` or ``407``, MD5 or SHA-256, ``qop=auth``; wrong credentials get ``403``), rings, and
+then answers with an SDP answer for its RTP peer (``answer="answer"``), refuses
+(``answer="busy"``: 486), rings until cancelled (``"ring"``) or never responds (``"silent"``).
 
 Messages are written out by hand here (not with the backend's code), so the fake checks the
 backend against the text of RFC 3261 rather than against itself.
@@ -8,8 +15,23 @@ backend against the text of RFC 3261 rather than against itself.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import re
+import secrets
 import uuid
 from dataclasses import dataclass, field
+from typing import Literal
+
+_HASHES = {"MD5": "md5", "SHA-256": "sha256"}
+
+
+def _h(algorithm: str, text: str) -> str:
+    return hashlib.new(_HASHES[algorithm], text.encode()).hexdigest()
+
+
+def _digest_params(value: str) -> dict[str, str]:
+    found = re.finditer(r'(\w+)=(?:"([^"]*)"|([^\s,]+))', value)
+    return {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3) for m in found}
 
 
 @dataclass(eq=False)
@@ -19,6 +41,12 @@ class SIPPhone(asyncio.DatagramProtocol):
     received: list[str] = field(default_factory=list)
     transport: asyncio.DatagramTransport | None = None
     server: tuple[str, int] | None = None
+    credentials: tuple[str, str] | None = None  # (username, password) for our INVITEs
+    password: str | None = None  # challenge INVITEs sent to us
+    algorithm: Literal["MD5", "SHA-256"] = "MD5"
+    challenge_status: Literal[401, 407] = 401
+    realm: str = "phone.test"
+    answer: Literal["answer", "busy", "ring", "silent"] = "answer"
 
     def __post_init__(self) -> None:
         self.call_id = uuid.uuid4().hex + "@127.0.0.1"
@@ -26,12 +54,27 @@ class SIPPhone(asyncio.DatagramProtocol):
         self.to_header = ""
         self.bye_received = asyncio.Event()
         self.answered = asyncio.Event()
+        self.acked = asyncio.Event()
+        self.cancelled = asyncio.Event()
+        self.requests: list[str] = []  # every request sent to us, in order
+        self.nonces: set[str] = set()
+        self.offered_port = 0  # the caller's RTP port from its SDP offer
+        self._invite: dict[str, str] = {}
+        self._invite_uri = ""
+        self._local_tag = uuid.uuid4().hex[:8]
+        self._caller: tuple[str, int] | None = None
+        self._cseq = 1
 
-    async def start(self, server_port: int) -> SIPPhone:
+    async def start(self, server_port: int = 0) -> SIPPhone:
+        """Bind a UDP port; ``server_port`` is where ``invite()`` calls (0 when only called)."""
         loop = asyncio.get_running_loop()
         await loop.create_datagram_endpoint(lambda: self, local_addr=("127.0.0.1", 0))
         self.server = ("127.0.0.1", server_port)
         return self
+
+    @property
+    def uri(self) -> str:
+        return f"sip:{self.user}@127.0.0.1:{self.port}"
 
     @property
     def port(self) -> int:
@@ -66,13 +109,21 @@ class SIPPhone(asyncio.DatagramProtocol):
             head += "Content-Type: application/sdp\r\n"
         return head + f"Content-Length: {len(body.encode())}\r\n\r\n{body}"
 
-    def invite(self, payload_types: str = "0 101") -> None:
-        sdp = (
+    def _sdp(self, payload_types: str = "0 101") -> str:
+        return (
             "v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=call\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             f"m=audio {self.rtp_port} RTP/AVP {payload_types}\r\n"
             "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n"
         )
-        self._send(self._request("INVITE", 1, "<sip:agent@127.0.0.1>", sdp))
+
+    def invite(self, payload_types: str = "0 101", authorization: str = "") -> None:
+        self._payload_types = payload_types
+        extra = f"Authorization: {authorization}\r\n" if authorization else ""
+        self._send(
+            self._request(
+                "INVITE", self._cseq, "<sip:agent@127.0.0.1>", self._sdp(payload_types), extra
+            )
+        )
 
     def bye(self) -> None:
         self._send(self._request("BYE", 2, self.to_header))
@@ -89,13 +140,27 @@ class SIPPhone(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         text = data.decode()
-        self.received.append(text)
         headers = dict(
             (line.split(":", 1)[0].lower(), line.split(":", 1)[1].strip())
             for line in text.split("\r\n\r\n")[0].split("\r\n")[1:]
             if ":" in line
         )
-        if text.startswith("SIP/2.0 200") and "INVITE" in headers.get("cseq", ""):
+        if not text.startswith("SIP/2.0"):
+            self.requests.append(text)
+            if self._called(text, headers, addr):
+                return
+        else:
+            self.received.append(text)
+        if (
+            text.startswith("SIP/2.0 401")
+            and "INVITE" in headers.get("cseq", "")
+            and self.credentials is not None
+            and self._cseq == 1
+        ):
+            self._send(self._request("ACK", 1, headers["to"]))
+            self._cseq = 2
+            self.invite(self._payload_types, self._authorize(headers["www-authenticate"]))
+        elif text.startswith("SIP/2.0 200") and "INVITE" in headers.get("cseq", ""):
             self.to_header = headers["to"]
             self._send(self._request("ACK", 1, self.to_header))
             self.answered.set()
@@ -109,3 +174,132 @@ class SIPPhone(asyncio.DatagramProtocol):
             assert self.transport is not None
             self.transport.sendto(reply.encode(), addr)
             self.bye_received.set()
+
+    # being called ----------------------------------------------------------------------------
+    def _authorize(self, challenge: str) -> str:
+        assert self.credentials is not None and self.server is not None
+        user, password = self.credentials
+        params = _digest_params(challenge)
+        algorithm = params.get("algorithm", "MD5")
+        uri = f"sip:agent@127.0.0.1:{self.server[1]}"
+        cnonce, nc = secrets.token_hex(4), "00000001"
+        ha1 = _h(algorithm, f"{user}:{params['realm']}:{password}")
+        ha2 = _h(algorithm, f"INVITE:{uri}")
+        digest = _h(algorithm, f"{ha1}:{params['nonce']}:{nc}:{cnonce}:auth:{ha2}")
+        return (
+            f'Digest username="{user}", realm="{params["realm"]}", nonce="{params["nonce"]}", '
+            f'uri="{uri}", response="{digest}", algorithm={algorithm}, qop=auth, nc={nc}, '
+            f'cnonce="{cnonce}"'
+        )
+
+    def _reply(self, headers: dict[str, str], status: str, extra: str = "", body: str = "") -> str:
+        to = (
+            headers["to"]
+            if ";tag=" in headers["to"] or status.startswith("100")
+            else (f"{headers['to']};tag={self._local_tag}")
+        )
+        text = (
+            f"SIP/2.0 {status}\r\nVia: {headers['via']}\r\nFrom: {headers['from']}\r\n"
+            f"To: {to}\r\nCall-ID: {headers['call-id']}\r\nCSeq: {headers['cseq']}\r\n{extra}"
+        )
+        if body:
+            text += "Content-Type: application/sdp\r\n"
+        return text + f"Content-Length: {len(body.encode())}\r\n\r\n{body}"
+
+    def _credentials_ok(self, method: str, uri: str, value: str) -> str:
+        """ "ok", "none" or "wrong", checked per RFC 2617 / 7616 with hashlib."""
+        if not value.lower().startswith("digest "):
+            return "none"
+        params = _digest_params(value[7:])
+        if params.get("nonce") not in self.nonces:
+            return "none"
+        if params.get("qop") != "auth" or params.get("uri") != uri:
+            return "wrong"
+        algorithm = params.get("algorithm", "MD5")
+        if algorithm != self.algorithm or params.get("realm") != self.realm:
+            return "wrong"
+        assert self.password is not None
+        ha1 = _h(algorithm, f"{params.get('username')}:{self.realm}:{self.password}")
+        ha2 = _h(algorithm, f"{method}:{uri}")
+        expected = _h(
+            algorithm,
+            f"{ha1}:{params['nonce']}:{params.get('nc')}:{params.get('cnonce')}:auth:{ha2}",
+        )
+        return "ok" if expected == params.get("response") else "wrong"
+
+    def _called(self, text: str, headers: dict[str, str], addr: tuple[str, int]) -> bool:
+        """Handle a request sent to us as the called phone; False for the caller's side."""
+        assert self.transport is not None
+        method, uri = text.split(" ", 2)[:2]
+        if self.answer == "silent":
+            return True
+        if method == "INVITE":
+            if self.password is not None:
+                field_name = (
+                    "authorization" if self.challenge_status == 401 else "proxy-authorization"
+                )
+                verdict = self._credentials_ok("INVITE", uri, headers.get(field_name, ""))
+                if verdict != "ok":
+                    if verdict == "none":
+                        nonce = secrets.token_hex(12)
+                        self.nonces.add(nonce)
+                        header = (
+                            "WWW-Authenticate"
+                            if self.challenge_status == 401
+                            else "Proxy-Authenticate"
+                        )
+                        reason = (
+                            "Unauthorized"
+                            if self.challenge_status == 401
+                            else "Proxy Authentication Required"
+                        )
+                        challenge = (
+                            f'{header}: Digest realm="{self.realm}", nonce="{nonce}", '
+                            f'algorithm={self.algorithm}, qop="auth", opaque="o-{nonce[:6]}"\r\n'
+                        )
+                        reply = self._reply(headers, f"{self.challenge_status} {reason}", challenge)
+                    else:
+                        reply = self._reply(headers, "403 Forbidden")
+                    self.transport.sendto(reply.encode(), addr)
+                    return True
+            self._invite, self._invite_uri, self._caller = headers, uri, addr
+            body = text.split("\r\n\r\n", 1)[1]
+            line = next((x for x in body.split("\r\n") if x.startswith("m=audio")), "")
+            self.offered_port = int(line.split()[1]) if line else 0
+            self.transport.sendto(self._reply(headers, "100 Trying").encode(), addr)
+            self.transport.sendto(self._reply(headers, "180 Ringing").encode(), addr)
+            if self.answer == "busy":
+                self.transport.sendto(self._reply(headers, "486 Busy Here").encode(), addr)
+            elif self.answer == "answer":
+                contact = f"Contact: <{self.uri}>\r\n"
+                ok = self._reply(headers, "200 OK", contact, self._sdp())
+                self.transport.sendto(ok.encode(), addr)
+                self.answered.set()
+            return True
+        if method == "ACK":
+            number = headers["cseq"].split()[0]
+            if self.answered.is_set() and number == self._invite["cseq"].split()[0]:
+                self.acked.set()  # the ACK of our 200 OK, not of a challenge
+            return True
+        if method == "CANCEL":
+            self.transport.sendto(self._reply(headers, "200 OK").encode(), addr)
+            if self._invite and not self.answered.is_set():
+                terminated = self._reply(self._invite, "487 Request Terminated")
+                self.transport.sendto(terminated.encode(), addr)
+                self.cancelled.set()
+            return True
+        return False
+
+    def hang_up(self) -> None:
+        """BYE, as the called phone, for the call it answered."""
+        assert self.transport is not None and self._caller is not None
+        caller = self._invite
+        target = caller.get("contact", "").strip("<>") or caller["from"]
+        bye = (
+            f"BYE {target} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{self.port};branch=z9hG4bK{uuid.uuid4().hex[:10]}\r\n"
+            f"Max-Forwards: 70\r\nFrom: {caller['to']};tag={self._local_tag}\r\n"
+            f"To: {caller['from']}\r\nCall-ID: {caller['call-id']}\r\nCSeq: 1 BYE\r\n"
+            "Content-Length: 0\r\n\r\n"
+        )
+        self.transport.sendto(bye.encode(), self._caller)

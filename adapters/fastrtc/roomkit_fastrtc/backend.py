@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession, VoiceSessionState
@@ -23,6 +24,7 @@ from roomkit_fastrtc.tracks import InboundReader, ReplyTrack
 from roomkit_rtp.resample import resample
 
 log = logging.getLogger("roomkit.fastrtc")
+_JITTER_ATTRIBUTE = "_RTCRtpReceiver__jitter_buffer"
 
 
 class Call:
@@ -45,7 +47,14 @@ class FastRTCVoiceBackend(VoiceBackend):
         sample_rate: int = 48000,
         ice_servers: list[str] | None = None,
         lead_ms: int = 100,
+        jitter_buffer_frames: int = 1,
     ) -> None:
+        """``jitter_buffer_frames``: how many later 20 ms frames must have arrived before one
+        is decoded, so packets that overtook each other are put back in order. aiortc holds 4
+        (80 ms of added delay on every frame); 1 keeps a one-frame reorder window."""
+        if not 0 <= jitter_buffer_frames <= 15:
+            raise ValueError("jitter_buffer_frames must be between 0 and 15")
+        self.jitter_buffer_frames = jitter_buffer_frames
         self.sample_rate = sample_rate
         self.ice_servers = list(ice_servers or [])
         self.lead = lead_ms / 1000
@@ -94,6 +103,7 @@ class FastRTCVoiceBackend(VoiceBackend):
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:
             if track.kind == "audio" and call.reader is None:
+                self._size_jitter_buffer(pc, track)
                 call.reader = asyncio.create_task(self._read(call, track))
 
         @pc.on("connectionstatechange")
@@ -103,6 +113,16 @@ class FastRTCVoiceBackend(VoiceBackend):
 
         self._prepare(call)
         return session
+
+    def _size_jitter_buffer(self, pc: RTCPeerConnection, track: MediaStreamTrack) -> None:
+        """aiortc fixes the audio jitter buffer at 4 frames and has no option for it; the
+        receiver's buffer is replaced before any packet arrives (the track event comes with the
+        remote description)."""
+        for transceiver in pc.getTransceivers():
+            receiver = transceiver.receiver
+            if receiver.track is track and hasattr(receiver, _JITTER_ATTRIBUTE):
+                buffer = JitterBuffer(capacity=16, prefetch=self.jitter_buffer_frames)
+                setattr(receiver, _JITTER_ATTRIBUTE, buffer)
 
     def _reply_track(self) -> ReplyTrack:
         """The outbound track of a new call: 48 kHz, what the Opus encoder takes natively."""

@@ -123,3 +123,41 @@ async def test_an_offer_without_audio_is_refused() -> None:
 def test_capabilities_and_the_lazy_loader() -> None:
     assert get_fastrtc_backend() is FastRTCVoiceBackend
     assert VoiceCapability.NATIVE_AEC in FastRTCVoiceBackend().capabilities
+
+
+async def test_an_idle_reply_track_sends_nothing_and_resumes_on_the_clock() -> None:
+    from roomkit_fastrtc.tracks import ReplyTrack
+
+    track = ReplyTrack(48000, trailing_silence=2)
+    idle = asyncio.ensure_future(track.recv())
+    await asyncio.sleep(0.1)
+    assert not idle.done()  # nothing said yet: no frames, no packets
+    track.push(sine(300, 0.04, 48000))  # two 20 ms frames
+    first = await asyncio.wait_for(idle, 5)
+    second = await asyncio.wait_for(track.recv(), 5)
+    assert rms(bytes(first.planes[0])) > 2000 and rms(bytes(second.planes[0])) > 2000
+    quiet = [await asyncio.wait_for(track.recv(), 5) for _ in range(2)]  # the trailing silence
+    assert all(rms(bytes(frame.planes[0])) == 0 for frame in quiet)
+    assert track.frames_sent == 4
+    waiting = asyncio.ensure_future(track.recv())
+    await asyncio.sleep(0.3)
+    assert not waiting.done() and track.frames_sent == 4
+    track.push(sine(300, 0.02, 48000))
+    resumed = await asyncio.wait_for(waiting, 5)
+    assert resumed.pts - quiet[-1].pts >= int(0.3 * 48000)  # the pause is kept in the timestamps
+    assert resumed.pts % 960 == 0
+    track.stop()
+
+
+async def test_the_jitter_buffer_holds_the_frames_configured() -> None:
+    with pytest.raises(ValueError, match="jitter_buffer_frames"):
+        FastRTCVoiceBackend(jitter_buffer_frames=16)
+    for frames in (1, 3):
+        backend = FastRTCVoiceBackend(jitter_buffer_frames=frames)
+        browser = BrowserPeer()
+        session = await backend.connect("room", "caller", "web")
+        await browser.accept(await backend.answer(session, await browser.offer()))
+        [receiver] = [t.receiver for t in backend.peer_connection(session).getTransceivers()]
+        assert receiver._RTCRtpReceiver__jitter_buffer._prefetch == frames  # type: ignore[attr-defined]
+        await browser.close()
+        await backend.close()

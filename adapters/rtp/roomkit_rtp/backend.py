@@ -12,6 +12,7 @@ nothing for ``inactivity_timeout`` seconds is reported lost.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from typing import Any
 
@@ -57,6 +58,7 @@ class RTPVoiceBackend(VoiceBackend):
         self._sessions: dict[str, VoiceSession] = {}
         self._endpoints: dict[str, RTPEndpoint] = {}
         self._watchdogs: dict[str, asyncio.Task[None]] = {}
+        self._reserved: dict[int, socket.socket] = {}
 
     @property
     def capabilities(self) -> VoiceCapability:
@@ -87,6 +89,21 @@ class RTPVoiceBackend(VoiceBackend):
     def local_port(self, session: VoiceSession) -> int:
         return int(self._sessions[session.id].metadata["rtp_local_port"])
 
+    def reserve_port(self) -> int:
+        """Bind a UDP port now (for an SDP offer sent before the session exists); a later
+        ``connect(..., metadata={"local_port": port})`` opens its session on that socket."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind((self.local_host, 0))
+        port = int(sock.getsockname()[1])
+        self._reserved[port] = sock
+        return port
+
+    def release_port(self, port: int) -> None:
+        """Close a reserved port no session was opened on."""
+        sock = self._reserved.pop(port, None)
+        if sock is not None:
+            sock.close()
+
     # sessions ----------------------------------------------------------------------------
     async def connect(
         self,
@@ -115,9 +132,13 @@ class RTPVoiceBackend(VoiceBackend):
             lambda digit, ms: self._digit(session, digit, ms),
             remote=remote,
         )
-        await loop.create_datagram_endpoint(
-            lambda: endpoint, local_addr=(self.local_host, int(meta.get("local_port", 0)))
-        )
+        reserved = self._reserved.pop(int(meta.get("local_port", 0)), None)
+        if reserved is not None:
+            await loop.create_datagram_endpoint(lambda: endpoint, sock=reserved)
+        else:
+            await loop.create_datagram_endpoint(
+                lambda: endpoint, local_addr=(self.local_host, int(meta.get("local_port", 0)))
+            )
         assert endpoint.transport is not None
         session.metadata["rtp_local_port"] = endpoint.transport.get_extra_info("sockname")[1]
         session.metadata["rtp_codec"] = self.codec.name
@@ -139,6 +160,8 @@ class RTPVoiceBackend(VoiceBackend):
     async def close(self) -> None:
         for session in list(self._sessions.values()):
             await self.disconnect(session)
+        for port in list(self._reserved):
+            self.release_port(port)
 
     def _deliver(self, session: VoiceSession, pcm: bytes) -> None:
         if session.id not in self._sessions:

@@ -1,5 +1,7 @@
-"""SIP for RoomKit: ``SIPVoiceBackend(host=..., port=5060)`` answers calls, media on RTP."""
+"""SIP for RoomKit: ``SIPVoiceBackend(host=..., port=5060)`` answers and places calls over
+SIP/UDP (digest authentication both ways), media on RTP."""
 
 from roomkit_sip.backend import SIPCall, SIPVoiceBackend
+from roomkit_sip.errors import SIPAuthError, SIPCallError, SIPCallTimeout
 
-__all__ = ["SIPCall", "SIPVoiceBackend"]
+__all__ = ["SIPAuthError", "SIPCall", "SIPCallError", "SIPCallTimeout", "SIPVoiceBackend"]

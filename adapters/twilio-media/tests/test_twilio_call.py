@@ -91,7 +91,8 @@ async def test_a_twilio_call_is_heard_answered_and_interrupted(
             ("ai", reply),
         ]
         assert timeline[0].source.external_id == "+15145550100"
-        assert deepgram_fake.uploads[0][1] == 16000
+        assert deepgram_fake.live[0].query["sample_rate"] == "16000"  # streamed while spoken
+        assert deepgram_fake.uploads == []
         await call.send_audio(resample(caller, 16000, 8000))  # the caller talks over it
         await asyncio.wait_for(cancelled.wait(), 20)
         await eventually(lambda: call.clears >= 1)

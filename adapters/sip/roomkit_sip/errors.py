@@ -1,0 +1,23 @@
+"""Why an outgoing call did not connect."""
+
+from __future__ import annotations
+
+
+class SIPCallError(Exception):
+    """The far end refused the call (``status`` is its final response code) or never answered."""
+
+    def __init__(self, message: str, *, status: int | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+
+
+class SIPAuthError(SIPCallError):
+    """The far end asked for credentials and refused the ones configured (or none are)."""
+
+
+class SIPCallTimeout(SIPCallError, TimeoutError):
+    """No final response in time: nobody answered, or nothing is listening at the address."""
+
+
+__all__ = ["SIPAuthError", "SIPCallError", "SIPCallTimeout"]
