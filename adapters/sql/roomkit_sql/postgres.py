@@ -11,11 +11,13 @@ that same transaction.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
@@ -27,12 +29,12 @@ from roomkit.domain.outbox import DeliverySettlement, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.validation import check_event
-from roomkit.ports.store import RoomSnapshot
+from roomkit.ports.store import RoomSnapshot, StaleSnapshotError
 from roomkit_sql.locks import plain_dsn
 from roomkit_sql.store import SQLStore, StoreUnavailableError
 
 _SNAPSHOT = """
-SELECT r.data,
+SELECT r.version, r.event_count, r.data,
   ARRAY(SELECT b.data FROM bindings b WHERE b.room_id = $1 ORDER BY b.channel_id),
   ARRAY(SELECT p.data FROM participants p WHERE p.room_id = $1 ORDER BY p.id),
   ARRAY(SELECT e.data FROM (SELECT data, idx FROM events WHERE room_id = $1
@@ -43,6 +45,8 @@ FROM rooms r WHERE r.id = $1
 # and yields the index (a concurrent append waits, then sees the new count), the event is inserted
 # with that index written into its JSON, then its outbox rows. A unique violation (a duplicate
 # provider_message_id) fails the whole statement, the count included, so indexes stay gap-free.
+# Given a snapshot's version ($8 version, $9 event count), the UPDATE matches no row once the room
+# moved on: nothing is written, and the caller reads the room again.
 _APPEND = """
 WITH rm AS (
   UPDATE rooms SET event_count = event_count + 1,
@@ -52,7 +56,7 @@ WITH rm AS (
       '{last_activity_at}', CASE
         WHEN (data::jsonb ->> 'last_activity_at')::timestamptz >= $6::text::timestamptz
         THEN data::jsonb -> 'last_activity_at' ELSE to_jsonb($6::text) END)::text
-  WHERE id = $1
+  WHERE id = $1 AND ($8::bigint IS NULL OR (version = $8 AND event_count = $9))
   RETURNING event_count - 1 AS idx
 ), ev AS (
   INSERT INTO events (room_id, idx, id, provider_message_id, data)
@@ -101,6 +105,48 @@ class _Parsed[M]:
         return model
 
 
+class _Cached:
+    """One room's snapshot as this process last read or wrote it."""
+
+    __slots__ = ("bindings", "count", "events", "limit", "participants", "room", "version")
+
+    def __init__(
+        self,
+        room: Room,
+        bindings: list[ChannelBinding],
+        participants: list[Participant],
+        events: list[RoomEvent],
+        limit: int,
+        version: int,
+        count: int,
+    ) -> None:
+        self.room, self.bindings, self.participants = room, bindings, participants
+        self.events, self.limit, self.version, self.count = events, limit, version, count
+
+    def snapshot(self) -> RoomSnapshot:
+        return RoomSnapshot(
+            self.room,
+            list(self.bindings),
+            list(self.participants),
+            list(self.events),
+            (self.version, self.count),
+        )
+
+    def appended(self, stored: RoomEvent) -> None:
+        """Our own append, made on this very state: the room moves on without a read."""
+        room = self.room
+        self.room = room.model_copy(
+            update={
+                "event_count": stored.index + 1,
+                "latest_index": stored.index,
+                "last_activity_at": max(room.last_activity_at, stored.created_at),
+            }
+        )
+        self.count = stored.index + 1
+        if self.limit:
+            self.events = [*self.events[1 - self.limit :], stored] if self.limit > 1 else [stored]
+
+
 async def _reset(conn: Any) -> None:
     """On release: roll back what an interrupted caller left open, and nothing else (the
     store never LISTENs, locks or changes settings on these connections)."""
@@ -121,6 +167,17 @@ class PostgresStore(SQLStore):
         self._binding = _Parsed(ChannelBinding.model_validate_json)
         self._participant = _Parsed(Participant.model_validate_json)
         self._event = _Parsed(RoomEvent.model_validate_json)
+        # rooms' snapshots, kept while the listener hears every change other processes make
+        self._cache: OrderedDict[str, _Cached] = OrderedDict()
+        self._generation: dict[str, int] = {}
+        self._listener: Any = None
+        self._listen_task: asyncio.Task[None] | None = None
+        self.cache_size = 10_000
+
+    @property
+    def channel(self) -> str:
+        """The NOTIFY channel announcing room changes (one per schema)."""
+        return f"roomkit_rooms_{self.schema}" if self.schema else "roomkit_rooms"
 
     def _settings(self) -> dict[str, str]:
         return {"search_path": self.schema} if self.schema else {}
@@ -159,6 +216,78 @@ class PostgresStore(SQLStore):
             raise StoreUnavailableError(
                 f"cannot initialise the store at {self._safe_url}: {exc}"
             ) from exc
+        self._connect_timeout = connect_timeout
+        await self._listen()
+
+    # the room cache ------------------------------------------------------------------------
+    async def _listen(self) -> None:
+        """LISTEN for room changes; until it succeeds, snapshots are read afresh."""
+        import asyncpg
+
+        try:
+            conn = await asyncpg.connect(
+                plain_dsn(self.url), timeout=self._connect_timeout
+            )
+            await conn.add_listener(self.channel, self._on_change)
+        except (OSError, asyncpg.PostgresError, TimeoutError):
+            return
+        conn.add_termination_listener(self._on_lost)
+        self._cache.clear()  # changes made before LISTEN took effect were not heard
+        self._listener = conn
+
+    def _on_change(self, _conn: Any, _pid: int, _channel: str, room_id: str) -> None:
+        self._forget(room_id)
+
+    def _on_lost(self, _conn: Any) -> None:
+        """The listener's connection dropped: changes may go unheard, so nothing is cached
+        until it listens again."""
+        self._listener = None
+        self._cache.clear()
+        if self._pool is not None and self._listen_task is None:
+            self._listen_task = asyncio.get_running_loop().create_task(self._relisten())
+
+    async def _relisten(self) -> None:
+        try:
+            while self._pool is not None and self._listener is None:
+                await self._listen()
+                if self._listener is None:
+                    await asyncio.sleep(1.0)
+        finally:
+            self._listen_task = None
+
+    def _forget(self, room_id: str) -> None:
+        self._cache.pop(room_id, None)
+        self._generation[room_id] = self._generation.get(room_id, 0) + 1
+
+    async def _changed(self, conn: Any, room_id: str) -> None:
+        await super()._changed(conn, room_id)
+        await conn.execute(
+            text("SELECT pg_notify(:channel, :room)"), {"channel": self.channel, "room": room_id}
+        )
+        self._forget(room_id)
+
+    async def _read_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
+        limit = max(0, event_limit)
+        generation = self._generation.get(room_id, 0)
+        row = await (await self._p()).fetchrow(_SNAPSHOT, room_id, limit)
+        if row is None:
+            return None
+        cached = _Cached(
+            self._room(row[2]),
+            [self._binding(d) for d in row[3]],
+            [self._participant(d) for d in row[4]],
+            [self._event(d) for d in row[5]],
+            limit,
+            int(row[0]),
+            int(row[1]),
+        )
+        # kept unless a change was heard while reading (the read may predate it)
+        if self._listener is not None and self._generation.get(room_id, 0) == generation:
+            self._cache[room_id] = cached
+            self._cache.move_to_end(room_id)
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return cached.snapshot()
 
     async def _p(self) -> Any:
         if self._pool is None:
@@ -169,19 +298,27 @@ class PostgresStore(SQLStore):
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
+        if self._listen_task is not None:
+            self._listen_task.cancel()
+            self._listen_task = None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.remove_termination_listener(self._on_lost)
+            await listener.close()
+        self._cache.clear()
         await super().close()
 
     # the per-message path ------------------------------------------------------------------
     async def get_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
-        row = await (await self._p()).fetchrow(_SNAPSHOT, room_id, max(0, event_limit))
-        if row is None:
-            return None
-        return RoomSnapshot(
-            self._room(row[0]),
-            [self._binding(d) for d in row[1]],
-            [self._participant(d) for d in row[2]],
-            [self._event(d) for d in row[3]],
-        )
+        return await self._read_snapshot(room_id, event_limit)
+
+    async def cached_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
+        """From this process's cache while its listener hears other processes' changes; the
+        append refuses a version that a change not heard yet has made stale."""
+        cached = self._cache.get(room_id)
+        if cached is not None and cached.limit == max(0, event_limit):
+            return cached.snapshot()
+        return await self._read_snapshot(room_id, event_limit)
 
     async def get_room(self, room_id: str) -> Room | None:
         data = await (await self._p()).fetchval("SELECT data FROM rooms WHERE id = $1", room_id)
@@ -199,13 +336,20 @@ class PostgresStore(SQLStore):
         data = await (await self._p()).fetchval(_FIND_BY_PROVIDER_ID, room_id, provider_message_id)
         return self._event(data) if data else None
 
-    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
+    async def add_event(
+        self, event: RoomEvent, deliveries: Sequence[str] = (), *, version: object = None
+    ) -> RoomEvent:
         check_event(event)
         import asyncpg
 
         now = utcnow()
         stored = event.model_copy(update={"stored_at": now})
         created = stored.model_dump(mode="json", include={"created_at"})["created_at"]
+        expected: tuple[int | None, int | None] = (None, None)
+        if version is not None:
+            if not (isinstance(version, tuple) and len(version) == 2):
+                raise TypeError(f"version must come from this store's snapshots, not {version!r}")
+            expected = (int(version[0]), int(version[1]))
         try:
             index = await (await self._p()).fetchval(
                 _APPEND,
@@ -216,6 +360,7 @@ class PostgresStore(SQLStore):
                 list(dict.fromkeys(deliveries)),
                 created,
                 now.isoformat(),
+                *expected,
             )
         except asyncpg.UniqueViolationError as exc:
             if event.provider_message_id and await self.find_event_by_provider_message_id(
@@ -225,10 +370,21 @@ class PostgresStore(SQLStore):
             raise ValueError(f"event {event.id!r} is already stored") from exc
         except asyncpg.UntranslatableCharacterError:
             # JSON with \u0000 has no jsonb form: the transaction that leaves the text as it is
-            return await super().add_event(event, deliveries)
+            self._forget(event.room_id)
+            return await super().add_event(event, deliveries, version=version)
         if index is None:
+            self._forget(event.room_id)
+            if version is not None and await self.get_room(event.room_id) is not None:
+                raise StaleSnapshotError(event.room_id)
             raise KeyError(f"room {event.room_id!r} does not exist")
-        return stored.model_copy(update={"index": int(index)})
+        stored = stored.model_copy(update={"index": int(index)})
+        cached = self._cache.get(stored.room_id)
+        if cached is not None:
+            if cached.count == index:  # the state this append was made on
+                cached.appended(stored)
+            else:  # another process appended in between: read it again next time
+                self._forget(stored.room_id)
+        return stored
 
     async def mark_delivery(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
+import time
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import inspect as inspect_db
 from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
@@ -38,7 +40,7 @@ from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
 from roomkit.domain.validation import check_event, check_id
-from roomkit.ports.store import ConversationStore
+from roomkit.ports.store import ConversationStore, StaleSnapshotError
 from roomkit_sql import schema as t
 
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -100,7 +102,18 @@ class SQLStore(ConversationStore):
             )
         elif current < t.SCHEMA_VERSION:
             # 1 -> 2: the outbox table, which create_all has just added; nothing to rewrite
+            # 2 -> 3: rooms.version, added here to the existing table
+            if current < 3 and "version" not in await conn.run_sync(_room_columns):
+                await conn.execute(
+                    text("ALTER TABLE rooms ADD COLUMN version BIGINT NOT NULL DEFAULT 0")
+                )
             await conn.execute(insert(t.schema_version).values(version=t.SCHEMA_VERSION))
+
+    async def _changed(self, conn: AsyncConnection, room_id: str) -> None:
+        """Inside a transaction changing what the room's snapshot shows: bump its version."""
+        await conn.execute(
+            update(t.rooms).where(t.rooms.c.id == room_id).values(version=t.rooms.c.version + 1)
+        )
 
     @property
     def _safe_url(self) -> str:
@@ -141,6 +154,8 @@ class SQLStore(ConversationStore):
                         status=room.status.value,
                         event_count=room.event_count,
                         data=room.model_dump_json(),
+                        # a room made again under a deleted one's id starts at another version
+                        version=time.time_ns() // 1000,
                     )
                 )
         except IntegrityError as exc:
@@ -163,10 +178,12 @@ class SQLStore(ConversationStore):
             )
             if result.rowcount == 0:
                 raise KeyError(f"room {room.id!r} does not exist")
+            await self._changed(conn, room.id)
         return room
 
     async def delete_room(self, room_id: str) -> bool:
         async with self._tx() as conn:
+            await self._changed(conn, room_id)
             deleted = (await conn.execute(delete(t.rooms).where(t.rooms.c.id == room_id))).rowcount
             for table in (
                 t.events,
@@ -196,20 +213,24 @@ class SQLStore(ConversationStore):
     # events --------------------------------------------------------------------------------
     supports_outbox = True
 
-    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
+    async def add_event(
+        self, event: RoomEvent, deliveries: Sequence[str] = (), *, version: object = None
+    ) -> RoomEvent:
         check_event(event)
         now = utcnow()
         try:
             async with self._tx() as conn:
                 row = (
                     await conn.execute(
-                        select(t.rooms.c.data, t.rooms.c.event_count)
+                        select(t.rooms.c.data, t.rooms.c.event_count, t.rooms.c.version)
                         .where(t.rooms.c.id == event.room_id)
                         .with_for_update()
                     )
                 ).first()
                 if row is None:
                     raise KeyError(f"room {event.room_id!r} does not exist")
+                if version is not None and version != (int(row.version), int(row.event_count)):
+                    raise StaleSnapshotError(event.room_id)
                 index = int(row.event_count)
                 stored = event.model_copy(update={"index": index, "stored_at": now})
                 room = Room.model_validate_json(row.data)
@@ -283,6 +304,7 @@ class SQLStore(ConversationStore):
                 .where(t.events.c.id == event.id)
                 .values(data=stored.model_dump_json())
             )
+            await self._changed(conn, row.room_id)
         return stored
 
     async def list_events(self, room_id: str, offset: int = 0, limit: int = 50) -> list[RoomEvent]:
@@ -338,6 +360,7 @@ class SQLStore(ConversationStore):
     # participants --------------------------------------------------------------------------
     async def add_participant(self, participant: Participant) -> Participant:
         async with self._tx() as conn:
+            await self._changed(conn, participant.room_id)
             await conn.execute(
                 delete(t.participants).where(
                     and_(
@@ -401,6 +424,7 @@ class SQLStore(ConversationStore):
     # bindings ------------------------------------------------------------------------------
     async def add_binding(self, binding: ChannelBinding) -> ChannelBinding:
         async with self._tx() as conn:
+            await self._changed(conn, binding.room_id)
             await conn.execute(
                 delete(t.bindings).where(
                     and_(
@@ -432,6 +456,7 @@ class SQLStore(ConversationStore):
 
     async def remove_binding(self, room_id: str, channel_id: str) -> bool:
         async with self._tx() as conn:
+            await self._changed(conn, room_id)
             result = await conn.execute(
                 delete(t.bindings).where(
                     and_(t.bindings.c.room_id == room_id, t.bindings.c.channel_id == channel_id)
@@ -723,6 +748,10 @@ class SQLStore(ConversationStore):
             ).scalar()
         total = await self.get_event_count(room_id)
         return total - 1 - (-1 if last is None else int(last))
+
+
+def _room_columns(conn: Any) -> set[str]:
+    return {column["name"] for column in inspect_db(conn).get_columns("rooms")}
 
 
 def _lost_connection(exc: BaseException) -> bool:
