@@ -35,11 +35,17 @@ class RoomSnapshot(NamedTuple):
 
 class StaleSnapshotError(RoomKitError):
     """``add_event(..., version=...)``: the room changed since the snapshot carrying that
-    version was read; nothing was stored. Read the snapshot again and redo the checks."""
+    version was read; nothing was stored. Read the snapshot again and redo the checks.
 
-    def __init__(self, room_id: str) -> None:
+    ``current`` is the room's version now when every change since was made through this very
+    store object (the caller's own hooks, while it holds the room's lock): the checks made on
+    the snapshot then stand as they did before, and the append may be made at ``current``.
+    """
+
+    def __init__(self, room_id: str, current: object | None = None) -> None:
         super().__init__(f"room {room_id!r} changed since its snapshot was read")
         self.room_id = room_id
+        self.current = current
 
 
 class ConversationStore(ABC):

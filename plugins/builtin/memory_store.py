@@ -21,7 +21,7 @@ from roomkit.domain.tasks import Observation, Task
 from roomkit.domain.validation import check_event, check_id
 from roomkit.plugins.hookspecs import Register
 from roomkit.plugins.markers import hookimpl
-from roomkit.ports.store import ConversationStore, RoomSnapshot, StaleSnapshotError
+from roomkit.ports.store import ConversationStore
 
 
 class InMemoryStore(ConversationStore):
@@ -42,8 +42,6 @@ class InMemoryStore(ConversationStore):
         self._delivery_statuses: dict[str, list[DeliveryStatus]] = defaultdict(list)
         self._sent_by_provider_id: dict[str, DeliveryResult] = {}
         self._read_index: dict[tuple[str, str], int] = {}
-        #: bumped by every change a room's snapshot shows, other than an append
-        self._changes: dict[str, int] = defaultdict(int)
 
     # rooms ---------------------------------------------------------------------------------
     async def create_room(self, room: Room) -> Room:
@@ -60,13 +58,11 @@ class InMemoryStore(ConversationStore):
         if room.id not in self._rooms:
             raise KeyError(f"room {room.id!r} does not exist")
         self._rooms[room.id] = room
-        self._changes[room.id] += 1
         return room
 
     async def delete_room(self, room_id: str) -> bool:
         if self._rooms.pop(room_id, None) is None:
             return False
-        self._changes[room_id] += 1
         for event in self._timelines.pop(room_id, []):
             self._events.pop(event.id, None)
         self._by_provider_id = {k: v for k, v in self._by_provider_id.items() if k[0] != room_id}
@@ -91,31 +87,12 @@ class InMemoryStore(ConversationStore):
         rooms = [r for r in self._rooms.values() if status is None or r.status is status]
         return rooms[offset : offset + limit]
 
-    def _version(self, room_id: str) -> tuple[int, int]:
-        return (self._changes[room_id], len(self._timelines.get(room_id, ())))
-
-    async def get_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
-        room = self._rooms.get(room_id)
-        if room is None:
-            return None
-        return RoomSnapshot(
-            room,
-            await self.list_bindings(room_id),
-            await self.list_participants(room_id),
-            await self.list_recent_events(room_id, event_limit),
-            self._version(room_id),
-        )
-
     # events --------------------------------------------------------------------------------
-    async def add_event(
-        self, event: RoomEvent, deliveries: Sequence[str] = (), *, version: object = None
-    ) -> RoomEvent:
+    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
         check_event(event)
         room = self._rooms.get(event.room_id)
         if room is None:
             raise KeyError(f"room {event.room_id!r} does not exist")
-        if version is not None and version != self._version(room.id):
-            raise StaleSnapshotError(room.id)
         timeline = self._timelines[event.room_id]
         now = utcnow()
         stored = evolve(event, index=len(timeline), stored_at=now)
@@ -142,7 +119,6 @@ class InMemoryStore(ConversationStore):
         stored = event.model_copy(update={"index": current.index, "room_id": current.room_id})
         self._events[event.id] = stored
         self._timelines[current.room_id][current.index] = stored
-        self._changes[current.room_id] += 1
         return stored
 
     async def list_events(self, room_id: str, offset: int = 0, limit: int = 50) -> list[RoomEvent]:
@@ -172,7 +148,6 @@ class InMemoryStore(ConversationStore):
             if self._participant_by_address.get(key) == previous.id:
                 del self._participant_by_address[key]
         room[participant.id] = participant
-        self._changes[participant.room_id] += 1
         if participant.channel_id and participant.external_id:
             key = (participant.room_id, participant.channel_id, participant.external_id)
             self._participant_by_address[key] = participant.id
@@ -201,7 +176,6 @@ class InMemoryStore(ConversationStore):
     async def add_binding(self, binding: ChannelBinding) -> ChannelBinding:
         self._bindings[binding.room_id][binding.channel_id] = binding
         self._bindings_by_channel[binding.channel_id][binding.room_id] = binding
-        self._changes[binding.room_id] += 1
         return binding
 
     async def get_binding(self, room_id: str, channel_id: str) -> ChannelBinding | None:
@@ -215,7 +189,6 @@ class InMemoryStore(ConversationStore):
     async def remove_binding(self, room_id: str, channel_id: str) -> bool:
         removed = self._bindings.get(room_id, {}).pop(channel_id, None)
         self._bindings_by_channel.get(channel_id, {}).pop(room_id, None)
-        self._changes[room_id] += 1
         return removed is not None
 
     async def list_bindings(self, room_id: str) -> list[ChannelBinding]:

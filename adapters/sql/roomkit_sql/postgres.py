@@ -12,24 +12,26 @@ that same transaction.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from roomkit.domain.base import utcnow
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.errors import DuplicateEventError
 from roomkit.domain.event import RoomEvent
-from roomkit.domain.outbox import DeliverySettlement, OutboxState
+from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.validation import check_event
-from roomkit.ports.store import RoomSnapshot, StaleSnapshotError
+from roomkit.ports.store import RoomSnapshot
 from roomkit_sql.locks import plain_dsn
 from roomkit_sql.store import SQLStore, StoreUnavailableError
 
@@ -70,14 +72,17 @@ SELECT idx FROM rm
 # Settling commits without waiting for the WAL flush (synchronous_commit off for this statement's
 # transaction only): a crash can lose the last fraction of a second of settlements, whose entries
 # are then pending again and delivered once more by recover_deliveries (at least once, as the
-# outbox promises), while the event itself was committed durably.
+# outbox promises), while the event itself was committed durably. One statement settles what
+# every event of the process noted meanwhile (see _Settler).
 _SETTLE = """
 UPDATE outbox AS o SET state = s.state, attempts = o.attempts + s.attempts,
-  last_error = s.error, updated_at = $2
-FROM unnest($3::text[], $4::text[], $5::int[], $6::text[]) AS s(channel_id, state, attempts, error),
+  last_error = s.error, updated_at = $1
+FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
+    AS s(event_id, channel_id, state, attempts, error),
   (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
-WHERE o.event_id = $1 AND o.channel_id = s.channel_id
+WHERE o.event_id = s.event_id AND o.channel_id = s.channel_id
 """
+_VERSION = "SELECT version, event_count FROM rooms WHERE id = $1"
 _FIND_PARTICIPANT = (
     "SELECT data FROM participants WHERE room_id = $1 AND channel_id = $2 AND external_id = $3"
     " LIMIT 1"
@@ -85,6 +90,9 @@ _FIND_PARTICIPANT = (
 _FIND_BY_PROVIDER_ID = (
     "SELECT data FROM events WHERE room_id = $1 AND provider_message_id = $2 LIMIT 1"
 )
+
+
+log = logging.getLogger("roomkit.store.postgres")
 
 
 class _Parsed[M]:
@@ -147,6 +155,52 @@ class _Cached:
             self.events = [*self.events[1 - self.limit :], stored] if self.limit > 1 else [stored]
 
 
+type _Settlement = tuple[str, str, str, int, str | None]  # event, channel, state, tries, error
+
+
+class _Settler:
+    """Outbox settlements, written in the background: every settlement noted while one
+    statement runs goes into the next one. Reads of the outbox wait for what is queued
+    (``flush``), so this process sees its own settlements; entries stay pending in the database
+    for those milliseconds, which recovery (entries older than seconds) never touches."""
+
+    def __init__(self, write: Callable[[list[_Settlement]], Awaitable[None]]) -> None:
+        self._write = write
+        self._queued: list[_Settlement] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def put(self, rows: list[_Settlement]) -> None:
+        self._queued.extend(rows)
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self._queued:
+                batch, self._queued = _merged(self._queued), []
+                try:
+                    await self._write(batch)
+                except Exception as exc:  # the entries stay pending: recovery sends them again
+                    log.warning("could not settle %d outbox entries: %r", len(batch), exc)
+        finally:
+            self._task = None
+
+    async def flush(self) -> None:
+        while self._task is not None:
+            await asyncio.shield(self._task)
+
+
+def _merged(rows: list[_Settlement]) -> list[_Settlement]:
+    """One row per entry, in order: the last state and error, the attempts added up (an
+    UPDATE ... FROM with two rows for one entry would apply only one of them)."""
+    merged: dict[tuple[str, str], _Settlement] = {}
+    for row in rows:
+        key = (row[0], row[1])
+        before = merged.pop(key, None)
+        merged[key] = row if before is None else (*key, row[2], before[3] + row[3], row[4])
+    return list(merged.values())
+
+
 async def _reset(conn: Any) -> None:
     """On release: roll back what an interrupted caller left open, and nothing else (the
     store never LISTENs, locks or changes settings on these connections)."""
@@ -173,6 +227,8 @@ class PostgresStore(SQLStore):
         self._listener: Any = None
         self._listen_task: asyncio.Task[None] | None = None
         self.cache_size = 10_000
+        self._settler = _Settler(self._settle)
+        self._touched: set[str] = set()
 
     @property
     def channel(self) -> str:
@@ -225,9 +281,7 @@ class PostgresStore(SQLStore):
         import asyncpg
 
         try:
-            conn = await asyncpg.connect(
-                plain_dsn(self.url), timeout=self._connect_timeout
-            )
+            conn = await asyncpg.connect(plain_dsn(self.url), timeout=self._connect_timeout)
             await conn.add_listener(self.channel, self._on_change)
         except (OSError, asyncpg.PostgresError, TimeoutError):
             return
@@ -265,6 +319,19 @@ class PostgresStore(SQLStore):
             text("SELECT pg_notify(:channel, :room)"), {"channel": self.channel, "room": room_id}
         )
         self._forget(room_id)
+        self._touched.add(room_id)
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[AsyncConnection]:
+        """Forgets the rooms a transaction changed once it has ended (again: a snapshot read
+        while it was open may have been cached meanwhile)."""
+        try:
+            async with super()._tx() as conn:
+                yield conn
+        finally:
+            touched, self._touched = self._touched, set()
+            for room_id in touched:
+                self._forget(room_id)
 
     async def _read_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
         limit = max(0, event_limit)
@@ -295,6 +362,7 @@ class PostgresStore(SQLStore):
         return self._pool
 
     async def close(self) -> None:
+        await self._settler.flush()
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
@@ -374,8 +442,9 @@ class PostgresStore(SQLStore):
             return await super().add_event(event, deliveries, version=version)
         if index is None:
             self._forget(event.room_id)
-            if version is not None and await self.get_room(event.room_id) is not None:
-                raise StaleSnapshotError(event.room_id)
+            now = await (await self._p()).fetchrow(_VERSION, event.room_id)
+            if version is not None and now is not None:
+                raise self._stale(event.room_id, version, (int(now[0]), int(now[1])))
             raise KeyError(f"room {event.room_id!r} does not exist")
         stored = stored.model_copy(update={"index": int(index)})
         cached = self._cache.get(stored.room_id)
@@ -394,19 +463,36 @@ class PostgresStore(SQLStore):
         attempts: int,
         error: str | None = None,
     ) -> None:
+        """Settled before it returns (after whatever was queued before it)."""
         await self.mark_deliveries(
             event_id, [DeliverySettlement(channel_id, state, attempts, error)]
         )
+        await self._settler.flush()
 
     async def mark_deliveries(self, event_id: str, outcomes: Sequence[DeliverySettlement]) -> None:
+        """Queued for the next settling statement (see _Settler)."""
         if not outcomes:
             return
+        rows = [
+            (event_id, o.channel_id, OutboxState(o.state).value, o.attempts, o.error)
+            for o in outcomes
+        ]
+        await self._p()
+        self._settler.put(rows)
+
+    async def _settle(self, rows: list[_Settlement]) -> None:
         await (await self._p()).execute(
             _SETTLE,
-            event_id,
             utcnow().isoformat(),
-            [o.channel_id for o in outcomes],
-            [OutboxState(o.state).value for o in outcomes],
-            [o.attempts for o in outcomes],
-            [o.error for o in outcomes],
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            [r[2] for r in rows],
+            [r[3] for r in rows],
+            [r[4] for r in rows],
         )
+
+    async def list_outbox(
+        self, state: OutboxState, *, room_id: str | None = None, limit: int = 100
+    ) -> list[OutboxEntry]:
+        await self._settler.flush()
+        return await super().list_outbox(state, room_id=room_id, limit=limit)

@@ -114,7 +114,9 @@ class SQLiteStore(SQLStore):
     # the per-message path ------------------------------------------------------------------
     async def get_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
         def read(db: sqlite3.Connection) -> tuple[Any, ...] | None:
-            room = db.execute("SELECT data FROM rooms WHERE id = ?", (room_id,)).fetchone()
+            room = db.execute(
+                "SELECT data, version, event_count FROM rooms WHERE id = ?", (room_id,)
+            ).fetchone()
             if room is None:
                 return None
             bindings = db.execute(
@@ -127,17 +129,19 @@ class SQLiteStore(SQLStore):
                 "SELECT data FROM events WHERE room_id = ? ORDER BY idx DESC LIMIT ?",
                 (room_id, max(0, event_limit)),
             ).fetchall()
-            return room[0], bindings, people, events
+            return room, bindings, people, events
 
         found = await self._run(read)
         if found is None:
             return None
         room, bindings, people, events = found
+        # the version is read first: a change made while the rest is read makes it stale
         return RoomSnapshot(
-            Room.model_validate_json(room),
+            Room.model_validate_json(room[0]),
             [ChannelBinding.model_validate_json(r[0]) for r in bindings],
             [Participant.model_validate_json(r[0]) for r in people],
             [RoomEvent.model_validate_json(r[0]) for r in reversed(events)],
+            (int(room[1]), int(room[2])),
         )
 
     async def get_room(self, room_id: str) -> Room | None:
@@ -170,7 +174,9 @@ class SQLiteStore(SQLStore):
 
         return await self._run(read)
 
-    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
+    async def add_event(
+        self, event: RoomEvent, deliveries: Sequence[str] = (), *, version: object = None
+    ) -> RoomEvent:
         check_event(event)
         now = utcnow()
         stored = event.model_copy(update={"stored_at": now})
@@ -182,11 +188,14 @@ class SQLiteStore(SQLStore):
             db.execute("BEGIN IMMEDIATE")
             try:
                 row = db.execute(
-                    "SELECT data, event_count FROM rooms WHERE id = ?", (stored.room_id,)
+                    "SELECT data, event_count, version FROM rooms WHERE id = ?", (stored.room_id,)
                 ).fetchone()
                 if row is None:
                     db.execute("ROLLBACK")
                     return None
+                now = (int(row[2]), int(row[1]))
+                if version is not None and version != now:
+                    raise self._stale(stored.room_id, version, now)  # rolled back below
                 index = int(row[1])
                 room = Room.model_validate_json(row[0])
                 room = room.model_copy(

@@ -43,6 +43,9 @@ from roomkit.domain.validation import check_event, check_id
 from roomkit.ports.store import ConversationStore, StaleSnapshotError
 from roomkit_sql import schema as t
 
+OWN_KEPT = 64
+"""Own version bumps remembered per room (a pipeline's hooks make a handful at most)."""
+
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
@@ -61,6 +64,7 @@ class SQLStore(ConversationStore):
         self.url = url
         self.schema = schema
         self._engine: AsyncEngine | None = None
+        self._own: dict[str, list[int]] = {}  # the versions this object's own changes made
 
     # lifecycle -----------------------------------------------------------------------------
     @abstractmethod
@@ -110,10 +114,34 @@ class SQLStore(ConversationStore):
             await conn.execute(insert(t.schema_version).values(version=t.SCHEMA_VERSION))
 
     async def _changed(self, conn: AsyncConnection, room_id: str) -> None:
-        """Inside a transaction changing what the room's snapshot shows: bump its version."""
-        await conn.execute(
-            update(t.rooms).where(t.rooms.c.id == room_id).values(version=t.rooms.c.version + 1)
-        )
+        """Inside a transaction changing what the room's snapshot shows: bump its version (and
+        remember the bump as this store's own)."""
+        version = (
+            await conn.execute(
+                update(t.rooms)
+                .where(t.rooms.c.id == room_id)
+                .values(version=t.rooms.c.version + 1)
+                .returning(t.rooms.c.version)
+            )
+        ).scalar()
+        if version is not None:
+            own = self._own.setdefault(room_id, [])
+            own.append(int(version))
+            del own[:-OWN_KEPT]
+
+    def _stale(self, room_id: str, version: object, now: tuple[int, int]) -> StaleSnapshotError:
+        """The refusal of an append made on ``version`` while the room is at ``now``; with
+        ``current`` when every change since was this store's own."""
+        assert isinstance(version, tuple)
+        before, count = int(version[0]), int(version[1])
+        own = self._own.get(room_id, ())
+        if (
+            count == now[1]
+            and before < now[0]
+            and all(v in own for v in range(before + 1, now[0] + 1))
+        ):
+            return StaleSnapshotError(room_id, now)
+        return StaleSnapshotError(room_id)
 
     @property
     def _safe_url(self) -> str:
@@ -229,8 +257,9 @@ class SQLStore(ConversationStore):
                 ).first()
                 if row is None:
                     raise KeyError(f"room {event.room_id!r} does not exist")
-                if version is not None and version != (int(row.version), int(row.event_count)):
-                    raise StaleSnapshotError(event.room_id)
+                state = (int(row.version), int(row.event_count))
+                if version is not None and version != state:
+                    raise self._stale(event.room_id, version, state)
                 index = int(row.event_count)
                 stored = event.model_copy(update={"index": index, "stored_at": now})
                 room = Room.model_validate_json(row.data)

@@ -51,8 +51,11 @@ class StoreStep:
                 else:
                     state.event = await store.add_event(event, deliveries, version=state.version)  # type: ignore[call-arg]
                 return
-            except StaleSnapshotError:  # changed by another process: look again, then append
-                await recheck(self._rt, state, fresh=True)
+            except StaleSnapshotError as stale:
+                if stale.current is not None:  # only this process's own changes since the checks
+                    state.version = stale.current
+                    continue
+                await recheck(self._rt, state, fresh=True)  # another process's: look again
                 if state.done:
                     return
             except DuplicateEventError as exc:  # another process stored this message first
