@@ -22,8 +22,9 @@ class RoomSnapshot(NamedTuple):
     """What a room's context is built from, read together.
 
     ``version`` is None, or a token of the room's state the snapshot shows (status, bindings,
-    participants, event count): a store that fills it accepts ``add_event(...,
-    version=token)`` and refuses the append with StaleSnapshotError once the room has moved on.
+    participants, stored events changed; appends do not change it): a store that fills it
+    accepts ``add_event(..., version=token)`` and refuses the append with StaleSnapshotError
+    once the room has changed.
     """
 
     room: Room

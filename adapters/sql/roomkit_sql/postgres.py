@@ -47,8 +47,9 @@ FROM rooms r WHERE r.id = $1
 # and yields the index (a concurrent append waits, then sees the new count), the event is inserted
 # with that index written into its JSON, then its outbox rows. A unique violation (a duplicate
 # provider_message_id) fails the whole statement, the count included, so indexes stay gap-free.
-# Given a snapshot's version ($8 version, $9 event count), the UPDATE matches no row once the room
-# moved on: nothing is written, and the caller reads the room again.
+# Given a snapshot's version ($8), the UPDATE matches no row once the room's status, bindings,
+# participants or events changed since: nothing is written, and the caller reads the room again.
+# Appends do not change the version: other processes' messages need no refusal.
 _APPEND = """
 WITH rm AS (
   UPDATE rooms SET event_count = event_count + 1,
@@ -58,7 +59,7 @@ WITH rm AS (
       '{last_activity_at}', CASE
         WHEN (data::jsonb ->> 'last_activity_at')::timestamptz >= $6::text::timestamptz
         THEN data::jsonb -> 'last_activity_at' ELSE to_jsonb($6::text) END)::text
-  WHERE id = $1 AND ($8::bigint IS NULL OR (version = $8 AND event_count = $9))
+  WHERE id = $1 AND ($8::bigint IS NULL OR version = $8)
   RETURNING event_count - 1 AS idx
 ), ev AS (
   INSERT INTO events (room_id, idx, id, provider_message_id, data)
@@ -82,7 +83,7 @@ FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
   (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
 WHERE o.event_id = s.event_id AND o.channel_id = s.channel_id
 """
-_VERSION = "SELECT version, event_count FROM rooms WHERE id = $1"
+_VERSION = "SELECT version FROM rooms WHERE id = $1"
 _FIND_PARTICIPANT = (
     "SELECT data FROM participants WHERE room_id = $1 AND channel_id = $2 AND external_id = $3"
     " LIMIT 1"
@@ -137,7 +138,7 @@ class _Cached:
             list(self.bindings),
             list(self.participants),
             list(self.events),
-            (self.version, self.count),
+            self.version,
         )
 
     def appended(self, stored: RoomEvent) -> None:
@@ -413,11 +414,8 @@ class PostgresStore(SQLStore):
         now = utcnow()
         stored = event.model_copy(update={"stored_at": now})
         created = stored.model_dump(mode="json", include={"created_at"})["created_at"]
-        expected: tuple[int | None, int | None] = (None, None)
-        if version is not None:
-            if not (isinstance(version, tuple) and len(version) == 2):
-                raise TypeError(f"version must come from this store's snapshots, not {version!r}")
-            expected = (int(version[0]), int(version[1]))
+        if version is not None and not isinstance(version, int):
+            raise TypeError(f"version must come from this store's snapshots, not {version!r}")
         try:
             index = await (await self._p()).fetchval(
                 _APPEND,
@@ -428,7 +426,7 @@ class PostgresStore(SQLStore):
                 list(dict.fromkeys(deliveries)),
                 created,
                 now.isoformat(),
-                *expected,
+                version,
             )
         except asyncpg.UniqueViolationError as exc:
             if event.provider_message_id and await self.find_event_by_provider_message_id(
@@ -442,9 +440,9 @@ class PostgresStore(SQLStore):
             return await super().add_event(event, deliveries, version=version)
         if index is None:
             self._forget(event.room_id)
-            now = await (await self._p()).fetchrow(_VERSION, event.room_id)
+            now = await (await self._p()).fetchval(_VERSION, event.room_id)
             if version is not None and now is not None:
-                raise self._stale(event.room_id, version, (int(now[0]), int(now[1])))
+                raise self._stale(event.room_id, version, int(now))
             raise KeyError(f"room {event.room_id!r} does not exist")
         stored = stored.model_copy(update={"index": int(index)})
         cached = self._cache.get(stored.room_id)

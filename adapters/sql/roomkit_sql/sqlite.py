@@ -114,9 +114,7 @@ class SQLiteStore(SQLStore):
     # the per-message path ------------------------------------------------------------------
     async def get_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
         def read(db: sqlite3.Connection) -> tuple[Any, ...] | None:
-            room = db.execute(
-                "SELECT data, version, event_count FROM rooms WHERE id = ?", (room_id,)
-            ).fetchone()
+            room = db.execute("SELECT data, version FROM rooms WHERE id = ?", (room_id,)).fetchone()
             if room is None:
                 return None
             bindings = db.execute(
@@ -141,7 +139,7 @@ class SQLiteStore(SQLStore):
             [ChannelBinding.model_validate_json(r[0]) for r in bindings],
             [Participant.model_validate_json(r[0]) for r in people],
             [RoomEvent.model_validate_json(r[0]) for r in reversed(events)],
-            (int(room[1]), int(room[2])),
+            int(room[1]),
         )
 
     async def get_room(self, room_id: str) -> Room | None:
@@ -193,7 +191,7 @@ class SQLiteStore(SQLStore):
                 if row is None:
                     db.execute("ROLLBACK")
                     return None
-                now = (int(row[2]), int(row[1]))
+                now = int(row[2])
                 if version is not None and version != now:
                     raise self._stale(stored.room_id, version, now)  # rolled back below
                 index = int(row[1])

@@ -129,17 +129,12 @@ class SQLStore(ConversationStore):
             own.append(int(version))
             del own[:-OWN_KEPT]
 
-    def _stale(self, room_id: str, version: object, now: tuple[int, int]) -> StaleSnapshotError:
+    def _stale(self, room_id: str, version: object, now: int) -> StaleSnapshotError:
         """The refusal of an append made on ``version`` while the room is at ``now``; with
         ``current`` when every change since was this store's own."""
-        assert isinstance(version, tuple)
-        before, count = int(version[0]), int(version[1])
+        before = version if isinstance(version, int) else now
         own = self._own.get(room_id, ())
-        if (
-            count == now[1]
-            and before < now[0]
-            and all(v in own for v in range(before + 1, now[0] + 1))
-        ):
+        if before < now and all(v in own for v in range(before + 1, now + 1)):
             return StaleSnapshotError(room_id, now)
         return StaleSnapshotError(room_id)
 
@@ -257,7 +252,7 @@ class SQLStore(ConversationStore):
                 ).first()
                 if row is None:
                     raise KeyError(f"room {event.room_id!r} does not exist")
-                state = (int(row.version), int(row.event_count))
+                state = int(row.version)
                 if version is not None and version != state:
                     raise self._stale(event.room_id, version, state)
                 index = int(row.event_count)
