@@ -95,10 +95,10 @@ async def test_a_close_by_another_process_stores_nothing_more(
 async def test_messages_from_another_process_keep_the_context_exact(
     two_kits: tuple[RoomKit, RoomKit, list[str]],
 ) -> None:
-    """b's appends move the room's count on: a's next append is refused, a reads the room again
-    and stores at the next index; from then on a's context holds b's message. (The hooks of the
-    refused attempt saw a's cached context: until a notice arrives, another process's messages
-    reach a's context at a's next append, never later.)"""
+    """b's appends move the room's count on: a's next append takes the next index under the
+    room row's lock, sees that it skipped b's, and drops its cached snapshot; from then on a's
+    context holds b's message (another process's messages reach a's cached context after a's
+    next append, never later)."""
     a, b, _ = two_kits
     await a.process_inbound(say("a1"), room_id="r")
     await b.process_inbound(say("b1"), room_id="r")
