@@ -33,6 +33,7 @@ from roomkit.domain.room import Room
 from roomkit.domain.validation import check_event
 from roomkit.ports.store import RoomSnapshot
 from roomkit_sql.locks import plain_dsn
+from roomkit_sql.snapshots import CachedRoom, Parsed
 from roomkit_sql.store import SQLStore, StoreUnavailableError
 
 _SNAPSHOT = """
@@ -94,66 +95,6 @@ _FIND_BY_PROVIDER_ID = (
 
 
 log = logging.getLogger("roomkit.store.postgres")
-
-
-class _Parsed[M]:
-    """Models parsed from stored JSON, by its exact text: identical bytes, identical (frozen)
-    model, so a room's bindings and recent events are not parsed again on every message."""
-
-    def __init__(self, parse: Callable[[str], M], size: int = 4096) -> None:
-        self._parse = parse
-        self._size = size
-        self._seen: OrderedDict[str, M] = OrderedDict()
-
-    def __call__(self, text: str) -> M:
-        model = self._seen.get(text)
-        if model is None:
-            model = self._seen[text] = self._parse(text)
-            if len(self._seen) > self._size:
-                self._seen.popitem(last=False)
-        return model
-
-
-class _Cached:
-    """One room's snapshot as this process last read or wrote it."""
-
-    __slots__ = ("bindings", "count", "events", "limit", "participants", "room", "version")
-
-    def __init__(
-        self,
-        room: Room,
-        bindings: list[ChannelBinding],
-        participants: list[Participant],
-        events: list[RoomEvent],
-        limit: int,
-        version: int,
-        count: int,
-    ) -> None:
-        self.room, self.bindings, self.participants = room, bindings, participants
-        self.events, self.limit, self.version, self.count = events, limit, version, count
-
-    def snapshot(self) -> RoomSnapshot:
-        return RoomSnapshot(
-            self.room,
-            list(self.bindings),
-            list(self.participants),
-            list(self.events),
-            self.version,
-        )
-
-    def appended(self, stored: RoomEvent) -> None:
-        """Our own append, made on this very state: the room moves on without a read."""
-        room = self.room
-        self.room = room.model_copy(
-            update={
-                "event_count": stored.index + 1,
-                "latest_index": stored.index,
-                "last_activity_at": max(room.last_activity_at, stored.created_at),
-            }
-        )
-        self.count = stored.index + 1
-        if self.limit:
-            self.events = [*self.events[1 - self.limit :], stored] if self.limit > 1 else [stored]
 
 
 type _Settlement = tuple[str, str, str, int, str | None]  # event, channel, state, tries, error
@@ -218,12 +159,12 @@ class PostgresStore(SQLStore):
             raise ValueError(f"not a PostgreSQL DSN: {dsn!r}")
         super().__init__(url, schema=schema)
         self._pool: Any = None
-        self._room = _Parsed(Room.model_validate_json, 1024)
-        self._binding = _Parsed(ChannelBinding.model_validate_json)
-        self._participant = _Parsed(Participant.model_validate_json)
-        self._event = _Parsed(RoomEvent.model_validate_json)
+        self._room = Parsed(Room.model_validate_json, 1024)
+        self._binding = Parsed(ChannelBinding.model_validate_json)
+        self._participant = Parsed(Participant.model_validate_json)
+        self._event = Parsed(RoomEvent.model_validate_json)
         # rooms' snapshots, kept while the listener hears every change other processes make
-        self._cache: OrderedDict[str, _Cached] = OrderedDict()
+        self._cache: OrderedDict[str, CachedRoom] = OrderedDict()
         self._generation: dict[str, int] = {}
         self._listener: Any = None
         self._listen_task: asyncio.Task[None] | None = None
@@ -340,7 +281,7 @@ class PostgresStore(SQLStore):
         row = await (await self._p()).fetchrow(_SNAPSHOT, room_id, limit)
         if row is None:
             return None
-        cached = _Cached(
+        cached = CachedRoom(
             self._room(row[2]),
             [self._binding(d) for d in row[3]],
             [self._participant(d) for d in row[4]],
