@@ -85,6 +85,7 @@ FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
 WHERE o.event_id = s.event_id AND o.channel_id = s.channel_id
 """
 _VERSION = "SELECT version FROM rooms WHERE id = $1"
+_BINDINGS_OF_CHANNEL = "SELECT data FROM bindings WHERE channel_id = $1 ORDER BY room_id"
 _FIND_PARTICIPANT = (
     "SELECT data FROM participants WHERE room_id = $1 AND channel_id = $2 AND external_id = $3"
     " LIMIT 1"
@@ -333,6 +334,11 @@ class PostgresStore(SQLStore):
     async def get_room(self, room_id: str) -> Room | None:
         data = await (await self._p()).fetchval("SELECT data FROM rooms WHERE id = $1", room_id)
         return self._room(data) if data else None
+
+    async def list_bindings_for_channel(self, channel_id: str) -> list[ChannelBinding]:
+        """Routing asks this for every message that names no room: one prepared statement."""
+        rows = await (await self._p()).fetch(_BINDINGS_OF_CHANNEL, channel_id)
+        return [self._binding(r[0]) for r in rows]
 
     async def find_participant(
         self, room_id: str, channel_id: str, external_id: str

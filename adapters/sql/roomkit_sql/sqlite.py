@@ -186,6 +186,17 @@ class SQLiteStore(SQLStore):
 
         return await self._run(read)
 
+    async def list_bindings_for_channel(self, channel_id: str) -> list[ChannelBinding]:
+        """Routing asks this for every message that names no room: one hand-off."""
+
+        def read(db: sqlite3.Connection) -> list[ChannelBinding]:
+            rows = db.execute(
+                "SELECT data FROM bindings WHERE channel_id = ? ORDER BY room_id", (channel_id,)
+            ).fetchall()
+            return [self._binding(r[0]) for r in rows]
+
+        return await self._run(read)
+
     async def get_room(self, room_id: str) -> Room | None:
         data = await self._one("SELECT data FROM rooms WHERE id = ?", (room_id,))
         return Room.model_validate_json(data) if data else None
