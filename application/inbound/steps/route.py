@@ -13,12 +13,12 @@ calls ``recheck(fresh=True)`` and appends again.
 
 from __future__ import annotations
 
+from roomkit.application.inbound.room_checks import check_source, recheck, require_open
 from roomkit.application.inbound.state import InboundState
 from roomkit.application.runtime import Runtime
-from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.enums import RoomStatus
-from roomkit.domain.errors import ChannelNotFoundError, RoomClosedError
-from roomkit.domain.room import Room, transition
+from roomkit.domain.errors import ChannelNotFoundError
+from roomkit.domain.room import transition
 
 
 class RouteStep:
@@ -40,13 +40,13 @@ class RouteStep:
                 raise ChannelNotFoundError(message.channel_id)
         context, version = await rt.context_at(room_id, cached=True)
         room = context.room
-        _require_open(room)
+        require_open(room)
         if room.status is RoomStatus.PAUSED:
             await rt.store.update_room(transition(room, RoomStatus.ACTIVE, rt.clock.now()))
             context, version = await rt.context_at(room_id, cached=True)
         state.room_id = room.id
         state.context, state.version = context, version
-        _check_source(state, context.get_binding(message.channel_id), context.room)
+        check_source(state, context.get_binding(message.channel_id), context.room)
         if state.blocked:
             state.finish()
 
@@ -54,37 +54,3 @@ class RouteStep:
         """Under the room lock: the room and its bindings again, checked again (``fresh``:
         read from the database, after the store refused a stale version)."""
         await recheck(self._rt, state, fresh=fresh)
-
-
-async def recheck(rt: Runtime, state: InboundState, *, fresh: bool = False) -> None:
-    room_id = state.room_id
-    assert room_id is not None
-    context, state.version = await rt.context_at(room_id, cached=not fresh)
-    state.context = context
-    _require_open(context.room)
-    message = state.message
-    if message is not None and not state.blocked:
-        _check_source(state, context.get_binding(message.channel_id), context.room)
-        if state.blocked:
-            state.finish()
-
-
-def _require_open(room: Room) -> None:
-    if not room.accepts_messages:
-        raise RoomClosedError(room.id, room.status)
-
-
-def _check_source(state: InboundState, binding: ChannelBinding | None, room: Room) -> None:
-    message = state.message
-    assert message is not None
-    if binding is None:
-        raise ChannelNotFoundError(message.channel_id, room.id)
-    state.source_binding = binding
-    if not binding.access.can_write:
-        state.blocked = True
-        state.reason = (
-            f"channel {binding.channel_id!r} has {binding.access} access in room {room.id!r}"
-        )
-    elif binding.muted:
-        state.blocked = True
-        state.reason = f"channel {binding.channel_id!r} is muted in room {room.id!r}"

@@ -11,8 +11,8 @@ the room again, checks again and appends again.
 from __future__ import annotations
 
 from roomkit.application.delivery.router import EventRouter
+from roomkit.application.inbound.room_checks import recheck
 from roomkit.application.inbound.state import InboundState
-from roomkit.application.inbound.steps.route import recheck
 from roomkit.application.runtime import Runtime
 from roomkit.domain.base import evolve
 from roomkit.domain.enums import EventStatus
