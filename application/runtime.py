@@ -79,6 +79,30 @@ class Runtime:
             raise RoomNotFoundError(room_id)
         return room
 
+    async def context_at(
+        self, room_id: str, *, cached: bool = False
+    ) -> tuple[RoomContext, object | None]:
+        """A room's context and the store's version of it (None if the store has none);
+        ``cached`` allows a snapshot that lags other processes, which an append with that
+        version then refuses (the inbound path, which re-checks and retries)."""
+        limit = self.settings.context_event_limit
+        store = self.store
+        snapshot = await (
+            store.cached_room_snapshot(room_id, limit)
+            if cached
+            else store.get_room_snapshot(room_id, limit)
+        )
+        if snapshot is None:
+            raise RoomNotFoundError(room_id)
+        context = assemble(
+            RoomContext,
+            room=snapshot.room,
+            bindings=snapshot.bindings,
+            participants=snapshot.participants,
+            recent_events=snapshot.recent_events,
+        )
+        return context, snapshot.version
+
     async def context(self, room: Room | str) -> RoomContext:
         """Load a room's context once: room, bindings, participants, the newest events."""
         room_id = room if isinstance(room, str) else room.id

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.delivery import DeliveryResult, DeliveryStatus
 from roomkit.domain.enums import RoomStatus
+from roomkit.domain.errors import RoomKitError
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.fallback import FallbackState, PendingFallback
 from roomkit.domain.identity import Identity
@@ -20,12 +21,34 @@ from roomkit.domain.tasks import Observation, Task
 
 
 class RoomSnapshot(NamedTuple):
-    """What a room's context is built from, read together."""
+    """What a room's context is built from, read together.
+
+    ``version`` is None, or a token of the room's state the snapshot shows (status, bindings,
+    participants, stored events changed; appends do not change it): a store that fills it
+    accepts ``add_event(..., version=token)`` and refuses the append with StaleSnapshotError
+    once the room has changed.
+    """
 
     room: Room
     bindings: list[ChannelBinding]
     participants: list[Participant]
     recent_events: list[RoomEvent]
+    version: object | None = None
+
+
+class StaleSnapshotError(RoomKitError):
+    """``add_event(..., version=...)``: the room changed since the snapshot carrying that
+    version was read; nothing was stored. Read the snapshot again and redo the checks.
+
+    ``current`` is the room's version now when every change since was made through this very
+    store object (the caller's own hooks, while it holds the room's lock): the checks made on
+    the snapshot then stand as they did before, and the append may be made at ``current``.
+    """
+
+    def __init__(self, room_id: str, current: object | None = None) -> None:
+        super().__init__(f"room {room_id!r} changed since its snapshot was read")
+        self.room_id = room_id
+        self.current = current
 
 
 class ConversationStore(ABC):
@@ -64,7 +87,10 @@ class ConversationStore(ABC):
         """Append to the room's timeline; return the event with its assigned index.
 
         A store with ``supports_outbox`` records one pending outbox entry per channel id in
-        ``deliveries`` in the same transaction; other stores ignore them.
+        ``deliveries`` in the same transaction; other stores ignore them. A store whose
+        snapshots carry a ``version`` also takes ``version=`` (keyword) and appends only if the
+        room is still in that state, raising StaleSnapshotError otherwise; it is passed only
+        to such stores.
         """
 
     @abstractmethod
@@ -95,6 +121,12 @@ class ConversationStore(ABC):
             await self.list_participants(room_id),
             await self.list_recent_events(room_id, event_limit) if event_limit else [],
         )
+
+    async def cached_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
+        """``get_room_snapshot``, possibly from a cache that can lag changes another process
+        committed a moment ago; the snapshot's ``version`` makes ``add_event`` refuse an
+        append decided on such a snapshot. The default reads afresh."""
+        return await self.get_room_snapshot(room_id, event_limit)
 
     @abstractmethod
     async def get_event_count(self, room_id: str) -> int: ...

@@ -21,6 +21,8 @@ class InboundState:
     room_id: str | None = None
     channel: Channel | None = None
     context: RoomContext | None = None
+    #: the store's version of ``context`` (see RoomSnapshot.version); the append checks it
+    version: object | None = None
     source_binding: ChannelBinding | None = None
     event: RoomEvent | None = None
     participant: Participant | None = None

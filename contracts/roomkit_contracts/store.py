@@ -27,7 +27,7 @@ from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
-from roomkit.ports.store import ConversationStore
+from roomkit.ports.store import ConversationStore, StaleSnapshotError
 from roomkit_contracts.base import ContractSuite, missing_adapter, scenario_helper
 
 
@@ -415,6 +415,52 @@ class ConversationStoreContract(ContractSuite, port=ConversationStore, adapter_f
         empty = await store.get_room_snapshot("room-1", 0)
         assert empty is not None and empty.recent_events == []
         assert await store.get_room_snapshot("no-such-room", 4) is None
+
+    @pytest.mark.asyncio
+    async def test_an_append_on_a_stale_snapshot_version_is_refused(
+        self, store: ConversationStore
+    ) -> None:
+        """(Stores whose snapshots carry a ``version``) the version changes with the room's
+        bindings, participants and status, not with appends; ``add_event(..., version=v)``
+        appends on the current version and refuses an older one with StaleSnapshotError,
+        storing nothing. ``cached_room_snapshot`` returns the same room as a fresh one here.
+
+        If this fails, make the version a token of what the snapshot shows and compare it in
+        the append's own transaction: the pipeline checks a room (maybe from a cache) before
+        its lock-held append and relies on the append to catch a change made since.
+        """
+        await self.room(store)
+        await store.add_binding(self.binding("room-1", "ws"))
+        first = await store.get_room_snapshot("room-1", 2)
+        assert first is not None
+        if first.version is None:
+            pytest.skip("this store's snapshots carry no version")
+        cached = await store.cached_room_snapshot("room-1", 2)
+        assert cached is not None and cached.version == first.version
+        assert cached.bindings == first.bindings
+        add: Any = store.add_event  # takes version= only on stores that version
+        stored = await add(self.event("room-1", "on time"), version=first.version)
+        assert stored.index == 0
+        assert (await add(self.event("room-1", "next"), version=first.version)).index == 1
+        second = await store.get_room_snapshot("room-1", 2)
+        assert second is not None and second.version == first.version
+        await store.update_room(second.room.model_copy(update={"metadata": {"k": "v"}}))
+        with pytest.raises(StaleSnapshotError):  # the room changed
+            await add(self.event("room-1", "late"), version=first.version)
+        second = await store.get_room_snapshot("room-1", 2)
+        assert second is not None and second.version != first.version
+        await store.add_binding(self.binding("room-1", "sms"))
+        third = await store.get_room_snapshot("room-1", 2)
+        assert third is not None and third.version not in (first.version, second.version)
+        with pytest.raises(StaleSnapshotError):  # a binding changed
+            await add(self.event("room-1", "stale"), version=second.version)
+        await store.add_participant(Participant(room_id="room-1", id="p1"))
+        with pytest.raises(StaleSnapshotError):  # a participant joined
+            await add(self.event("room-1", "stale"), version=third.version)
+        assert await store.get_event_count("room-1") == 2
+        fourth = await store.cached_room_snapshot("room-1", 2)
+        assert fourth is not None and [p.id for p in fourth.participants] == ["p1"]
+        assert (await add(self.event("room-1", "fresh"), version=fourth.version)).index == 2
 
     @pytest.mark.asyncio
     async def test_outbox_entries_settle_together(self, store: ConversationStore) -> None:

@@ -181,6 +181,17 @@ class SnapshotOfOldestEvents(InMemoryStore):
         oldest = await self.list_events(room_id, 0, event_limit)
         return snapshot._replace(recent_events=oldest)
 
+class IgnoresItsVersion(InMemoryStore):
+    async def get_room_snapshot(self, room_id, event_limit):
+        snapshot = await super().get_room_snapshot(room_id, event_limit)
+        if snapshot is None:
+            return None
+        seen = (len(snapshot.bindings), len(snapshot.participants), snapshot.room.status)
+        return snapshot._replace(version=seen)
+
+    async def add_event(self, event, deliveries=(), *, version=None):
+        return await super().add_event(event, deliveries)
+
 TestOverwrites = store_suite("TestOverwrites", Overwrites)
 TestNewestFirst = store_suite("TestNewestFirst", NewestFirst)
 TestReadsBackwards = store_suite("TestReadsBackwards", ReadsBackwards)
@@ -191,6 +202,7 @@ TestDropsOtherBindings = store_suite("TestDropsOtherBindings", DropsOtherBinding
 TestIgnoresEventFilter = store_suite("TestIgnoresEventFilter", IgnoresEventFilter)
 TestAcceptsAnything = store_suite("TestAcceptsAnything", AcceptsAnything)
 TestSnapshotOfOldestEvents = store_suite("TestSnapshotOfOldestEvents", SnapshotOfOldestEvents)
+TestIgnoresItsVersion = store_suite("TestIgnoresItsVersion", IgnoresItsVersion)
 """
     )
     assert run.failed_in("TestOverwrites") == {"test_duplicate_room_id_is_rejected"}
@@ -206,6 +218,9 @@ TestSnapshotOfOldestEvents = store_suite("TestSnapshotOfOldestEvents", SnapshotO
     )
     assert run.failed_in("TestSnapshotOfOldestEvents") == {
         "test_room_snapshot_is_what_the_single_reads_return"
+    }
+    assert run.failed_in("TestIgnoresItsVersion") == {
+        "test_an_append_on_a_stale_snapshot_version_is_refused"
     }
 
 

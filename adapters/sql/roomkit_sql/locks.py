@@ -67,6 +67,7 @@ class PostgresLockManager(RoomLockManager):
         self._pool: Any = None
         self._pool_lock = asyncio.Lock()
         self._gates: dict[str, _RoomGate] = {}
+        self._unlocking: set[asyncio.Task[None]] = set()
 
     async def _get_pool(self) -> Any:
         async with self._pool_lock:
@@ -104,9 +105,9 @@ class PostgresLockManager(RoomLockManager):
                 finally:
                     if gate.users > 1 and gate.handed < self.handovers:
                         gate.handed += 1  # the next task of this process takes it as it is
-                    else:
+                    else:  # unlocked behind the caller's back: one round trip less per message
                         conn, gate.conn = gate.conn, None
-                        await asyncio.shield(self._release(self._pool, conn, room_id, True))
+                        self._unlock_later(conn, room_id)
             finally:
                 gate.lock.release()
         finally:
@@ -117,6 +118,15 @@ class PostgresLockManager(RoomLockManager):
                 if gate.conn is not None:  # handed to a waiter that was cancelled meanwhile
                     conn, gate.conn = gate.conn, None
                     await asyncio.shield(self._release(self._pool, conn, room_id, True))
+
+    def _unlock_later(self, conn: Any, room_id: str) -> None:
+        """Release the advisory lock in the background (the next holder, in this process or
+        another, waits in PostgreSQL until it is done); ``close`` waits for these."""
+        task = asyncio.get_running_loop().create_task(
+            self._release(self._pool, conn, room_id, True)
+        )
+        self._unlocking.add(task)
+        task.add_done_callback(self._unlocking.discard)
 
     async def _acquire(self, room_id: str, wait: float) -> Any:
         """A pooled connection holding the room's advisory lock."""
@@ -155,6 +165,8 @@ class PostgresLockManager(RoomLockManager):
         """Nothing is kept per room: locks live in PostgreSQL."""
 
     async def close(self) -> None:
+        if self._unlocking:
+            await asyncio.gather(*self._unlocking, return_exceptions=True)
         if self._pool is not None:
             await self._pool.close()
             self._pool = None

@@ -11,28 +11,33 @@ that same transaction.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from roomkit.domain.base import utcnow
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.errors import DuplicateEventError
 from roomkit.domain.event import RoomEvent
-from roomkit.domain.outbox import DeliverySettlement, OutboxState
+from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.validation import check_event
 from roomkit.ports.store import RoomSnapshot
 from roomkit_sql.locks import plain_dsn
+from roomkit_sql.snapshots import CachedRoom, Parsed
 from roomkit_sql.store import SQLStore, StoreUnavailableError
 
 _SNAPSHOT = """
-SELECT r.data,
+SELECT r.version, r.event_count, r.data,
   ARRAY(SELECT b.data FROM bindings b WHERE b.room_id = $1 ORDER BY b.channel_id),
   ARRAY(SELECT p.data FROM participants p WHERE p.room_id = $1 ORDER BY p.id),
   ARRAY(SELECT e.data FROM (SELECT data, idx FROM events WHERE room_id = $1
@@ -43,6 +48,9 @@ FROM rooms r WHERE r.id = $1
 # and yields the index (a concurrent append waits, then sees the new count), the event is inserted
 # with that index written into its JSON, then its outbox rows. A unique violation (a duplicate
 # provider_message_id) fails the whole statement, the count included, so indexes stay gap-free.
+# Given a snapshot's version ($8), the UPDATE matches no row once the room's status, bindings,
+# participants or events changed since: nothing is written, and the caller reads the room again.
+# Appends do not change the version: other processes' messages need no refusal.
 _APPEND = """
 WITH rm AS (
   UPDATE rooms SET event_count = event_count + 1,
@@ -52,7 +60,7 @@ WITH rm AS (
       '{last_activity_at}', CASE
         WHEN (data::jsonb ->> 'last_activity_at')::timestamptz >= $6::text::timestamptz
         THEN data::jsonb -> 'last_activity_at' ELSE to_jsonb($6::text) END)::text
-  WHERE id = $1
+  WHERE id = $1 AND ($8::bigint IS NULL OR version = $8)
   RETURNING event_count - 1 AS idx
 ), ev AS (
   INSERT INTO events (room_id, idx, id, provider_message_id, data)
@@ -66,14 +74,18 @@ SELECT idx FROM rm
 # Settling commits without waiting for the WAL flush (synchronous_commit off for this statement's
 # transaction only): a crash can lose the last fraction of a second of settlements, whose entries
 # are then pending again and delivered once more by recover_deliveries (at least once, as the
-# outbox promises), while the event itself was committed durably.
+# outbox promises), while the event itself was committed durably. One statement settles what
+# every event of the process noted meanwhile (see _Settler).
 _SETTLE = """
 UPDATE outbox AS o SET state = s.state, attempts = o.attempts + s.attempts,
-  last_error = s.error, updated_at = $2
-FROM unnest($3::text[], $4::text[], $5::int[], $6::text[]) AS s(channel_id, state, attempts, error),
+  last_error = s.error, updated_at = $1
+FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
+    AS s(event_id, channel_id, state, attempts, error),
   (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
-WHERE o.event_id = $1 AND o.channel_id = s.channel_id
+WHERE o.event_id = s.event_id AND o.channel_id = s.channel_id
 """
+_VERSION = "SELECT version FROM rooms WHERE id = $1"
+_BINDINGS_OF_CHANNEL = "SELECT data FROM bindings WHERE channel_id = $1 ORDER BY room_id"
 _FIND_PARTICIPANT = (
     "SELECT data FROM participants WHERE room_id = $1 AND channel_id = $2 AND external_id = $3"
     " LIMIT 1"
@@ -83,22 +95,53 @@ _FIND_BY_PROVIDER_ID = (
 )
 
 
-class _Parsed[M]:
-    """Models parsed from stored JSON, by its exact text: identical bytes, identical (frozen)
-    model, so a room's bindings and recent events are not parsed again on every message."""
+log = logging.getLogger("roomkit.store.postgres")
 
-    def __init__(self, parse: Callable[[str], M], size: int = 4096) -> None:
-        self._parse = parse
-        self._size = size
-        self._seen: OrderedDict[str, M] = OrderedDict()
 
-    def __call__(self, text: str) -> M:
-        model = self._seen.get(text)
-        if model is None:
-            model = self._seen[text] = self._parse(text)
-            if len(self._seen) > self._size:
-                self._seen.popitem(last=False)
-        return model
+type _Settlement = tuple[str, str, str, int, str | None]  # event, channel, state, tries, error
+
+
+class _Settler:
+    """Outbox settlements, written in the background: every settlement noted while one
+    statement runs goes into the next one. Reads of the outbox wait for what is queued
+    (``flush``), so this process sees its own settlements; entries stay pending in the database
+    for those milliseconds, which recovery (entries older than seconds) never touches."""
+
+    def __init__(self, write: Callable[[list[_Settlement]], Awaitable[None]]) -> None:
+        self._write = write
+        self._queued: list[_Settlement] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def put(self, rows: list[_Settlement]) -> None:
+        self._queued.extend(rows)
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self._queued:
+                batch, self._queued = _merged(self._queued), []
+                try:
+                    await self._write(batch)
+                except Exception as exc:  # the entries stay pending: recovery sends them again
+                    log.warning("could not settle %d outbox entries: %r", len(batch), exc)
+        finally:
+            self._task = None
+
+    async def flush(self) -> None:
+        while self._task is not None:
+            await asyncio.shield(self._task)
+
+
+def _merged(rows: list[_Settlement]) -> list[_Settlement]:
+    """One row per entry, in order: the last state and error, the attempts added up (an
+    UPDATE ... FROM with two rows for one entry would apply only one of them)."""
+    merged: dict[tuple[str, str], _Settlement] = {}
+    for row in rows:
+        key = (row[0], row[1])
+        before = merged.pop(key, None)
+        merged[key] = row if before is None else (*key, row[2], before[3] + row[3], row[4])
+    return list(merged.values())
 
 
 async def _reset(conn: Any) -> None:
@@ -117,10 +160,23 @@ class PostgresStore(SQLStore):
             raise ValueError(f"not a PostgreSQL DSN: {dsn!r}")
         super().__init__(url, schema=schema)
         self._pool: Any = None
-        self._room = _Parsed(Room.model_validate_json, 1024)
-        self._binding = _Parsed(ChannelBinding.model_validate_json)
-        self._participant = _Parsed(Participant.model_validate_json)
-        self._event = _Parsed(RoomEvent.model_validate_json)
+        self._room = Parsed(Room.model_validate_json, 1024)
+        self._binding = Parsed(ChannelBinding.model_validate_json)
+        self._participant = Parsed(Participant.model_validate_json)
+        self._event = Parsed(RoomEvent.model_validate_json)
+        # rooms' snapshots, kept while the listener hears every change other processes make
+        self._cache: OrderedDict[str, CachedRoom] = OrderedDict()
+        self._generation: dict[str, int] = {}
+        self._listener: Any = None
+        self._listen_task: asyncio.Task[None] | None = None
+        self.cache_size = 10_000
+        self._settler = _Settler(self._settle)
+        self._touched: set[str] = set()
+
+    @property
+    def channel(self) -> str:
+        """The NOTIFY channel announcing room changes (one per schema)."""
+        return f"roomkit_rooms_{self.schema}" if self.schema else "roomkit_rooms"
 
     def _settings(self) -> dict[str, str]:
         return {"search_path": self.schema} if self.schema else {}
@@ -159,6 +215,89 @@ class PostgresStore(SQLStore):
             raise StoreUnavailableError(
                 f"cannot initialise the store at {self._safe_url}: {exc}"
             ) from exc
+        self._connect_timeout = connect_timeout
+        await self._listen()
+
+    # the room cache ------------------------------------------------------------------------
+    async def _listen(self) -> None:
+        """LISTEN for room changes; until it succeeds, snapshots are read afresh."""
+        import asyncpg
+
+        try:
+            conn = await asyncpg.connect(plain_dsn(self.url), timeout=self._connect_timeout)
+            await conn.add_listener(self.channel, self._on_change)
+        except (OSError, asyncpg.PostgresError, TimeoutError):
+            return
+        conn.add_termination_listener(self._on_lost)
+        self._cache.clear()  # changes made before LISTEN took effect were not heard
+        self._listener = conn
+
+    def _on_change(self, _conn: Any, _pid: int, _channel: str, room_id: str) -> None:
+        self._forget(room_id)
+
+    def _on_lost(self, _conn: Any) -> None:
+        """The listener's connection dropped: changes may go unheard, so nothing is cached
+        until it listens again."""
+        self._listener = None
+        self._cache.clear()
+        if self._pool is not None and self._listen_task is None:
+            self._listen_task = asyncio.get_running_loop().create_task(self._relisten())
+
+    async def _relisten(self) -> None:
+        try:
+            while self._pool is not None and self._listener is None:
+                await self._listen()
+                if self._listener is None:
+                    await asyncio.sleep(1.0)
+        finally:
+            self._listen_task = None
+
+    def _forget(self, room_id: str) -> None:
+        self._cache.pop(room_id, None)
+        self._generation[room_id] = self._generation.get(room_id, 0) + 1
+
+    async def _changed(self, conn: Any, room_id: str) -> None:
+        await super()._changed(conn, room_id)
+        await conn.execute(
+            text("SELECT pg_notify(:channel, :room)"), {"channel": self.channel, "room": room_id}
+        )
+        self._forget(room_id)
+        self._touched.add(room_id)
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[AsyncConnection]:
+        """Forgets the rooms a transaction changed once it has ended (again: a snapshot read
+        while it was open may have been cached meanwhile)."""
+        try:
+            async with super()._tx() as conn:
+                yield conn
+        finally:
+            touched, self._touched = self._touched, set()
+            for room_id in touched:
+                self._forget(room_id)
+
+    async def _read_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
+        limit = max(0, event_limit)
+        generation = self._generation.get(room_id, 0)
+        row = await (await self._p()).fetchrow(_SNAPSHOT, room_id, limit)
+        if row is None:
+            return None
+        cached = CachedRoom(
+            self._room(row[2]),
+            [self._binding(d) for d in row[3]],
+            [self._participant(d) for d in row[4]],
+            [self._event(d) for d in row[5]],
+            limit,
+            int(row[0]),
+            int(row[1]),
+        )
+        # kept unless a change was heard while reading (the read may predate it)
+        if self._listener is not None and self._generation.get(room_id, 0) == generation:
+            self._cache[room_id] = cached
+            self._cache.move_to_end(room_id)
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return cached.snapshot()
 
     async def _p(self) -> Any:
         if self._pool is None:
@@ -166,26 +305,40 @@ class PostgresStore(SQLStore):
         return self._pool
 
     async def close(self) -> None:
+        await self._settler.flush()
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
+        if self._listen_task is not None:
+            self._listen_task.cancel()
+            self._listen_task = None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.remove_termination_listener(self._on_lost)
+            await listener.close()
+        self._cache.clear()
         await super().close()
 
     # the per-message path ------------------------------------------------------------------
     async def get_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
-        row = await (await self._p()).fetchrow(_SNAPSHOT, room_id, max(0, event_limit))
-        if row is None:
-            return None
-        return RoomSnapshot(
-            self._room(row[0]),
-            [self._binding(d) for d in row[1]],
-            [self._participant(d) for d in row[2]],
-            [self._event(d) for d in row[3]],
-        )
+        return await self._read_snapshot(room_id, event_limit)
+
+    async def cached_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
+        """From this process's cache while its listener hears other processes' changes; the
+        append refuses a version that a change not heard yet has made stale."""
+        cached = self._cache.get(room_id)
+        if cached is not None and cached.limit == max(0, event_limit):
+            return cached.snapshot()
+        return await self._read_snapshot(room_id, event_limit)
 
     async def get_room(self, room_id: str) -> Room | None:
         data = await (await self._p()).fetchval("SELECT data FROM rooms WHERE id = $1", room_id)
         return self._room(data) if data else None
+
+    async def list_bindings_for_channel(self, channel_id: str) -> list[ChannelBinding]:
+        """Routing asks this for every message that names no room: one prepared statement."""
+        rows = await (await self._p()).fetch(_BINDINGS_OF_CHANNEL, channel_id)
+        return [self._binding(r[0]) for r in rows]
 
     async def find_participant(
         self, room_id: str, channel_id: str, external_id: str
@@ -199,13 +352,17 @@ class PostgresStore(SQLStore):
         data = await (await self._p()).fetchval(_FIND_BY_PROVIDER_ID, room_id, provider_message_id)
         return self._event(data) if data else None
 
-    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
+    async def add_event(
+        self, event: RoomEvent, deliveries: Sequence[str] = (), *, version: object = None
+    ) -> RoomEvent:
         check_event(event)
         import asyncpg
 
         now = utcnow()
         stored = event.model_copy(update={"stored_at": now})
         created = stored.model_dump(mode="json", include={"created_at"})["created_at"]
+        if version is not None and not isinstance(version, int):
+            raise TypeError(f"version must come from this store's snapshots, not {version!r}")
         try:
             index = await (await self._p()).fetchval(
                 _APPEND,
@@ -216,6 +373,7 @@ class PostgresStore(SQLStore):
                 list(dict.fromkeys(deliveries)),
                 created,
                 now.isoformat(),
+                version,
             )
         except asyncpg.UniqueViolationError as exc:
             if event.provider_message_id and await self.find_event_by_provider_message_id(
@@ -225,10 +383,22 @@ class PostgresStore(SQLStore):
             raise ValueError(f"event {event.id!r} is already stored") from exc
         except asyncpg.UntranslatableCharacterError:
             # JSON with \u0000 has no jsonb form: the transaction that leaves the text as it is
-            return await super().add_event(event, deliveries)
+            self._forget(event.room_id)
+            return await super().add_event(event, deliveries, version=version)
         if index is None:
+            self._forget(event.room_id)
+            now = await (await self._p()).fetchval(_VERSION, event.room_id)
+            if version is not None and now is not None:
+                raise self._stale(event.room_id, version, int(now))
             raise KeyError(f"room {event.room_id!r} does not exist")
-        return stored.model_copy(update={"index": int(index)})
+        stored = stored.model_copy(update={"index": int(index)})
+        cached = self._cache.get(stored.room_id)
+        if cached is not None:
+            if cached.count == index:  # the state this append was made on
+                cached.appended(stored)
+            else:  # another process appended in between: read it again next time
+                self._forget(stored.room_id)
+        return stored
 
     async def mark_delivery(
         self,
@@ -238,19 +408,36 @@ class PostgresStore(SQLStore):
         attempts: int,
         error: str | None = None,
     ) -> None:
+        """Settled before it returns (after whatever was queued before it)."""
         await self.mark_deliveries(
             event_id, [DeliverySettlement(channel_id, state, attempts, error)]
         )
+        await self._settler.flush()
 
     async def mark_deliveries(self, event_id: str, outcomes: Sequence[DeliverySettlement]) -> None:
+        """Queued for the next settling statement (see _Settler)."""
         if not outcomes:
             return
+        rows = [
+            (event_id, o.channel_id, OutboxState(o.state).value, o.attempts, o.error)
+            for o in outcomes
+        ]
+        await self._p()
+        self._settler.put(rows)
+
+    async def _settle(self, rows: list[_Settlement]) -> None:
         await (await self._p()).execute(
             _SETTLE,
-            event_id,
             utcnow().isoformat(),
-            [o.channel_id for o in outcomes],
-            [OutboxState(o.state).value for o in outcomes],
-            [o.attempts for o in outcomes],
-            [o.error for o in outcomes],
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            [r[2] for r in rows],
+            [r[3] for r in rows],
+            [r[4] for r in rows],
         )
+
+    async def list_outbox(
+        self, state: OutboxState, *, room_id: str | None = None, limit: int = 100
+    ) -> list[OutboxEntry]:
+        await self._settler.flush()
+        return await super().list_outbox(state, room_id=room_id, limit=limit)

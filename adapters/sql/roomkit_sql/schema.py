@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 3  # 2: the delivery outbox; 3: cross-channel fallbacks
+SCHEMA_VERSION = 4  # 2: the delivery outbox; 3: cross-channel fallbacks; 4: rooms.version
 
 metadata = MetaData()
 
@@ -33,6 +33,10 @@ rooms = Table(
     Column("status", String(20), nullable=False),
     Column("event_count", BigInteger, nullable=False, default=0),
     Column("data", Text, nullable=False),
+    # bumped by every change a room's snapshot shows other than an append (status, bindings,
+    # participants, event updates): with event_count, the token an append can be made
+    # conditional on
+    Column("version", BigInteger, nullable=False, default=0, server_default="0"),
 )
 
 events = Table(

@@ -7,6 +7,10 @@ single worker thread holding a plain ``sqlite3`` connection. The append runs in
 ``BEGIN IMMEDIATE``: SQLite's write lock is taken before the room's count is read, so the index
 is gap-free across connections and processes. The rest of the port stays on SQLAlchemy.
 
+Room snapshots are cached (parsed) on the worker thread and dropped as soon as another
+connection has committed (``PRAGMA data_version``: another process, or this store's SQLAlchemy
+pool writing bindings, participants or the room); the store's own appends move them on.
+
 The database is in WAL mode with ``synchronous=NORMAL``: a commit appends to the log without an
 fsync each time and survives a crash of the process (the operating system keeps the write); a
 power loss can roll back the last commits, never corrupt the file.
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -33,9 +38,11 @@ from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.validation import check_event
 from roomkit.ports.store import RoomSnapshot
+from roomkit_sql.snapshots import CachedRoom, Parsed
 from roomkit_sql.store import SQLStore
 
 BUSY_TIMEOUT_MS = 30_000
+ROOMS_CACHED = 10_000
 
 
 def _pragmas(dbapi_connection: Any, _record: Any = None) -> None:
@@ -67,6 +74,13 @@ class SQLiteStore(SQLStore):
         self.path = path
         self._worker: ThreadPoolExecutor | None = None
         self._db: sqlite3.Connection | None = None
+        # touched on the worker thread only
+        self._rooms: OrderedDict[str, CachedRoom] = OrderedDict()
+        self._data_version: int | None = None
+        self._room = Parsed(Room.model_validate_json, 1024)
+        self._binding = Parsed(ChannelBinding.model_validate_json)
+        self._participant = Parsed(Participant.model_validate_json)
+        self._event = Parsed(RoomEvent.model_validate_json)
 
     def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
         engine = create_async_engine(
@@ -113,32 +127,75 @@ class SQLiteStore(SQLStore):
 
     # the per-message path ------------------------------------------------------------------
     async def get_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
-        def read(db: sqlite3.Connection) -> tuple[Any, ...] | None:
-            room = db.execute("SELECT data FROM rooms WHERE id = ?", (room_id,)).fetchone()
-            if room is None:
-                return None
-            bindings = db.execute(
-                "SELECT data FROM bindings WHERE room_id = ? ORDER BY channel_id", (room_id,)
-            ).fetchall()
-            people = db.execute(
-                "SELECT data FROM participants WHERE room_id = ? ORDER BY id", (room_id,)
-            ).fetchall()
-            events = db.execute(
-                "SELECT data FROM events WHERE room_id = ? ORDER BY idx DESC LIMIT ?",
-                (room_id, max(0, event_limit)),
-            ).fetchall()
-            return room[0], bindings, people, events
+        return await self._snapshot(room_id, event_limit, cached=False)
 
-        found = await self._run(read)
-        if found is None:
-            return None
-        room, bindings, people, events = found
-        return RoomSnapshot(
-            Room.model_validate_json(room),
-            [ChannelBinding.model_validate_json(r[0]) for r in bindings],
-            [Participant.model_validate_json(r[0]) for r in people],
-            [RoomEvent.model_validate_json(r[0]) for r in reversed(events)],
-        )
+    async def cached_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
+        """From this store's cache unless another connection has committed since (``PRAGMA
+        data_version``: another process, or this store's own SQLAlchemy pool)."""
+        return await self._snapshot(room_id, event_limit, cached=True)
+
+    def _check_cache(self, db: sqlite3.Connection) -> None:
+        """On the worker thread: drop every cached room once another connection committed."""
+        seen = db.execute("PRAGMA data_version").fetchone()[0]
+        if seen != self._data_version:
+            self._rooms.clear()
+            self._data_version = seen
+
+    async def _snapshot(self, room_id: str, event_limit: int, cached: bool) -> RoomSnapshot | None:
+        limit = max(0, event_limit)
+
+        def read(db: sqlite3.Connection) -> RoomSnapshot | None:
+            self._check_cache(db)
+            hit = self._rooms.get(room_id)
+            if cached and hit is not None and hit.limit == limit:
+                return hit.snapshot()
+            db.execute("BEGIN")  # one consistent read
+            try:
+                room = db.execute(
+                    "SELECT data, version, event_count FROM rooms WHERE id = ?", (room_id,)
+                ).fetchone()
+                if room is None:
+                    self._rooms.pop(room_id, None)
+                    return None
+                bindings = db.execute(
+                    "SELECT data FROM bindings WHERE room_id = ? ORDER BY channel_id", (room_id,)
+                ).fetchall()
+                people = db.execute(
+                    "SELECT data FROM participants WHERE room_id = ? ORDER BY id", (room_id,)
+                ).fetchall()
+                events = db.execute(
+                    "SELECT data FROM events WHERE room_id = ? ORDER BY idx DESC LIMIT ?",
+                    (room_id, limit),
+                ).fetchall()
+            finally:
+                db.execute("COMMIT")
+            entry = CachedRoom(
+                self._room(room[0]),
+                [self._binding(r[0]) for r in bindings],
+                [self._participant(r[0]) for r in people],
+                [self._event(r[0]) for r in reversed(events)],
+                limit,
+                int(room[1]),
+                int(room[2]),
+            )
+            self._rooms[room_id] = entry
+            self._rooms.move_to_end(room_id)
+            if len(self._rooms) > ROOMS_CACHED:
+                self._rooms.popitem(last=False)
+            return entry.snapshot()
+
+        return await self._run(read)
+
+    async def list_bindings_for_channel(self, channel_id: str) -> list[ChannelBinding]:
+        """Routing asks this for every message that names no room: one hand-off."""
+
+        def read(db: sqlite3.Connection) -> list[ChannelBinding]:
+            rows = db.execute(
+                "SELECT data FROM bindings WHERE channel_id = ? ORDER BY room_id", (channel_id,)
+            ).fetchall()
+            return [self._binding(r[0]) for r in rows]
+
+        return await self._run(read)
 
     async def get_room(self, room_id: str) -> Room | None:
         data = await self._one("SELECT data FROM rooms WHERE id = ?", (room_id,))
@@ -170,7 +227,9 @@ class SQLiteStore(SQLStore):
 
         return await self._run(read)
 
-    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
+    async def add_event(
+        self, event: RoomEvent, deliveries: Sequence[str] = (), *, version: object = None
+    ) -> RoomEvent:
         check_event(event)
         now = utcnow()
         stored = event.model_copy(update={"stored_at": now})
@@ -182,11 +241,14 @@ class SQLiteStore(SQLStore):
             db.execute("BEGIN IMMEDIATE")
             try:
                 row = db.execute(
-                    "SELECT data, event_count FROM rooms WHERE id = ?", (stored.room_id,)
+                    "SELECT data, event_count, version FROM rooms WHERE id = ?", (stored.room_id,)
                 ).fetchone()
                 if row is None:
                     db.execute("ROLLBACK")
                     return None
+                now = int(row[2])
+                if version is not None and version != now:
+                    raise self._stale(stored.room_id, version, now)  # rolled back below
                 index = int(row[1])
                 room = Room.model_validate_json(row[0])
                 room = room.model_copy(
@@ -216,6 +278,12 @@ class SQLiteStore(SQLStore):
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+            hit = self._rooms.get(stored.room_id)
+            if hit is not None:  # our own append moves the cached room on, or it is read again
+                if hit.count == index:
+                    hit.appended(stored.model_copy(update={"index": index}))
+                else:
+                    del self._rooms[stored.room_id]
             return index, text
 
         try:

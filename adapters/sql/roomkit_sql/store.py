@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
+import time
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import inspect as inspect_db
 from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
@@ -39,8 +41,11 @@ from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.tasks import Observation, Task
 from roomkit.domain.validation import check_event, check_id
-from roomkit.ports.store import ConversationStore
+from roomkit.ports.store import ConversationStore, StaleSnapshotError
 from roomkit_sql import schema as t
+
+OWN_KEPT = 64
+"""Own version bumps remembered per room (a pipeline's hooks make a handful at most)."""
 
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
@@ -60,6 +65,7 @@ class SQLStore(ConversationStore):
         self.url = url
         self.schema = schema
         self._engine: AsyncEngine | None = None
+        self._own: dict[str, list[int]] = {}  # the versions this object's own changes made
 
     # lifecycle -----------------------------------------------------------------------------
     @abstractmethod
@@ -100,9 +106,38 @@ class SQLStore(ConversationStore):
                 f"{t.SCHEMA_VERSION}: upgrade roomkit-sql"
             )
         elif current < t.SCHEMA_VERSION:
-            # 1 -> 2: the outbox table; 2 -> 3: the fallbacks table. create_all has just added
-            # them, and no existing row changes
+            # 1 -> 2: the outbox table; 2 -> 3: the fallbacks table (create_all has just added
+            # them; no existing row changes); 3 -> 4: rooms.version, added to the existing table
+            if current < 4 and "version" not in await conn.run_sync(_room_columns):
+                await conn.execute(
+                    text("ALTER TABLE rooms ADD COLUMN version BIGINT NOT NULL DEFAULT 0")
+                )
             await conn.execute(insert(t.schema_version).values(version=t.SCHEMA_VERSION))
+
+    async def _changed(self, conn: AsyncConnection, room_id: str) -> None:
+        """Inside a transaction changing what the room's snapshot shows: bump its version (and
+        remember the bump as this store's own)."""
+        version = (
+            await conn.execute(
+                update(t.rooms)
+                .where(t.rooms.c.id == room_id)
+                .values(version=t.rooms.c.version + 1)
+                .returning(t.rooms.c.version)
+            )
+        ).scalar()
+        if version is not None:
+            own = self._own.setdefault(room_id, [])
+            own.append(int(version))
+            del own[:-OWN_KEPT]
+
+    def _stale(self, room_id: str, version: object, now: int) -> StaleSnapshotError:
+        """The refusal of an append made on ``version`` while the room is at ``now``; with
+        ``current`` when every change since was this store's own."""
+        before = version if isinstance(version, int) else now
+        own = self._own.get(room_id, ())
+        if before < now and all(v in own for v in range(before + 1, now + 1)):
+            return StaleSnapshotError(room_id, now)
+        return StaleSnapshotError(room_id)
 
     @property
     def _safe_url(self) -> str:
@@ -143,6 +178,8 @@ class SQLStore(ConversationStore):
                         status=room.status.value,
                         event_count=room.event_count,
                         data=room.model_dump_json(),
+                        # a room made again under a deleted one's id starts at another version
+                        version=time.time_ns() // 1000,
                     )
                 )
         except IntegrityError as exc:
@@ -165,10 +202,12 @@ class SQLStore(ConversationStore):
             )
             if result.rowcount == 0:
                 raise KeyError(f"room {room.id!r} does not exist")
+            await self._changed(conn, room.id)
         return room
 
     async def delete_room(self, room_id: str) -> bool:
         async with self._tx() as conn:
+            await self._changed(conn, room_id)
             deleted = (await conn.execute(delete(t.rooms).where(t.rooms.c.id == room_id))).rowcount
             for table in (
                 t.events,
@@ -199,20 +238,25 @@ class SQLStore(ConversationStore):
     # events --------------------------------------------------------------------------------
     supports_outbox = True
 
-    async def add_event(self, event: RoomEvent, deliveries: Sequence[str] = ()) -> RoomEvent:
+    async def add_event(
+        self, event: RoomEvent, deliveries: Sequence[str] = (), *, version: object = None
+    ) -> RoomEvent:
         check_event(event)
         now = utcnow()
         try:
             async with self._tx() as conn:
                 row = (
                     await conn.execute(
-                        select(t.rooms.c.data, t.rooms.c.event_count)
+                        select(t.rooms.c.data, t.rooms.c.event_count, t.rooms.c.version)
                         .where(t.rooms.c.id == event.room_id)
                         .with_for_update()
                     )
                 ).first()
                 if row is None:
                     raise KeyError(f"room {event.room_id!r} does not exist")
+                state = int(row.version)
+                if version is not None and version != state:
+                    raise self._stale(event.room_id, version, state)
                 index = int(row.event_count)
                 stored = event.model_copy(update={"index": index, "stored_at": now})
                 room = Room.model_validate_json(row.data)
@@ -286,6 +330,7 @@ class SQLStore(ConversationStore):
                 .where(t.events.c.id == event.id)
                 .values(data=stored.model_dump_json())
             )
+            await self._changed(conn, row.room_id)
         return stored
 
     async def list_events(self, room_id: str, offset: int = 0, limit: int = 50) -> list[RoomEvent]:
@@ -341,6 +386,7 @@ class SQLStore(ConversationStore):
     # participants --------------------------------------------------------------------------
     async def add_participant(self, participant: Participant) -> Participant:
         async with self._tx() as conn:
+            await self._changed(conn, participant.room_id)
             await conn.execute(
                 delete(t.participants).where(
                     and_(
@@ -404,6 +450,7 @@ class SQLStore(ConversationStore):
     # bindings ------------------------------------------------------------------------------
     async def add_binding(self, binding: ChannelBinding) -> ChannelBinding:
         async with self._tx() as conn:
+            await self._changed(conn, binding.room_id)
             await conn.execute(
                 delete(t.bindings).where(
                     and_(
@@ -435,6 +482,7 @@ class SQLStore(ConversationStore):
 
     async def remove_binding(self, room_id: str, channel_id: str) -> bool:
         async with self._tx() as conn:
+            await self._changed(conn, room_id)
             result = await conn.execute(
                 delete(t.bindings).where(
                     and_(t.bindings.c.room_id == room_id, t.bindings.c.channel_id == channel_id)
@@ -844,6 +892,10 @@ def _fallback(row: Any) -> PendingFallback:
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
     )
+
+
+def _room_columns(conn: Any) -> set[str]:
+    return {column["name"] for column in inspect_db(conn).get_columns("rooms")}
 
 
 def _lost_connection(exc: BaseException) -> bool:

@@ -11,6 +11,7 @@ import pytest_asyncio
 from roomkit_sql import PostgresStore, SQLiteStore, StoreUnavailableError
 
 from roomkit import InboundMessage, Room, RoomKit, TextContent, WebSocketChannel
+from roomkit.domain.event import EventSource, RoomEvent
 from roomkit_contracts import ConversationStoreContract
 
 
@@ -124,4 +125,37 @@ async def test_an_older_schema_is_upgraded_not_recreated(tmp_path: Path) -> None
         versions = [v for (v,) in db.execute("SELECT version FROM roomkit_schema_version")]
         tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert max(versions) == schema.SCHEMA_VERSION and "outbox" in tables
+    await upgraded.close()
+
+
+async def test_a_version_2_database_gets_the_rooms_version_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    from roomkit_sql import schema
+
+    path = tmp_path / "v2.db"
+    store = SQLiteStore(str(path))
+    await store.init()
+    await store.create_room(Room(id="kept"))
+    await store.close()
+    with sqlite3.connect(path) as db:  # make it a version-2 database: rooms without version
+        db.execute("ALTER TABLE rooms DROP COLUMN version")
+        db.execute("DELETE FROM roomkit_schema_version")
+        db.execute("INSERT INTO roomkit_schema_version (version) VALUES (2)")
+    upgraded = SQLiteStore(str(path))
+    await upgraded.init()
+    snapshot = await upgraded.get_room_snapshot("kept", 5)
+    assert snapshot is not None and snapshot.version == 0  # the old rows start at version 0
+    stored = await upgraded.add_event(
+        RoomEvent(
+            room_id="kept",
+            source=EventSource(channel_id="ws", channel_type="websocket"),
+            content=TextContent(body="after the upgrade"),
+        ),
+        version=snapshot.version,
+    )
+    assert stored.index == 0
+    with sqlite3.connect(path) as db:
+        versions = [v for (v,) in db.execute("SELECT version FROM roomkit_schema_version")]
+    assert max(versions) == schema.SCHEMA_VERSION == 4
     await upgraded.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from roomkit.application.inbound.state import InboundState
 from roomkit.application.participants import identified_participant, remember_address
@@ -27,9 +28,11 @@ class IdentifyStep:
         message, channel, context = state.message, state.channel, state.ctx()
         assert message is not None and channel is not None
         room_id = context.room.id
-        participant = await rt.store.find_participant(
-            room_id, message.channel_id, message.sender_id
-        )
+        participant = _known(context.participants, message.channel_id, message.sender_id)
+        if participant is None:  # not in the context just read: ask the store itself
+            participant = await rt.store.find_participant(
+                room_id, message.channel_id, message.sender_id
+            )
         resolver = rt.identity_resolver
         types = rt.settings.identity_channel_types
         wants_resolution = resolver is not None and (types is None or channel.channel_type in types)
@@ -68,6 +71,13 @@ class IdentifyStep:
             state.participant = await remember_address(rt.store, participant, message)
         elif participant is not None:
             state.participant = participant
+
+
+def _known(people: Sequence[Participant], channel_id: str, address: str) -> Participant | None:
+    """The room's one participant at this channel address, from its context (None when there
+    is none or more than one: the store decides which)."""
+    found = [p for p in people if p.external_id == address and p.channel_id == channel_id]
+    return found[0] if len(found) == 1 else None
 
 
 def _stamp(state: InboundState, participant: Participant) -> None:

@@ -1,19 +1,24 @@
 """Step 1: find the target room and load its context once; re-checked under the room lock.
 
 The first look happens before the lock (identification needs the room), so a message can
-wait for the lock while the room is closed or its channel detached. ``recheck`` reloads the
-room's status and bindings once the lock is held: nothing is stored after ``close_room``
-returns, and nothing reaches a binding after ``detach_channel`` returns.
+wait for the lock while the room is closed or its channel detached. ``recheck`` looks again
+once the lock is held: nothing is stored after ``close_room`` returns, and nothing reaches a
+binding after ``detach_channel`` returns.
+
+Both looks may use the store's cached snapshot (no round trip on a networked store). The
+snapshot's version travels with the state to the append, which the store refuses if the room
+changed since (another process's change whose notice has not arrived yet): the store step then
+calls ``recheck(fresh=True)`` and appends again.
 """
 
 from __future__ import annotations
 
+from roomkit.application.inbound.room_checks import check_source, recheck, require_open
 from roomkit.application.inbound.state import InboundState
 from roomkit.application.runtime import Runtime
-from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.enums import RoomStatus
-from roomkit.domain.errors import ChannelNotFoundError, RoomClosedError
-from roomkit.domain.room import Room, transition
+from roomkit.domain.errors import ChannelNotFoundError
+from roomkit.domain.room import transition
 
 
 class RouteStep:
@@ -33,47 +38,19 @@ class RouteStep:
             room_id = await rt.router.route(message, channel.channel_type)
             if room_id is None:
                 raise ChannelNotFoundError(message.channel_id)
-        room = await rt.require_room(room_id)
-        _require_open(room)
+        context, version = await rt.context_at(room_id, cached=True)
+        room = context.room
+        require_open(room)
         if room.status is RoomStatus.PAUSED:
-            room = await rt.store.update_room(transition(room, RoomStatus.ACTIVE, rt.clock.now()))
+            await rt.store.update_room(transition(room, RoomStatus.ACTIVE, rt.clock.now()))
+            context, version = await rt.context_at(room_id, cached=True)
         state.room_id = room.id
-        context = await rt.context(room)
-        state.context = context
-        _check_source(state, context.get_binding(message.channel_id), room)
+        state.context, state.version = context, version
+        check_source(state, context.get_binding(message.channel_id), context.room)
         if state.blocked:
             state.finish()
 
-    async def recheck(self, state: InboundState) -> None:
-        """Under the room lock: reload the room and its bindings and check them again."""
-        room_id = state.room_id
-        assert room_id is not None
-        context = await self._rt.context(room_id)
-        state.context = context
-        _require_open(context.room)
-        message = state.message
-        if message is not None and not state.blocked:
-            _check_source(state, context.get_binding(message.channel_id), context.room)
-            if state.blocked:
-                state.finish()
-
-
-def _require_open(room: Room) -> None:
-    if not room.accepts_messages:
-        raise RoomClosedError(room.id, room.status)
-
-
-def _check_source(state: InboundState, binding: ChannelBinding | None, room: Room) -> None:
-    message = state.message
-    assert message is not None
-    if binding is None:
-        raise ChannelNotFoundError(message.channel_id, room.id)
-    state.source_binding = binding
-    if not binding.access.can_write:
-        state.blocked = True
-        state.reason = (
-            f"channel {binding.channel_id!r} has {binding.access} access in room {room.id!r}"
-        )
-    elif binding.muted:
-        state.blocked = True
-        state.reason = f"channel {binding.channel_id!r} is muted in room {room.id!r}"
+    async def recheck(self, state: InboundState, *, fresh: bool = False) -> None:
+        """Under the room lock: the room and its bindings again, checked again (``fresh``:
+        read from the database, after the store refused a stale version)."""
+        await recheck(self._rt, state, fresh=fresh)

@@ -1,0 +1,141 @@
+"""The PostgreSQL store's per-room snapshot cache: a change another process commits is never
+missed, even when its NOTIFY has not arrived (the append is conditional on the room's version),
+and a process's own hooks may still change the room they are running in."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from roomkit_sql import PostgresLockManager, PostgresStore
+
+from roomkit import (
+    HookResult,
+    HookTrigger,
+    InboundMessage,
+    RoomClosedError,
+    RoomEvent,
+    RoomKit,
+    TextContent,
+    WebSocketChannel,
+)
+from roomkit.domain.outbox import OutboxState
+
+
+def say(body: str) -> InboundMessage:
+    return InboundMessage(channel_id="in", sender_id="u", content=TextContent(body=body))
+
+
+def kit_on(dsn: str, schema: str, received: list[str]) -> RoomKit:
+    store = PostgresStore(dsn, schema=schema)
+    kit = RoomKit(store=store, lock_manager=PostgresLockManager(dsn, max_size=2, namespace=schema))
+    kit.register_channel(WebSocketChannel("in"))
+    out = WebSocketChannel("out")
+
+    async def receive(_conn: str, event: RoomEvent) -> None:
+        received.append(event.id)
+
+    out.register_connection("c", receive)
+    kit.register_channel(out)
+    return kit
+
+
+@pytest_asyncio.fixture
+async def two_kits(pg_dsn: str) -> AsyncIterator[tuple[RoomKit, RoomKit, list[str]]]:
+    """Two processes' worth of kits on one schema; ``a`` never hears NOTIFY (as if every
+    notice were late); what ``a`` delivers to ``out`` is recorded."""
+    schema = f"rc_{uuid.uuid4().hex[:10]}"
+    received: list[str] = []
+    a, b = kit_on(pg_dsn, schema, received), kit_on(pg_dsn, schema, [])
+    store_a = a.store
+    assert isinstance(store_a, PostgresStore)
+    await store_a.init(min_size=1, max_size=2)
+    await b.store.init(min_size=1, max_size=2)  # type: ignore[attr-defined]
+    await store_a._listener.remove_listener(store_a.channel, store_a._on_change)
+    await a.create_room(room_id="r")
+    await a.attach_channel("r", "in")
+    await a.attach_channel("r", "out")
+    try:
+        yield a, b, received
+    finally:
+        await a.close()
+        await b.close()
+        cleanup = PostgresStore(pg_dsn, schema=schema)
+        await cleanup.drop_all()
+        await cleanup.close()
+
+
+async def test_a_detach_by_another_process_is_seen_without_its_notice(
+    two_kits: tuple[RoomKit, RoomKit, list[str]],
+) -> None:
+    a, b, received = two_kits
+    first = await a.process_inbound(say("one"), room_id="r")
+    assert first.event is not None and received == [first.event.id]  # a's cache is warm now
+    await b.detach_channel("r", "out")
+    second = await a.process_inbound(say("two"), room_id="r")
+    assert second.event is not None and second.event.index == 1
+    assert received == [first.event.id]  # not delivered to the detached binding
+    entries = await a.store.list_outbox(OutboxState.DELIVERED, limit=100)
+    assert {e.channel_id for e in entries if e.event_id == second.event.id} == {"in"}
+
+
+async def test_a_close_by_another_process_stores_nothing_more(
+    two_kits: tuple[RoomKit, RoomKit, list[str]],
+) -> None:
+    a, b, _ = two_kits
+    await a.process_inbound(say("one"), room_id="r")
+    await b.close_room("r")
+    with pytest.raises(RoomClosedError):
+        await a.process_inbound(say("after close"), room_id="r")
+    assert await a.store.get_event_count("r") == 1
+
+
+async def test_messages_from_another_process_keep_the_context_exact(
+    two_kits: tuple[RoomKit, RoomKit, list[str]],
+) -> None:
+    """b's appends move the room's count on: a's next append takes the next index under the
+    room row's lock, sees that it skipped b's, and drops its cached snapshot; from then on a's
+    context holds b's message (another process's messages reach a's cached context after a's
+    next append, never later)."""
+    a, b, _ = two_kits
+    await a.process_inbound(say("a1"), room_id="r")
+    await b.process_inbound(say("b1"), room_id="r")
+    seen: list[list[int]] = []
+
+    @a.hook(HookTrigger.BEFORE_BROADCAST)
+    async def look(event, ctx):  # type: ignore[no-untyped-def]
+        seen.append([e.index for e in ctx.recent_events])
+        return HookResult.allow()
+
+    result = await a.process_inbound(say("a2"), room_id="r")
+    assert result.event is not None and result.event.index == 2
+    events = await a.store.list_events("r", 0, 10)
+    assert [e.index for e in events] == [0, 1, 2]
+    await a.process_inbound(say("a3"), room_id="r")
+    assert seen[-1] == [0, 1, 2]
+
+
+async def test_a_hook_may_change_its_own_room_on_postgres(pg_store: PostgresStore) -> None:
+    """Changes made under the room's lock by the message's own hooks stand as they did before
+    the cache: the message is still stored (checked when the lock was taken)."""
+    kit = RoomKit(store=pg_store)
+    kit.register_channel(WebSocketChannel("in"))
+    kit.register_channel(WebSocketChannel("out"))
+    await kit.create_room(room_id="r")
+    await kit.attach_channel("r", "in")
+    await kit.attach_channel("r", "out")
+
+    @kit.hook(HookTrigger.BEFORE_BROADCAST)
+    async def goodbye(event, ctx):  # type: ignore[no-untyped-def]
+        if event.content.body == "bye":
+            await kit.detach_channel(ctx.room.id, "out")
+            await kit.close_room(ctx.room.id)
+        return HookResult.allow()
+
+    result = await kit.process_inbound(say("bye"), room_id="r")
+    assert result.event is not None and result.event.index == 0
+    assert (await kit.get_room("r")).status == "closed"  # type: ignore[union-attr]
+    with pytest.raises(RoomClosedError):
+        await kit.process_inbound(say("after"), room_id="r")
