@@ -53,9 +53,8 @@ DEFAULT_CAPABILITIES: dict[ChannelType, ChannelCapabilities] = {
         supports_delete=True,
         supports_buttons=True,
     ),
-    ChannelType.TEAMS: ChannelCapabilities(
-        media_types=[M.TEXT, M.RICH, M.MEDIA], supports_edit=True, supports_delete=True
-    ),
+    # edits and deletes go out as new messages ("Correction: ...", "[Message deleted]")
+    ChannelType.TEAMS: ChannelCapabilities(media_types=[M.TEXT, M.RICH, M.MEDIA]),
     ChannelType.HTTP: ChannelCapabilities(
         media_types=[M.TEXT, M.RICH, M.MEDIA, M.AUDIO, M.VIDEO, M.LOCATION, M.TEMPLATE]
     ),

@@ -15,6 +15,7 @@ import pytest
 import pytest_asyncio
 
 from roomkit import (
+    EditContent,
     InboundMessage,
     RichContent,
     RoomKit,
@@ -532,3 +533,23 @@ def test_teams_files_and_card_submits(teams_fake: TeamsFake) -> None:
     assert read.message is not None
     assert read.message.content == TextContent(body='{"choice": "yes"}')
     assert read.message.metadata["teams"]["value"] == {"choice": "yes"}
+
+
+async def test_an_edit_reaches_teams_as_a_correction(kit: RoomKit, teams_fake: TeamsFake) -> None:
+    """Teams activities are not edited in place here: an edit goes out as a new message that
+    says it corrects the earlier one, never as an empty or garbled activity."""
+    meta = teams_fake.activity_request(teams_fake.message("where is my order?"))
+    await kit.process_webhook(meta=meta, channel_id="teams")
+    sent = await agent_says(kit, "It ships today")
+    await kit.process_inbound(
+        InboundMessage(
+            channel_id="ws",
+            sender_id="agent",
+            content=EditContent(
+                target_event_id=sent.id, new_content=TextContent(body="It ships tomorrow")
+            ),
+        ),
+        room_id="r",
+    )
+    texts = [a.activity["text"] for a in teams_fake.activities]
+    assert texts == ["It ships today", "Correction: It ships tomorrow"]
