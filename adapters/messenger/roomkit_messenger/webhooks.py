@@ -5,13 +5,10 @@ postbacks) and delivery/read receipts as statuses. Echoes of the Page's own send
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from roomkit.domain.content import (
     AudioContent,
@@ -26,15 +23,17 @@ from roomkit.domain.delivery import DeliveryStatus
 from roomkit.domain.errors import WebhookPayloadError, WebhookSignatureError
 from roomkit.domain.inbound import InboundMessage
 from roomkit.domain.webhook import WebhookBatch, WebhookRequest, require_field
+from roomkit_http.meta import (
+    answer_hub_challenge,
+    check_hub_signature,
+    hub_signature,
+)
 from roomkit_messenger.content import guess_mime
 
 VENDOR = "messenger"
-SIGNATURE_HEADER = "x-hub-signature-256"
 
 
-def messenger_signature(app_secret: str, body: bytes) -> str:
-    """The X-Hub-Signature-256 value Meta sends for ``body``: ``sha256=<hex>``."""
-    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+messenger_signature = hub_signature
 
 
 def verify_messenger_subscription(request_data: Any, verify_token: str) -> str:
@@ -44,20 +43,11 @@ def verify_messenger_subscription(request_data: Any, verify_token: str) -> str:
     ``request_data`` is the request meta (its URL's query is read) or the query as a mapping.
     """
     if isinstance(request_data, Mapping) and "url" in request_data:
-        query = {k: v[0] for k, v in parse_qs(urlsplit(str(request_data["url"])).query).items()}
-    elif isinstance(request_data, Mapping):
+        return answer_hub_challenge(VENDOR, str(request_data["url"]), verify_token)
+    if isinstance(request_data, Mapping):
         query = {str(k): str(v) for k, v in request_data.items()}
-    else:
-        raise WebhookSignatureError(VENDOR, "pass the request meta or its query parameters")
-    if query.get("hub.mode") != "subscribe":
-        raise WebhookSignatureError(VENDOR, "hub.mode is not 'subscribe'")
-    token = query.get("hub.verify_token", "")
-    if not hmac.compare_digest(token.encode(), verify_token.encode()):
-        raise WebhookSignatureError(VENDOR, "hub.verify_token does not match the verify token")
-    challenge = query.get("hub.challenge")
-    if not challenge:
-        raise WebhookSignatureError(VENDOR, "hub.challenge is missing")
-    return challenge
+        return answer_hub_challenge(VENDOR, query, verify_token)
+    raise WebhookSignatureError(VENDOR, "pass the request meta or its query parameters")
 
 
 class SentLog:
@@ -111,12 +101,7 @@ class MessengerWebhooks:
                 "a GET is Meta's subscription check: answer it with "
                 "provider.verify_subscription(meta), not process_webhook",
             )
-        signature = request.header(SIGNATURE_HEADER)
-        if not signature:
-            raise WebhookSignatureError(VENDOR, f"header {SIGNATURE_HEADER} is missing")
-        expected = messenger_signature(self._secret, request.body)
-        if not hmac.compare_digest(expected.encode(), signature.strip().lower().encode()):
-            raise WebhookSignatureError(VENDOR, "the X-Hub-Signature-256 HMAC does not match")
+        check_hub_signature(VENDOR, self._secret, request)
 
     def parse(self, request: WebhookRequest, channel_id: str) -> WebhookBatch:
         return parse_payload(load_json(request.body), channel_id, self._sent)

@@ -5,13 +5,10 @@ InboundMessages, ``statuses`` DeliveryStatuses. The GET verification handshake i
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from roomkit.domain.content import (
     AudioContent,
@@ -23,56 +20,31 @@ from roomkit.domain.content import (
     VideoContent,
 )
 from roomkit.domain.delivery import DeliveryStatus
-from roomkit.domain.errors import WebhookPayloadError, WebhookSignatureError
+from roomkit.domain.errors import WebhookPayloadError
 from roomkit.domain.inbound import InboundMessage
 from roomkit.domain.webhook import WebhookBatch, WebhookRequest, require_field
+from roomkit_http.meta import (
+    answer_hub_challenge,
+    check_hub_signature,
+)
 from roomkit_whatsapp.config import DEFAULT_API_VERSION, DEFAULT_BASE_URL
 
 VENDOR = "whatsapp"
-SIGNATURE_HEADER = "x-hub-signature-256"
 STATUS_WORDS = {"sent": "sent", "delivered": "delivered", "read": "read", "failed": "failed"}
 
 #: Called for each customer message: (wa_id, when the customer sent it).
 OnInbound = Callable[[str, datetime | None], None]
 
 
-def hub_signature(app_secret: str, body: bytes) -> str:
-    """The X-Hub-Signature-256 header value Meta sends for ``body``."""
-    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def check_signature(app_secret: str | None, request: WebhookRequest) -> None:
-    if app_secret is None:
-        raise WebhookSignatureError(VENDOR, "app_secret is not set: webhooks cannot be checked")
-    offered = request.header(SIGNATURE_HEADER)
-    if not offered:
-        raise WebhookSignatureError(VENDOR, f"the {SIGNATURE_HEADER} header is missing")
-    if not offered.startswith("sha256="):
-        raise WebhookSignatureError(VENDOR, f"{SIGNATURE_HEADER} must start with 'sha256='")
-    if not hmac.compare_digest(offered.encode(), hub_signature(app_secret, request.body).encode()):
-        raise WebhookSignatureError(VENDOR, f"{SIGNATURE_HEADER} does not match the body")
+    check_hub_signature(VENDOR, app_secret, request)
 
 
 def verify_subscription(query: Mapping[str, str] | str, verify_token: str | None) -> str:
     """Meta's GET handshake: ``hub.challenge`` when ``hub.mode`` is ``subscribe`` and
     ``hub.verify_token`` is yours; WebhookSignatureError (answer 403) otherwise. ``query`` is
     the query parameters, the query string, or the full URL Meta called."""
-    if isinstance(query, str):
-        raw = urlsplit(query).query if "?" in query else query
-        query = dict(parse_qsl(raw, keep_blank_values=True))
-    if not verify_token:
-        raise WebhookSignatureError(VENDOR, "verify_token is not set: the handshake is refused")
-    if query.get("hub.mode") != "subscribe":
-        raise WebhookSignatureError(
-            VENDOR, f"hub.mode must be 'subscribe', got {query.get('hub.mode')!r}"
-        )
-    offered = query.get("hub.verify_token") or ""
-    if not hmac.compare_digest(offered.encode(), verify_token.encode()):
-        raise WebhookSignatureError(VENDOR, "hub.verify_token does not match the verify_token")
-    challenge = query.get("hub.challenge")
-    if not challenge:
-        raise WebhookSignatureError(VENDOR, "hub.challenge is missing")
-    return challenge
+    return answer_hub_challenge(VENDOR, query, verify_token)
 
 
 class WebhookReader:
