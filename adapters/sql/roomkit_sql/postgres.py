@@ -50,7 +50,9 @@ FROM rooms r WHERE r.id = $1
 # provider_message_id) fails the whole statement, the count included, so indexes stay gap-free.
 # Given a snapshot's version ($8), the UPDATE matches no row once the room's status, bindings,
 # participants or events changed since: nothing is written, and the caller reads the room again.
-# Appends do not change the version: other processes' messages need no refusal.
+# Appends do not change the version: other processes' messages need no refusal. Given the index
+# this process's cached snapshot expects ($9), an append that finds other processes' events in
+# between returns them (the newest $10) and the room, so the cache catches up without a read.
 _APPEND = """
 WITH rm AS (
   UPDATE rooms SET event_count = event_count + 1,
@@ -61,7 +63,7 @@ WITH rm AS (
         WHEN (data::jsonb ->> 'last_activity_at')::timestamptz >= $6::text::timestamptz
         THEN data::jsonb -> 'last_activity_at' ELSE to_jsonb($6::text) END)::text
   WHERE id = $1 AND ($8::bigint IS NULL OR version = $8)
-  RETURNING event_count - 1 AS idx
+  RETURNING event_count - 1 AS idx, data
 ), ev AS (
   INSERT INTO events (room_id, idx, id, provider_message_id, data)
   SELECT $1, rm.idx, $2, $3, jsonb_set($4::jsonb, '{index}', to_jsonb(rm.idx))::text FROM rm
@@ -69,7 +71,11 @@ WITH rm AS (
   INSERT INTO outbox (event_id, channel_id, room_id, state, attempts, created_at, updated_at)
   SELECT $2, c, $1, 'pending', 0, $7, $7 FROM rm, unnest($5::text[]) AS c
 )
-SELECT idx FROM rm
+SELECT idx, CASE WHEN $9::bigint < idx THEN data END,
+  CASE WHEN $9::bigint < idx THEN ARRAY(
+    SELECT e.data FROM events e WHERE e.room_id = $1 AND e.idx >= GREATEST($9, idx - $10)
+      AND e.idx < rm.idx ORDER BY e.idx) END
+FROM rm
 """
 # Settling commits without waiting for the WAL flush (synchronous_commit off for this statement's
 # transaction only): a crash can lose the last fraction of a second of settlements, whose entries
@@ -102,24 +108,54 @@ type _Settlement = tuple[str, str, str, int, str | None]  # event, channel, stat
 
 
 class _Settler:
-    """Outbox settlements, written in the background: every settlement noted while one
-    statement runs goes into the next one. Reads of the outbox wait for what is queued
-    (``flush``), so this process sees its own settlements; entries stay pending in the database
-    for those milliseconds, which recovery (entries older than seconds) never touches."""
+    """Outbox settlements, written in the background: what is noted within ``window`` seconds
+    of the first one goes into one statement (a statement per message would cost a round trip
+    and the server's work each time). Reads of the outbox wait for what is queued (``flush``),
+    so this process sees its own settlements; entries stay pending in the database for those
+    milliseconds, which recovery (entries older than seconds) never touches."""
 
-    def __init__(self, write: Callable[[list[_Settlement]], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        write: Callable[[list[_Settlement]], Awaitable[None]],
+        window: float = 0.01,
+        batch: int = 1000,
+    ) -> None:
         self._write = write
+        self.window = window
+        self.batch = batch
         self._queued: list[_Settlement] = []
         self._task: asyncio.Task[None] | None = None
+        self._nap: asyncio.Future[None] | None = None
+        self._urgent = False
 
     def put(self, rows: list[_Settlement]) -> None:
         self._queued.extend(rows)
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._drain())
+        elif len(self._queued) >= self.batch:
+            self._wake()
+
+    def _wake(self) -> None:
+        if self._nap is not None and not self._nap.done():
+            self._nap.set_result(None)
+
+    async def _gather(self) -> None:
+        """Wait out the window, unless someone waits for the settlements or many are queued."""
+        if self._urgent or self.window <= 0 or len(self._queued) >= self.batch:
+            return
+        loop = asyncio.get_running_loop()
+        self._nap = loop.create_future()
+        timer = loop.call_later(self.window, self._wake)
+        try:
+            await self._nap
+        finally:
+            timer.cancel()
+            self._nap = None
 
     async def _drain(self) -> None:
         try:
             while self._queued:
+                await self._gather()
                 batch, self._queued = _merged(self._queued), []
                 try:
                     await self._write(batch)
@@ -127,9 +163,12 @@ class _Settler:
                     log.warning("could not settle %d outbox entries: %r", len(batch), exc)
         finally:
             self._task = None
+            self._urgent = False
 
     async def flush(self) -> None:
         while self._task is not None:
+            self._urgent = True
+            self._wake()
             await asyncio.shield(self._task)
 
 
@@ -152,9 +191,12 @@ async def _reset(conn: Any) -> None:
 
 
 class PostgresStore(SQLStore):
-    """``PostgresStore("postgresql://user:pass@host/db")``, then ``await store.init(...)``."""
+    """``PostgresStore("postgresql://user:pass@host/db")``, then ``await store.init(...)``.
 
-    def __init__(self, dsn: str, *, schema: str | None = None) -> None:
+    ``settle_window``: seconds during which delivery outcomes are gathered into one statement
+    (0 settles each message's outcomes at once)."""
+
+    def __init__(self, dsn: str, *, schema: str | None = None, settle_window: float = 0.01) -> None:
         url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+asyncpg://", dsn)
         if not url.startswith("postgresql+asyncpg://"):
             raise ValueError(f"not a PostgreSQL DSN: {dsn!r}")
@@ -170,7 +212,7 @@ class PostgresStore(SQLStore):
         self._listener: Any = None
         self._listen_task: asyncio.Task[None] | None = None
         self.cache_size = 10_000
-        self._settler = _Settler(self._settle)
+        self._settler = _Settler(self._settle, settle_window)
         self._touched: set[str] = set()
 
     @property
@@ -363,8 +405,10 @@ class PostgresStore(SQLStore):
         created = stored.model_dump(mode="json", include={"created_at"})["created_at"]
         if version is not None and not isinstance(version, int):
             raise TypeError(f"version must come from this store's snapshots, not {version!r}")
+        cached = self._cache.get(stored.room_id)
+        expected = cached.count if cached is not None and cached.version == version else None
         try:
-            index = await (await self._p()).fetchval(
+            row = await (await self._p()).fetchrow(
                 _APPEND,
                 stored.room_id,
                 stored.id,
@@ -374,6 +418,8 @@ class PostgresStore(SQLStore):
                 created,
                 now.isoformat(),
                 version,
+                expected,
+                cached.limit if cached is not None else 0,
             )
         except asyncpg.UniqueViolationError as exc:
             if event.provider_message_id and await self.find_event_by_provider_message_id(
@@ -385,20 +431,40 @@ class PostgresStore(SQLStore):
             # JSON with \u0000 has no jsonb form: the transaction that leaves the text as it is
             self._forget(event.room_id)
             return await super().add_event(event, deliveries, version=version)
-        if index is None:
+        if row is None:
             self._forget(event.room_id)
             now = await (await self._p()).fetchval(_VERSION, event.room_id)
             if version is not None and now is not None:
                 raise self._stale(event.room_id, version, int(now))
             raise KeyError(f"room {event.room_id!r} does not exist")
-        stored = stored.model_copy(update={"index": int(index)})
-        cached = self._cache.get(stored.room_id)
-        if cached is not None:
-            if cached.count == index:  # the state this append was made on
-                cached.appended(stored)
-            else:  # another process appended in between: read it again next time
-                self._forget(stored.room_id)
+        index = int(row[0])
+        stored = stored.model_copy(update={"index": index})
+        self._keep_up(cached, expected, stored, row[1], row[2])
         return stored
+
+    def _keep_up(
+        self,
+        cached: CachedRoom | None,
+        expected: int | None,
+        stored: RoomEvent,
+        room: str | None,
+        between: list[str] | None,
+    ) -> None:
+        """Bring the cached snapshot up to this append, or forget it when that cannot be done
+        exactly (it changed meanwhile, or events committed while the append waited were not
+        visible to it)."""
+        if cached is None or self._cache.get(stored.room_id) is not cached:
+            return
+        index = stored.index
+        if expected is not None and cached.count == expected:
+            if expected == index:  # the state this append was made on
+                cached.appended(stored)
+                return
+            wanted = min(cached.limit, index - expected)
+            if room is not None and between is not None and len(between) == wanted:
+                cached.caught_up(self._room(room), [self._event(d) for d in between], stored)
+                return
+        self._forget(stored.room_id)
 
     async def mark_delivery(
         self,

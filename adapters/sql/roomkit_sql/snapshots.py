@@ -71,3 +71,11 @@ class CachedRoom:
         self.count = stored.index + 1
         if self.limit:
             self.events = [*self.events[1 - self.limit :], stored] if self.limit > 1 else [stored]
+
+    def caught_up(self, room: Room, between: list[RoomEvent], stored: RoomEvent) -> None:
+        """Our append, made after other processes' events ``between`` (the newest of them):
+        the room as that append left it."""
+        self.room = room
+        self.count = stored.index + 1
+        if self.limit:
+            self.events = [*self.events, *between, stored][-self.limit :]

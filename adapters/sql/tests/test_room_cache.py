@@ -139,3 +139,72 @@ async def test_a_hook_may_change_its_own_room_on_postgres(pg_store: PostgresStor
     assert (await kit.get_room("r")).status == "closed"  # type: ignore[union-attr]
     with pytest.raises(RoomClosedError):
         await kit.process_inbound(say("after"), room_id="r")
+
+
+async def test_delivery_outcomes_of_several_messages_are_settled_together(pg_dsn: str) -> None:
+    """Within the settle window nothing is written; a read of the outbox waits for it all."""
+    import asyncpg
+
+    schema = f"sw_{uuid.uuid4().hex[:10]}"
+    store = PostgresStore(pg_dsn, schema=schema, settle_window=3600.0)
+    kit = RoomKit(store=store)
+    kit.register_channel(WebSocketChannel("in"))
+    out = WebSocketChannel("out")
+    got: list[str] = []
+
+    async def receive(_conn: str, event: RoomEvent) -> None:
+        got.append(event.id)
+
+    out.register_connection("c", receive)
+    kit.register_channel(out)
+    await kit.create_room(room_id="r")
+    await kit.attach_channel("r", "in")
+    await kit.attach_channel("r", "out")
+    conn = await asyncpg.connect(pg_dsn, server_settings={"search_path": schema})
+    try:
+        for i in range(5):
+            await kit.process_inbound(say(f"m{i}"), room_id="r")
+        assert len(got) == 5
+        states = await conn.fetch("SELECT state, count(*) FROM outbox GROUP BY state")
+        assert {r["state"]: r["count"] for r in states} == {"pending": 10}  # "in" and "out"
+        delivered = await store.list_outbox(OutboxState.DELIVERED, limit=100)
+        assert {(e.event_id, e.channel_id) for e in delivered} == {
+            (event_id, channel) for event_id in got for channel in ("in", "out")
+        }
+        states = await conn.fetch("SELECT state, count(*) FROM outbox GROUP BY state")
+        assert {r["state"]: r["count"] for r in states} == {"delivered": 10}
+    finally:
+        await conn.close()
+        await store.drop_all()
+        await kit.close()
+
+
+async def test_appends_catch_up_with_another_process_without_reading_the_room(
+    two_kits: tuple[RoomKit, RoomKit, list[str]],
+) -> None:
+    """Messages of two processes alternating in one room: each append brings the other's
+    events into the cached snapshot, which matches a fresh read after every append."""
+    a, b, _ = two_kits
+    store = a.store
+    assert isinstance(store, PostgresStore)
+    reads = 0
+    read = store._read_snapshot
+
+    async def counted(room_id: str, event_limit: int):  # type: ignore[no-untyped-def]
+        nonlocal reads
+        reads += 1
+        return await read(room_id, event_limit)
+
+    store._read_snapshot = counted  # type: ignore[method-assign]
+    await a.process_inbound(say("first"), room_id="r")
+    await b.process_inbound(say("first of b"), room_id="r")
+    for i in range(6):
+        before = reads
+        await a.process_inbound(say(f"a{i}"), room_id="r")
+        cached = await store.cached_room_snapshot("r", 10)
+        assert reads == before  # no read of the room, though b wrote since
+        fresh = await b.store.get_room_snapshot("r", 10)
+        assert cached is not None and fresh is not None
+        assert [e.id for e in cached.recent_events] == [e.id for e in fresh.recent_events]
+        assert cached.room.event_count == fresh.room.event_count == 2 * i + 3
+        await b.process_inbound(say(f"b{i}"), room_id="r")
