@@ -148,3 +148,30 @@ def test_identity_hooks_only_for_identity_triggers() -> None:
     kit = RoomKit()
     with pytest.raises(ValueError, match="ON_IDENTITY_AMBIGUOUS or ON_IDENTITY_UNKNOWN"):
         kit.identity_hook(HookTrigger.BEFORE_BROADCAST)
+
+
+async def test_a_new_sender_writing_twice_at_once_becomes_one_participant() -> None:
+    """Identification runs before the room's lock: two first messages of one sender, handled
+    at once on a store whose lookups wait, both find no participant; they still make one."""
+    from roomkit.store.memory import InMemoryStore
+
+    class WaitingStore(InMemoryStore):
+        async def find_participant(self, room_id: str, channel_id: str, external_id: str):  # type: ignore[no-untyped-def]
+            found = await super().find_participant(room_id, channel_id, external_id)
+            await asyncio.sleep(0)  # the answer arrives after the other message asked too
+            return found
+
+        async def get_room_snapshot(self, room_id: str, event_limit: int):  # type: ignore[no-untyped-def]
+            await asyncio.sleep(0)
+            return await super().get_room_snapshot(room_id, event_limit)
+
+    kit = await setup(store=WaitingStore())
+    first, second = await asyncio.gather(
+        kit.process_inbound(say("+15550001", "one"), room_id="r"),
+        kit.process_inbound(say("+15550001", "two"), room_id="r"),
+    )
+    assert first.event is not None and second.event is not None
+    people = [p for p in await kit.store.list_participants("r") if p.external_id == "+15550001"]
+    assert len(people) == 1
+    assert first.event.source.participant_id == second.event.source.participant_id
+    assert first.event.source.participant_id == people[0].id

@@ -12,7 +12,7 @@ from roomkit.application.runtime import Runtime
 from roomkit.domain.base import evolve
 from roomkit.domain.enums import IdentificationStatus
 from roomkit.domain.identity import IdentityResult
-from roomkit.domain.participant import Participant
+from roomkit.domain.participant import Participant, address_participant_id
 
 log = logging.getLogger("roomkit.identity")
 
@@ -43,6 +43,7 @@ class IdentifyStep:
             if participant is None:
                 participant = await rt.store.add_participant(
                     Participant(
+                        id=address_participant_id(message.channel_id, message.sender_id),
                         room_id=room_id,
                         channel_id=message.channel_id,
                         external_id=message.sender_id,

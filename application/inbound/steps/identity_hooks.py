@@ -13,7 +13,7 @@ from roomkit.domain.content import SystemContent
 from roomkit.domain.enums import EventType, HookTrigger, IdentificationStatus
 from roomkit.domain.event import EventSource, RoomEvent
 from roomkit.domain.identity import IdentityHookResult
-from roomkit.domain.participant import Participant
+from roomkit.domain.participant import Participant, address_participant_id
 
 AMBIGUOUS = frozenset({IdentificationStatus.AMBIGUOUS, IdentificationStatus.PENDING})
 
@@ -108,6 +108,7 @@ class IdentityHooksStep:
         if participant is None:
             participant = await store.add_participant(
                 Participant(
+                    id=address_participant_id(message.channel_id, message.sender_id),
                     room_id=room_id,
                     channel_id=message.channel_id,
                     external_id=message.sender_id,
