@@ -51,8 +51,11 @@ class WebhookIntake:
 
     def read(self, meta: Any, channel_id: str) -> WebhookBatch:
         """Authenticate and parse, touching nothing: raise a WebhookError on any problem."""
-        parser = self.parser_for(channel_id)
-        request = WebhookRequest.from_meta(meta)
+        return self._read(self.parser_for(channel_id), WebhookRequest.from_meta(meta), channel_id)
+
+    def _read(
+        self, parser: WebhookParser, request: WebhookRequest, channel_id: str
+    ) -> WebhookBatch:
         if len(request.body) > MAX_WEBHOOK_BYTES:
             raise WebhookRequestError(
                 f"webhook body of {len(request.body)} bytes exceeds {MAX_WEBHOOK_BYTES}"
@@ -91,7 +94,7 @@ class WebhookIntake:
         request = WebhookRequest.from_meta(meta)
         if len(request.body) <= MAX_WEBHOOK_BYTES:
             await parser.prepare(request)
-        batch = self.read(request, channel_id)
+        batch = self._read(parser, request, channel_id)
         results = [await self._pipeline.process(message) for message in batch.messages]
         statuses = [await self._statuses.process(status) for status in batch.statuses]
         return assemble(WebhookOutcome, results=results, statuses=statuses)

@@ -23,7 +23,7 @@ from roomkit.domain.tasks import Observation, Task
 from roomkit.domain.validation import check_event, check_id
 from roomkit.plugins.hookspecs import Register
 from roomkit.plugins.markers import hookimpl
-from roomkit.ports.store import ConversationStore
+from roomkit.ports.store import ConversationStore, RoomSnapshot
 
 
 class InMemoryStore(ConversationStore):
@@ -111,6 +111,22 @@ class InMemoryStore(ConversationStore):
             last_activity_at=max(room.last_activity_at, stored.created_at),
         )
         return stored
+
+    async def get_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
+        """Read straight from the dicts (every message reads one, twice)."""
+        room = self._rooms.get(room_id)
+        if room is None:
+            return None
+        timeline = self._timelines.get(room_id, ())
+        return RoomSnapshot(
+            room,
+            list(self._bindings.get(room_id, {}).values()),
+            list(self._participants.get(room_id, {}).values()),
+            list(timeline[max(0, len(timeline) - event_limit) :]) if event_limit > 0 else [],
+        )
+
+    async def cached_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
+        return await self.get_room_snapshot(room_id, event_limit)
 
     async def get_event(self, event_id: str) -> RoomEvent | None:
         return self._events.get(event_id)

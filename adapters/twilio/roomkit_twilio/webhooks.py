@@ -18,6 +18,7 @@ from twilio.request_validator import (
     get_signature_algorithm,
 )
 
+from roomkit.domain.base import assemble
 from roomkit.domain.content import CompositeContent, EventContent, MediaContent, TextContent
 from roomkit.domain.delivery import DeliveryStatus
 from roomkit.domain.errors import WebhookPayloadError, WebhookSignatureError
@@ -202,7 +203,9 @@ def _message(form: Mapping[str, str], channel_id: str) -> InboundMessage:
     if not parts:
         raise WebhookPayloadError(VENDOR, "the message has neither text nor media")
     content: EventContent = parts[0] if len(parts) == 1 else CompositeContent(parts=parts)
-    return InboundMessage(
+    # every value is a str read from the form and the content was validated when made
+    return assemble(
+        InboundMessage,
         channel_id=channel_id,
         sender_id=_address(sender),
         content=content,
