@@ -117,6 +117,14 @@ class Channel(ABC):
         )
 
     # outbound ------------------------------------------------------------------------------
+    def reaches_anyone(
+        self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
+    ) -> bool:
+        """Whether delivering ``event`` through ``binding`` would reach anyone. False leaves
+        the binding out of the broadcast (no outbox entry, no ``deliver`` call): a customer's
+        own SMS is not sent back through the channel it came in on. Default: True."""
+        return True
+
     async def deliver(
         self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
     ) -> ChannelOutput:

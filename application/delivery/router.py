@@ -77,7 +77,13 @@ class EventRouter:
                 )
             )
         ]
-        return without_standby(targets)
+        # standby channels stay out even when the binding they stand in for reaches no one
+        return [
+            b
+            for b in without_standby(targets)
+            if b.category is ChannelCategory.INTELLIGENCE
+            or channels[b.channel_id].reaches_anyone(event, b, context)
+        ]
 
     async def broadcast(
         self,

@@ -100,6 +100,11 @@ class TransportChannel(Channel):
             and (author is None or p.id != author)
         ]
 
+    def reaches_anyone(
+        self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
+    ) -> bool:
+        return bool(self.recipients(event, binding, context))
+
     async def deliver(
         self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
     ) -> ChannelOutput:

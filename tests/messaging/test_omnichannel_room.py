@@ -225,8 +225,10 @@ async def test_each_message_reaches_the_others_in_their_richest_form(room: Room)
     records = await room.kit.list_fallbacks("support")
     states = {r.state for r in records}
     # sent on WhatsApp and awaiting Meta's delivered status; the customers' own messages had
-    # no one to go to on WhatsApp, so theirs are settled
-    assert states == {FallbackState.PENDING, FallbackState.SETTLED}
+    # no one to go to on WhatsApp, so no delivery (and no fallback) was made for them
+    assert states == {FallbackState.PENDING}
+    asked_records = await room.kit.list_fallbacks("support", asked.id)
+    assert asked_records == []
     await confirm_whatsapp_deliveries(room)
     assert {r.state for r in await room.kit.list_fallbacks("support")} == {FallbackState.SETTLED}
     room.clock.advance(3600)

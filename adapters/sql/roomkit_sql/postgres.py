@@ -17,13 +17,14 @@ import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from roomkit.domain.base import utcnow
+from roomkit.domain.base import evolve, utcnow
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.errors import DuplicateEventError
 from roomkit.domain.event import RoomEvent
@@ -170,6 +171,12 @@ class _Settler:
             self._urgent = True
             self._wake()
             await asyncio.shield(self._task)
+
+
+def _iso(moment: datetime) -> str:
+    """A datetime as its JSON form in stored events (ISO 8601, ``Z`` for UTC)."""
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _merged(rows: list[_Settlement]) -> list[_Settlement]:
@@ -401,8 +408,8 @@ class PostgresStore(SQLStore):
         import asyncpg
 
         now = utcnow()
-        stored = event.model_copy(update={"stored_at": now})
-        created = stored.model_dump(mode="json", include={"created_at"})["created_at"]
+        stored = evolve(event, stored_at=now)
+        created = _iso(stored.created_at)
         if version is not None and not isinstance(version, int):
             raise TypeError(f"version must come from this store's snapshots, not {version!r}")
         cached = self._cache.get(stored.room_id)
@@ -438,7 +445,7 @@ class PostgresStore(SQLStore):
                 raise self._stale(event.room_id, version, int(now))
             raise KeyError(f"room {event.room_id!r} does not exist")
         index = int(row[0])
-        stored = stored.model_copy(update={"index": index})
+        stored = evolve(stored, index=index)
         self._keep_up(cached, expected, stored, row[1], row[2])
         return stored
 
