@@ -41,26 +41,7 @@ class WebhookRequest(Model):
         method = meta.get("method", "POST")
         if not isinstance(method, str):
             raise WebhookRequestError("webhook meta 'method' must be a string")
-        raw_headers = meta.get("headers") or {}
-        if isinstance(raw_headers, Mapping):
-            items = list(raw_headers.items())
-        else:
-            try:
-                items = list(raw_headers)
-            except TypeError:
-                raise WebhookRequestError("webhook meta 'headers' must be a mapping") from None
-        headers: dict[str, str] = {}
-        for pair in items:
-            if not (isinstance(pair, tuple | list) and len(pair) == 2):
-                raise WebhookRequestError("webhook meta 'headers' must hold name/value pairs")
-            name, value = pair
-            if isinstance(name, bytes):
-                name = name.decode("latin-1")
-            if isinstance(value, bytes):
-                value = value.decode("latin-1")
-            if not isinstance(name, str) or not isinstance(value, str):
-                raise WebhookRequestError("webhook header names and values must be strings")
-            headers[name.lower()] = value
+        headers = _headers(meta.get("headers") or {})
         body = meta.get("body", b"")
         if body is None:
             body = b""
@@ -81,6 +62,32 @@ class WebhookRequest(Model):
     @property
     def content_type(self) -> str:
         return (self.header("content-type") or "").split(";", 1)[0].strip().lower()
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    """Header names in lower case; a mapping or name/value pairs, str or bytes (latin-1)."""
+    if type(raw) is dict and all(type(k) is str and type(v) is str for k, v in raw.items()):
+        return {k.lower(): v for k, v in raw.items()}  # the usual shape, in one pass
+    if isinstance(raw, Mapping):
+        items = list(raw.items())
+    else:
+        try:
+            items = list(raw)
+        except TypeError:
+            raise WebhookRequestError("webhook meta 'headers' must be a mapping") from None
+    headers: dict[str, str] = {}
+    for pair in items:
+        if not (isinstance(pair, tuple | list) and len(pair) == 2):
+            raise WebhookRequestError("webhook meta 'headers' must hold name/value pairs")
+        name, value = pair
+        if isinstance(name, bytes):
+            name = name.decode("latin-1")
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise WebhookRequestError("webhook header names and values must be strings")
+        headers[name.lower()] = value
+    return headers
 
 
 class WebhookBatch(Model):

@@ -4,7 +4,6 @@ URL and form, then inbound messages (SMS, MMS, RCS) and status callbacks read fr
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 from collections.abc import Mapping
 from typing import Any
@@ -98,8 +97,8 @@ def form_signature(key: bytes, url: str, params: dict[str, Any], algorithm: str)
         else:
             for item in sorted(set(value)):
                 parts += (name, item)
-    digest = hashlib.sha256 if algorithm.upper() == HMAC_SHA256 else hashlib.sha1
-    return base64.b64encode(hmac.new(key, "".join(parts).encode(), digest).digest()).decode()
+    digest = "sha256" if algorithm.upper() == HMAC_SHA256 else "sha1"
+    return base64.b64encode(hmac.digest(key, "".join(parts).encode(), digest)).decode()
 
 
 class TwilioWebhooks:
@@ -163,8 +162,9 @@ class TwilioWebhooks:
         params = cached[1] if cached is not None and cached[0] is request.body else None
         if params is None:
             params = form_params(request)
-        form = {k: v if isinstance(v, str) else v[-1] for k, v in params.items()}
-        return parse_form(form, channel_id)
+        if any(type(v) is list for v in params.values()):  # a repeated field: its last value
+            params = {k: v if isinstance(v, str) else v[-1] for k, v in params.items()}
+        return parse_form(params, channel_id)
 
 
 def parse_form(form: Mapping[str, str], channel_id: str) -> WebhookBatch:
