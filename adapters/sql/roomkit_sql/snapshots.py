@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
+from roomkit.domain.base import evolve
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.participant import Participant
@@ -61,12 +62,11 @@ class CachedRoom:
     def appended(self, stored: RoomEvent) -> None:
         """Our own append, made on this very state: the room moves on without a read."""
         room = self.room
-        self.room = room.model_copy(
-            update={
-                "event_count": stored.index + 1,
-                "latest_index": stored.index,
-                "last_activity_at": max(room.last_activity_at, stored.created_at),
-            }
+        self.room = evolve(
+            room,
+            event_count=stored.index + 1,
+            latest_index=stored.index,
+            last_activity_at=max(room.last_activity_at, stored.created_at),
         )
         self.count = stored.index + 1
         if self.limit:
