@@ -103,6 +103,10 @@ class TransportChannel(Channel):
     def reaches_anyone(
         self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
     ) -> bool:
+        """False when no one but the sender would get it (a subclass's own ``deliver`` is
+        always called)."""
+        if type(self).deliver is not TransportChannel.deliver:
+            return True
         return bool(self.recipients(event, binding, context))
 
     async def deliver(

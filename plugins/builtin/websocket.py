@@ -132,6 +132,16 @@ class WebSocketChannel(Channel):
         return True
 
     # delivery ------------------------------------------------------------------------------
+    def reaches_anyone(
+        self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
+    ) -> bool:
+        """False while no connection serves the room (a subclass's own ``deliver`` is always
+        called)."""
+        if type(self).deliver is not WebSocketChannel.deliver:
+            return True
+        room_id = context.room.id
+        return any(c.serves(room_id) for c in self._connections.values())
+
     async def deliver(
         self, event: RoomEvent, binding: ChannelBinding, context: RoomContext
     ) -> ChannelOutput:
