@@ -9,13 +9,20 @@
   fed straight to the session's socket protocol, so it holds however loaded the machine is.
 * ``twilio_latency``: a media message's trip from the Twilio client to the framework, and from
   ``send_audio`` to the media message at the client.
-* ``webrtc_latency``: one aiortc browser peer; a loud 20 ms frame among silence, from the
-  browser's microphone track to the frame handed over (Opus, jitter buffer, resampler
-  included), and from ``send_audio`` to the browser decoding it (pacing tick included; the
-  browser peer holds one frame in its jitter buffer, as a browser on a quiet network would).
+* ``webrtc_latency``: one aiortc browser peer sending a loud 20 ms frame among silence. Timed
+  at our UDP socket (the kit's aioice protocol is wrapped, in the bench only): inbound from the
+  SRTP datagram reaching our socket to the frame handed over (SRTP, RTP, reorder window, Opus
+  decode, resampler), outbound from ``send_audio`` on an idle call to the datagram leaving our
+  socket (pacing, Opus encode, SRTP). End to end as well: from the browser's microphone track
+  (its Opus encoder included) and to the browser's decoder (its one-frame jitter buffer, which
+  waits for the next packet, included).
+* ``webrtc_latency_reorder_4``: the same with a 4-frame reorder window (audio in order is not
+  held whatever the window; this shows it).
 * ``webrtc_20_sessions``: 20 browser peers (in a child process) sending Opus in real time; the
-  inbound delay of their loud frames in the first and the last second, and the kit process's
-  CPU time per frame received (decoding, the replies' silence encoded, SRTP both ways).
+  inbound delay of their loud frames in the first and the last second, at our socket and end
+  to end, and the kit process's CPU time per frame received (SRTP, RTP, decoding, RTCP).
+* ``webrtc_20_sessions_profile``: the same under cProfile (CPU time of the event loop thread),
+  grouped by part: where the CPU goes per frame.
 * ``transcript_to_first_audio``: Deepgram (fake) sends a final transcript; how long until the
   first reply frame reaches the backend (mock AI, ElevenLabs fake answering at once).
 

@@ -149,7 +149,11 @@ class InboundReader:
         self._resampler = AudioResampler(format="s16", layout="mono", rate=rate)
 
     def convert(self, frame: AVFrame) -> bytes:
+        """A decoder's plane is sized for its longest frame: only the samples are copied."""
+        converted = self._resampler.resample(frame)
+        if len(converted) == 1:
+            return bytes(memoryview(converted[0].planes[0])[: converted[0].samples * 2])
         out = bytearray()
-        for converted in self._resampler.resample(frame):
-            out.extend(bytes(converted.planes[0])[: converted.samples * 2])
+        for part in converted:
+            out += memoryview(part.planes[0])[: part.samples * 2]
         return bytes(out)
