@@ -9,13 +9,20 @@
   fed straight to the session's socket protocol, so it holds however loaded the machine is.
 * ``twilio_latency``: a media message's trip from the Twilio client to the framework, and from
   ``send_audio`` to the media message at the client.
-* ``webrtc_latency``: one aiortc browser peer; a loud 20 ms frame among silence, from the
-  browser's microphone track to the frame handed over (Opus, jitter buffer, resampler
-  included), and from ``send_audio`` to the browser decoding it (pacing tick included; the
-  browser peer holds one frame in its jitter buffer, as a browser on a quiet network would).
+* ``webrtc_latency``: one aiortc browser peer sending a loud 20 ms frame among silence. Timed
+  at our UDP socket (the kit's aioice protocol is wrapped, in the bench only): inbound from the
+  SRTP datagram reaching our socket to the frame handed over (SRTP, RTP, reorder window, Opus
+  decode, resampler), outbound from ``send_audio`` on an idle call to the datagram leaving our
+  socket (pacing, Opus encode, SRTP). End to end as well: from the browser's microphone track
+  (its Opus encoder included) and to the browser's decoder (its one-frame jitter buffer, which
+  waits for the next packet, included).
+* ``webrtc_latency_reorder_4``: the same with a 4-frame reorder window (audio in order is not
+  held whatever the window; this shows it).
 * ``webrtc_20_sessions``: 20 browser peers (in a child process) sending Opus in real time; the
-  inbound delay of their loud frames in the first and the last second, and the kit process's
-  CPU time per frame received (decoding, the replies' silence encoded, SRTP both ways).
+  inbound delay of their loud frames in the first and the last second, at our socket and end
+  to end, and the kit process's CPU time per frame received (SRTP, RTP, decoding, RTCP).
+* ``webrtc_20_sessions_profile``: the same under cProfile (CPU time of the event loop thread),
+  grouped by part: where the CPU goes per frame.
 * ``transcript_to_first_audio``: Deepgram (fake) sends a final transcript; how long until the
   first reply frame reaches the backend (mock AI, ElevenLabs fake answering at once).
 
@@ -268,11 +275,18 @@ async def transcript_to_first_audio(utterances: int = 200) -> dict[str, Any]:
 
 
 LOUD = 4000  # a decoded sample above this is the probe frame, not Opus's rendering of silence
+LARGE_DATAGRAM = 200  # bytes: an SRTP packet of the probe tone (silence makes ~40-byte packets)
 
 
 def _loud(pcm: bytes) -> bool:
-    samples = memoryview(pcm).cast("h")
+    """Every 8th sample is enough for the 440 Hz probe (109 samples a period at 48 kHz) and
+    keeps the check out of the kit's CPU figures."""
+    samples = memoryview(pcm).cast("h")[::8]
     return max(samples, default=0) > LOUD
+
+
+def _is_rtp(data: bytes) -> bool:
+    return len(data) > 12 and 128 <= data[0] < 192 and not 192 <= data[1] <= 223
 
 
 class _Probe:
@@ -308,6 +322,42 @@ class _Probe:
         return Track()
 
 
+class SocketTap:
+    """The kit's side of one call, timestamped at its UDP socket: the aioice protocols'
+    ``datagram_received`` (called by the event loop as it reads the datagram) and ``send_data``
+    (which calls ``sendto``) are wrapped on the instances, in the bench only.
+
+    ``onsets``: arrivals of probe frames, an RTP datagram large after a small one (the tone
+    after silence; the packets just after the tone are large too, but not onsets).
+    ``sent``: every RTP datagram the kit sends."""
+
+    def __init__(self, pc: Any) -> None:
+        self.onsets: list[float] = []
+        self.sent: list[float] = []
+        self._previous = 0
+        connection = pc.getTransceivers()[0].receiver.transport.transport._connection
+        for protocol in connection._protocols:
+            self._wrap(protocol)
+
+    def _wrap(self, protocol: Any) -> None:
+        received, send = protocol.datagram_received, protocol.send_data
+
+        def datagram_received(data: bytes, addr: Any) -> None:
+            if _is_rtp(data):
+                if len(data) > LARGE_DATAGRAM >= self._previous:
+                    self.onsets.append(time.perf_counter())
+                self._previous = len(data)
+            received(data, addr)
+
+        async def send_data(data: bytes, addr: Any) -> None:
+            if _is_rtp(data):
+                self.sent.append(time.perf_counter())
+            await send(data, addr)
+
+        protocol.datagram_received = datagram_received
+        protocol.send_data = send_data
+
+
 async def _browser(backend: Any, probe: _Probe | None = None) -> tuple[Any, Any]:
     from roomkit_fakes.webrtc import BrowserPeer
 
@@ -326,6 +376,11 @@ async def _browser(backend: Any, probe: _Probe | None = None) -> tuple[Any, Any]
     return peer, session
 
 
+def _reply_idle(reply: Any) -> bool:
+    """The reply track has sent its trailing silence and waits for a reply."""
+    return not reply._queue and reply._quiet >= reply.trailing_silence
+
+
 async def webrtc_latency(probes: int = 100, jitter_buffer_frames: int = 1) -> dict[str, Any]:
     from roomkit_fastrtc import FastRTCVoiceBackend
 
@@ -336,51 +391,115 @@ async def webrtc_latency(probes: int = 100, jitter_buffer_frames: int = 1) -> di
         lambda s, f: heard.append(time.perf_counter()) if _loud(bytes(f.data)) else None
     )
     peer, session = await _browser(backend, probe)
+    tap = SocketTap(backend.peer_connection(session))
     async with asyncio.timeout(60 + probes * 0.2):
-        while len(heard) < probes + 5:  # noqa: ASYNC110 - polling a list the callback fills
+        while len(probe.sent) < probes + 6:  # noqa: ASYNC110 - polling a list the track fills
             await asyncio.sleep(0.005)
-    inbound = _pair(probe.sent, heard)[5:]
+    await asyncio.sleep(0.1)
+    inbound = _first_after(tap.onsets, heard)[5:]
+    inbound_end_to_end = _first_after(probe.sent, heard)[5:]
     outbound: list[float] = []
+    outbound_end_to_end: list[float] = []
     loud = AudioFrame(probe.frame.tobytes(), 48000)
+    reply = backend._calls[session.id].reply
     for _ in range(probes // 2):
-        start = len(peer.heard)
-        await asyncio.sleep(0.1)  # the reply track is idle: playing silence
+        async with asyncio.timeout(5):
+            while not _reply_idle(reply):  # noqa: ASYNC110 - as above
+                await asyncio.sleep(0.005)
+        await asyncio.sleep(0.03)  # past the slot of the last silent frame: the reply is due now
         peer.heard.clear()
+        before = len(tap.sent)
         sent = time.perf_counter()
         await backend.send_audio(session, loud)
         async with asyncio.timeout(5):
             while not _loud(bytes(peer.heard)):  # noqa: ASYNC110 - as above
                 await asyncio.sleep(0.001)
-        outbound.append((time.perf_counter() - sent) * 1000)
-        del start
+        outbound_end_to_end.append((time.perf_counter() - sent) * 1000)
+        outbound.append((tap.sent[before] - sent) * 1000)
     await peer.close()
     await backend.close()
     return {
         "jitter_buffer_frames": jitter_buffer_frames,
         "inbound": summary(inbound),
         "outbound": summary(outbound),
+        "inbound_end_to_end": summary(inbound_end_to_end),
+        "outbound_end_to_end": summary(outbound_end_to_end),
     }
 
 
-async def webrtc_latency_aiortc_buffer(probes: int = 100) -> dict[str, Any]:
-    """As ``webrtc_latency`` with aiortc's own jitter buffer (4 frames) on our side."""
+async def webrtc_latency_reorder_4(probes: int = 100) -> dict[str, Any]:
+    """As ``webrtc_latency`` with a 4-frame reorder window (aiortc's own buffer depth)."""
     return await webrtc_latency(probes, jitter_buffer_frames=4)
 
 
-def _pair(sent: list[float], heard: list[float]) -> list[float]:
-    """Each loud frame heard, matched to the latest probe sent before it (in ms)."""
+def _first_after(starts: list[float], events: list[float]) -> list[float]:
+    """For each start, the ms until the first event after it and before the next start."""
+    return [delay for _start, delay in _first_after_pairs(starts, events)]
+
+
+def _first_after_pairs(starts: list[float], events: list[float]) -> list[tuple[float, float]]:
     import bisect
 
-    delays = []
-    for at in heard:
-        index = bisect.bisect_right(sent, at) - 1
-        if index >= 0:
-            delays.append((at - sent[index]) * 1000)
-    return delays
+    pairs = []
+    for index, start in enumerate(starts):
+        at = bisect.bisect_left(events, start)
+        end = starts[index + 1] if index + 1 < len(starts) else float("inf")
+        if at < len(events) and events[at] < end:
+            pairs.append((start, (events[at] - start) * 1000))
+    return pairs
 
 
-async def webrtc_20_sessions(sessions: int = 20, seconds: float = 5.0) -> dict[str, Any]:
-    """The browsers run in a child process (bench/webrtc_peers.py): the CPU time is the kit's."""
+def _cpu_breakdown(profile: Any, cpu_us: float) -> dict[str, float]:
+    """The event loop thread's CPU profile, grouped by where the time goes, in us per frame: each
+    group's share of the profiled time times the unprofiled CPU per frame (the profiler's
+    own overhead falls on Python code, so the Python groups read high)."""
+    import pstats
+
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    groups: dict[str, float] = {}
+
+    def group(filename: str, name: str) -> str:
+        if "srtp" in filename or "srtp" in name:
+            return "SRTP (pylibsrtp)"
+        if "decode" in name and "av." in name:
+            return "Opus decode (libopus via av)"
+        if "encode" in name and "av." in name:
+            return "Opus encode (libopus via av)"
+        if "resample" in name or "Resampler" in name:
+            return "resampling (libswresample)"
+        if "aioice" in filename:
+            return "ICE (aioice: datagram, STUN parse attempt, queue)"
+        if "aiortc" in filename:
+            return "aiortc (DTLS loop, RTP parse and routing, stats, RTCP)"
+        if "roomkit_fastrtc" in filename:
+            return "roomkit_fastrtc (reorder, frames, callbacks)"
+        if "bench" in filename:
+            return "bench callback (loudness check)"
+        if "asyncio" in filename or "selectors" in filename or "socket" in name:
+            return "event loop and socket calls"
+        return "other"
+
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, callers) in stats.items():
+        if filename == "~" and not any(k in name for k in ("srtp", "av.", "esample", "socket")):
+            for (caller_file, _l, caller_name), row in callers.items():  # builtins: by caller
+                key = group(caller_file, caller_name)
+                groups[key] = groups.get(key, 0.0) + row[2]
+        else:
+            key = group(filename, name)
+            groups[key] = groups.get(key, 0.0) + tottime
+    total = sum(groups.values()) or 1.0
+    return {
+        key: round(value / total * cpu_us, 1)
+        for key, value in sorted(groups.items(), key=lambda item: -item[1])
+    }
+
+
+async def webrtc_20_sessions(
+    sessions: int = 20, seconds: float = 5.0, profile: bool = False
+) -> dict[str, Any]:
+    """The browsers run in a child process (bench/webrtc_peers.py): the CPU time is the kit's.
+    With ``profile`` the event loop thread runs under cProfile during the measured seconds."""
+    import cProfile
     import resource
     import sys
 
@@ -408,12 +527,13 @@ async def webrtc_20_sessions(sessions: int = 20, seconds: float = 5.0) -> dict[s
     )
     assert child.stdin is not None and child.stdout is not None
     offers = json.loads(await child.stdout.readline())["offers"]
-    answers, order = [], []
+    answers, order, taps = [], [], []
     for offer in offers:
         session = await backend.connect("r", "browser", "c")
         heard[session.id] = []
         order.append(session.id)
         answers.append(await backend.answer(session, offer))
+        taps.append(SocketTap(backend.peer_connection(session)))
     child.stdin.write((json.dumps({"answers": answers}) + "\n").encode())
     await child.stdin.drain()
     async with asyncio.timeout(60):  # every call connected and its probes arriving
@@ -421,9 +541,14 @@ async def webrtc_20_sessions(sessions: int = 20, seconds: float = 5.0) -> dict[s
             await asyncio.sleep(0.01)
     await asyncio.sleep(0.5)
     frames[0] = 0
+    profiler = cProfile.Profile(time.thread_time) if profile else None
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
     await asyncio.sleep(seconds)
+    if profiler is not None:
+        profiler.disable()
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     end = time.perf_counter()
     counted = frames[0]
@@ -433,23 +558,35 @@ async def webrtc_20_sessions(sessions: int = 20, seconds: float = 5.0) -> dict[s
     sent_all = json.loads(await child.stdout.readline())["sent"]
     await child.wait()
     await backend.close()
-    first: list[float] = []
-    last: list[float] = []
-    for session_id, sent in zip(order, sent_all, strict=True):
-        times = [at for at in heard[session_id] if start <= at < end]
-        for at, delay in zip(times, _pair(sent, times), strict=True):
-            if at - start < 1.0:
-                first.append(delay)
-            elif at >= end - 1.0:
-                last.append(delay)
-    return {
+    delays: dict[str, list[float]] = {}  # (way, second) -> ms
+    for session_id, sent, tap in zip(order, sent_all, taps, strict=True):
+        times = heard[session_id]
+        for way, starts in (("socket", tap.onsets), ("end_to_end", sent)):
+            window = [at for at in starts if start <= at < end - 0.1]
+            for at, delay in _first_after_pairs(window, times):
+                if at - start < 1.0:
+                    delays.setdefault(f"{way}_first", []).append(delay)
+                elif at >= end - 1.1:
+                    delays.setdefault(f"{way}_last", []).append(delay)
+    cpu_us = cpu / max(counted, 1) * 1e6
+    result: dict[str, Any] = {
         "sessions": sessions,
         "frames": counted,
         "expected_frames": int(sessions * seconds / 0.02),
-        "first_second": summary(first),
-        "last_second": summary(last),
-        "kit_cpu_us_per_frame": round(cpu / max(counted, 1) * 1e6, 1),
+        "first_second": summary(delays["socket_first"]),
+        "last_second": summary(delays["socket_last"]),
+        "end_to_end_first_second": summary(delays["end_to_end_first"]),
+        "end_to_end_last_second": summary(delays["end_to_end_last"]),
+        "kit_cpu_us_per_frame": round(cpu_us, 1),
     }
+    if profiler is not None:
+        result["cpu_us_per_frame_by_part"] = _cpu_breakdown(profiler, cpu_us)
+    return result
+
+
+async def webrtc_20_sessions_profile() -> dict[str, Any]:
+    """``webrtc_20_sessions`` under cProfile: where the kit's CPU goes per frame."""
+    return await webrtc_20_sessions(profile=True)
 
 
 SCENARIOS = {
@@ -458,8 +595,9 @@ SCENARIOS = {
     "rtp_50_sessions": rtp_50_sessions,
     "twilio_latency": twilio_latency,
     "webrtc_latency": webrtc_latency,
-    "webrtc_latency_aiortc_buffer": webrtc_latency_aiortc_buffer,
+    "webrtc_latency_reorder_4": webrtc_latency_reorder_4,
     "webrtc_20_sessions": webrtc_20_sessions,
+    "webrtc_20_sessions_profile": webrtc_20_sessions_profile,
     "transcript_to_first_audio": transcript_to_first_audio,
 }
 
@@ -470,22 +608,40 @@ def render(results: dict[str, Any], load: tuple[float, float]) -> str:
     labels = {
         "rtp_latency": "RTP",
         "twilio_latency": "Twilio Media",
-        "webrtc_latency": "WebRTC (jitter buffer 1 frame)",
-        "webrtc_latency_aiortc_buffer": "WebRTC (aiortc's 4-frame buffer)",
+        "webrtc_latency": "WebRTC",
+        "webrtc_latency_reorder_4": "WebRTC (reorder window 4 frames)",
+    }
+    ways = {
+        "inbound": "inbound",
+        "outbound": "outbound",
+        "inbound_end_to_end": "inbound end to end (peer's track to pipeline)",
+        "outbound_end_to_end": "outbound end to end (send_audio to peer's decoder)",
+    }
+    socket_ways = {
+        "inbound": "inbound (datagram at our socket to pipeline)",
+        "outbound": "outbound (send_audio to datagram leaving our socket)",
     }
     for name, label in labels.items():
-        for way in ("inbound", "outbound"):
+        for way, text in ways.items():
+            if name.startswith("webrtc") and way in socket_ways:
+                text = socket_ways[way]
             row = results.get(name, {}).get(way)
             if row:
-                lines.append(f"| {label} {way} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} |")
+                lines.append(f"| {label} {text} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} |")
+    parts = {
+        "first_second": "inbound, first second",
+        "last_second": "inbound, last second",
+        "end_to_end_first_second": "inbound end to end, first second",
+        "end_to_end_last_second": "inbound end to end, last second",
+    }
     for name in ("rtp_50_sessions", "webrtc_20_sessions"):
         row = results.get(name)
         if row:
-            for part in ("first_second", "last_second"):
-                lines.append(
-                    f"| {name} inbound, {part.replace('_', ' ')} | {row[part]['p50_ms']:.2f} | "
-                    f"{row[part]['p99_ms']:.2f} |"
-                )
+            for part, text in parts.items():
+                if part in row:
+                    lines.append(
+                        f"| {name} {text} | {row[part]['p50_ms']:.2f} | {row[part]['p99_ms']:.2f} |"
+                    )
     if "transcript_to_first_audio" in results:
         row = results["transcript_to_first_audio"]
         lines.append(
@@ -515,6 +671,17 @@ def render(results: dict[str, Any], load: tuple[float, float]) -> str:
             f"| 20 WebRTC sessions, kit CPU per frame | {row['kit_cpu_us_per_frame']} us "
             f"({row['frames']}/{row['expected_frames']} frames) |"
         )
+    breakdown = results.get("webrtc_20_sessions_profile", {}).get("cpu_us_per_frame_by_part")
+    if breakdown:
+        total = results["webrtc_20_sessions_profile"]["kit_cpu_us_per_frame"]
+        lines += [
+            "",
+            f"20 WebRTC sessions under cProfile ({total} us per frame in that run), by part:",
+            "",
+            "| part | us per frame |",
+            "|---|---:|",
+        ]
+        lines += [f"| {part} | {value} |" for part, value in breakdown.items()]
     lines += ["", f"load average (1 min) before / after: {load[0]:.2f} / {load[1]:.2f}"]
     return "\n".join(lines) + "\n"
 

@@ -35,11 +35,17 @@ async def test_the_transport_scenarios_run_end_to_end() -> None:
 async def test_the_webrtc_scenarios_run_end_to_end() -> None:
     one = await webrtc_latency(probes=4)
     assert one["inbound"]["p50_ms"] > 0 and one["outbound"]["p50_ms"] > 0
-    many = await webrtc_20_sessions(sessions=2, seconds=2.2)
+    assert one["inbound_end_to_end"]["p50_ms"] > 0 and one["outbound_end_to_end"]["p50_ms"] > 0
+    many = await webrtc_20_sessions(sessions=2, seconds=2.2, profile=True)
     assert many["frames"] > 0 and many["kit_cpu_us_per_frame"] > 0
-    table = render({"webrtc_latency": one, "webrtc_20_sessions": many}, (0.5, 0.7))
-    assert "| WebRTC (jitter buffer 1 frame) inbound |" in table
+    assert "Opus decode (libopus via av)" in many["cpu_us_per_frame_by_part"]
+    results = {"webrtc_latency": one, "webrtc_20_sessions": many}
+    table = render({**results, "webrtc_20_sessions_profile": many}, (0.5, 0.7))
+    assert "| WebRTC inbound (datagram at our socket to pipeline) |" in table
+    assert "| WebRTC outbound (send_audio to datagram leaving our socket) |" in table
+    assert "| webrtc_20_sessions inbound end to end, last second |" in table
     assert "20 WebRTC sessions, kit CPU per frame" in table
+    assert "| Opus decode (libopus via av) |" in table
     assert "load average (1 min) before / after: 0.50 / 0.70" in table
 
 

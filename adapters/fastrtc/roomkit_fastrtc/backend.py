@@ -2,9 +2,10 @@
 
 ``session = await kit.join(...)`` makes a peer connection for the caller; the web app hands the
 browser's SDP offer to ``await backend.answer(session, offer_sdp)`` and returns the answer.
-Audio arrives as Opus at 48 kHz and is delivered as mono 16-bit frames at ``sample_rate``;
-replies are resampled to 48 kHz and sent on a paced track. When the browser's connection fails
-or closes, the session is reported lost.
+Audio arrives as Opus at 48 kHz and is delivered as mono 16-bit frames at ``sample_rate``, each
+packet decoded as it arrives (``roomkit_fastrtc.inbound``); replies are encoded to Opus at the
+session's rate (resampled to 48 kHz first when Opus cannot take that rate) and sent on a paced
+track. When the browser's connection fails or closes, the session is reported lost.
 """
 
 from __future__ import annotations
@@ -14,17 +15,22 @@ import contextlib
 import logging
 from typing import Any
 
-from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
-from aiortc.jitterbuffer import JitterBuffer
+from aiortc import (
+    RTCConfiguration,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCSessionDescription,
+)
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession, VoiceSessionState
 from roomkit.ports.voice import AudioCallback, SessionCallback, VoiceBackend
-from roomkit_fastrtc.tracks import InboundReader, ReplyTrack
+from roomkit_fastrtc.inbound import OpusInbound, attach
+from roomkit_fastrtc.tracks import OPUS_RATES, InboundReader, ReplyTrack
 from roomkit_rtp.resample import resample
 
 log = logging.getLogger("roomkit.fastrtc")
-_JITTER_ATTRIBUTE = "_RTCRtpReceiver__jitter_buffer"
 
 
 class Call:
@@ -35,6 +41,7 @@ class Call:
         self.pc = pc
         self.reply = reply
         self.reader: asyncio.Task[None] | None = None
+        self.inbound: OpusInbound | None = None  # None: aiortc decodes (see inbound.attach)
         self.frames_in = 0
 
 
@@ -49,9 +56,12 @@ class FastRTCVoiceBackend(VoiceBackend):
         lead_ms: int = 100,
         jitter_buffer_frames: int = 1,
     ) -> None:
-        """``jitter_buffer_frames``: how many later 20 ms frames must have arrived before one
-        is decoded, so packets that overtook each other are put back in order. aiortc holds 4
-        (80 ms of added delay on every frame); 1 keeps a one-frame reorder window."""
+        """``jitter_buffer_frames``: the reorder window. A packet is decoded as soon as it
+        arrives if every earlier one is in; one that overtook a missing packet waits for at
+        most this many later packets (or 20 ms each, if the stream pauses) before the missing
+        one is given up. 0 never waits (a late packet is dropped). Audio in order is never
+        held, whatever the window. ``lead_ms``: how far ahead of playback ``send_audio`` may
+        queue a reply before it waits (the reply is sent on time either way)."""
         if not 0 <= jitter_buffer_frames <= 15:
             raise ValueError("jitter_buffer_frames must be between 0 and 15")
         self.jitter_buffer_frames = jitter_buffer_frames
@@ -97,13 +107,16 @@ class FastRTCVoiceBackend(VoiceBackend):
         pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
         reply = self._reply_track()
         pc.addTrack(reply)
+        opus = [c for c in RTCRtpSender.getCapabilities("audio").codecs if c.name == "opus"]
+        for transceiver in pc.getTransceivers():
+            transceiver.setCodecPreferences(opus)  # the inbound path decodes Opus only
         call = Call(session, pc, reply)
         self._calls[session.id] = call
 
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:
             if track.kind == "audio" and call.reader is None:
-                self._size_jitter_buffer(pc, track)
+                self._decode_on_arrival(call, track)
                 call.reader = asyncio.create_task(self._read(call, track))
 
         @pc.on("connectionstatechange")
@@ -114,19 +127,27 @@ class FastRTCVoiceBackend(VoiceBackend):
         self._prepare(call)
         return session
 
-    def _size_jitter_buffer(self, pc: RTCPeerConnection, track: MediaStreamTrack) -> None:
-        """aiortc fixes the audio jitter buffer at 4 frames and has no option for it; the
-        receiver's buffer is replaced before any packet arrives (the track event comes with the
-        remote description)."""
-        for transceiver in pc.getTransceivers():
-            receiver = transceiver.receiver
-            if receiver.track is track and hasattr(receiver, _JITTER_ATTRIBUTE):
-                buffer = JitterBuffer(capacity=16, prefetch=self.jitter_buffer_frames)
-                setattr(receiver, _JITTER_ATTRIBUTE, buffer)
+    def _decode_on_arrival(self, call: Call, track: MediaStreamTrack) -> None:
+        """Take the call's packets from aiortc's receiver before any arrives (the track event
+        comes with the remote description); if that fails, aiortc decodes and ``_read``
+        delivers its frames."""
+
+        def deliver(pcm: bytes) -> None:
+            call.frames_in += 1
+            frame = AudioFrame(pcm, self.sample_rate)
+            for callback in self._audio:
+                callback(call.session, frame)
+
+        for transceiver in call.pc.getTransceivers():
+            if transceiver.receiver.track is track:
+                inbound = OpusInbound(deliver, self.sample_rate, self.jitter_buffer_frames)
+                if attach(transceiver.receiver, inbound):
+                    call.inbound = inbound
 
     def _reply_track(self) -> ReplyTrack:
-        """The outbound track of a new call: 48 kHz, what the Opus encoder takes natively."""
-        return ReplyTrack()
+        """The outbound track of a new call: at the session's rate when Opus encodes it
+        natively (no resampling), else at 48 kHz."""
+        return ReplyTrack(self.sample_rate if self.sample_rate in OPUS_RATES else 48000)
 
     def _prepare(self, call: Call) -> None:
         """Called once a call's peer connection exists, before the browser's offer."""
@@ -172,6 +193,8 @@ class FastRTCVoiceBackend(VoiceBackend):
             call.reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await call.reader
+        if call.inbound is not None:
+            call.inbound.close()
         await call.pc.close()
 
     async def close(self) -> None:
