@@ -125,8 +125,9 @@ class InboundPipeline:
     async def _process(self, state: InboundState) -> InboundResult:
         tele = self._rt.telemetry
         with _span(tele, "roomkit.inbound", state) as root:
+            traced = tele.enabled
             for step in (self.route, self.parse, self.identify, self.identity_hooks):
-                await self._run(step.name, step, state)
+                await (self._run(step.name, step, state) if traced else step(state))
                 if state.done:
                     return state.finish()
             room_id_var.set(state.room_id)
@@ -150,14 +151,15 @@ class InboundPipeline:
                 await self.route.recheck(state)
                 if state.done:
                     return state.finish()
+                traced = tele.enabled
                 for before in (self.idempotency, self.before_broadcast, self.store):
-                    await self._run(before.name, before, state)
+                    await (self._run(before.name, before, state) if traced else before(state))
                     if state.done:
                         return state.finish()
                 state.stored = True  # the deadline no longer applies
                 for after in (self.broadcast, self.after_broadcast):
                     try:
-                        await self._run(after.name, after, state)
+                        await (self._run(after.name, after, state) if traced else after(state))
                     except Exception as exc:
                         await self._after_store_failed(after.name, state, exc)
             finally:

@@ -170,8 +170,8 @@ class TwilioWebhooks:
 def parse_form(form: Mapping[str, str], channel_id: str) -> WebhookBatch:
     status = form.get("MessageStatus") or ""
     if status and status not in _INBOUND_STATES:
-        return WebhookBatch(statuses=[_status(form, channel_id)])
-    return WebhookBatch(messages=[_message(form, channel_id)])
+        return assemble(WebhookBatch, statuses=[_status(form, channel_id)])
+    return assemble(WebhookBatch, messages=[_message(form, channel_id)])
 
 
 def _address(value: str) -> str:
