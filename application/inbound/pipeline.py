@@ -43,8 +43,10 @@ Step = Callable[[InboundState], Awaitable[None]]
 CHAIN_LIMIT_REASON = "max_chain_depth ({limit}) reached; response not broadcast"
 
 YIELD_EVERY = 8
-"""Messages processed before the pipeline yields to the event loop once (on the in-memory store
-nothing else suspends, so a tight loop of messages would starve every other task)."""
+"""Messages one task sends in a row, without the event loop getting a turn, before the pipeline
+yields to it once (on the in-memory store nothing else suspends, so a tight loop of messages
+would starve every other task). Messages that arrive as a server receives them, from several
+tasks or with the loop turning in between, never wait for that yield."""
 
 
 class InboundPipeline:
@@ -63,7 +65,10 @@ class InboundPipeline:
         self.after_broadcast = AfterBroadcastStep(runtime)
         limit = runtime.settings.inbound_rate_limit
         self._inbound_limiter = TokenBucketRateLimiter(limit, runtime.clock) if limit else None
-        self._calls = 0
+        # messages one task began in a row while the event loop had no turn
+        self._without_turn = 0
+        self._last_caller = 0
+        self._turn_awaited = False
 
     # entry points --------------------------------------------------------------------------
     async def process(self, message: InboundMessage, room_id: str | None = None) -> InboundResult:
@@ -76,9 +81,16 @@ class InboundPipeline:
             )
         if room_id is not None and not isinstance(room_id, str):
             raise TypeError(f"room_id must be a str or None, got {type(room_id).__name__}")
-        self._calls += 1
-        if not self._calls % YIELD_EVERY:  # a tight loop of messages still lets others run
-            await asyncio.sleep(0)
+        caller = id(asyncio.current_task())
+        if caller == self._last_caller and self._turn_awaited:
+            self._without_turn += 1
+            if self._without_turn >= YIELD_EVERY:  # a tight loop still lets others run
+                await asyncio.sleep(0)
+        else:
+            self._last_caller, self._without_turn = caller, 1
+            if not self._turn_awaited:
+                self._turn_awaited = True
+                asyncio.get_running_loop().call_soon(self._loop_turned)
         if self._inbound_limiter is not None and not self._inbound_limiter.try_acquire():
             return InboundResult(
                 blocked=True, reason="inbound rate limit exceeded", room_id=room_id
@@ -95,6 +107,10 @@ class InboundPipeline:
         if task.done():
             return task.result()
         return await _within_deadline(task, state, loop.call_at, deadline, timeout)
+
+    def _loop_turned(self) -> None:
+        self._turn_awaited = False
+        self._without_turn = 0
 
     async def process_event(self, event: RoomEvent) -> InboundResult:
         """Run an already-built event (a reply, a direct send) through steps 5-11 and reentry."""

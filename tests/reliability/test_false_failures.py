@@ -181,6 +181,35 @@ async def test_the_inbound_path_yields_to_the_event_loop() -> None:
     assert during >= 200 // 8  # the other task ran while the loop of messages went on
 
 
+async def test_messages_from_many_tasks_are_not_held_back_by_that_yield() -> None:
+    """A server's requests, each in a task that waits between messages: none of them waits for
+    the event loop inside ``process_inbound`` (that yield is for a single task's tight loop)."""
+    kit, _ = await room_with_ws(InMemoryStore())
+    turns = 0
+    done = False
+
+    def count_turn() -> None:
+        nonlocal turns
+        turns += 1
+        if not done:
+            asyncio.get_running_loop().call_soon(count_turn)
+
+    asyncio.get_running_loop().call_soon(count_turn)
+    suspended = 0
+
+    async def sender(k: int) -> None:
+        nonlocal suspended
+        for i in range(20):
+            before = turns
+            await kit.process_inbound(say(f"{k}-{i}"))
+            suspended += turns != before
+            await asyncio.sleep(0)
+
+    await asyncio.gather(*(sender(k) for k in range(30)))
+    done = True
+    assert suspended == 0
+
+
 @pytest.mark.parametrize("bad", [0, -1.0])
 def test_timeouts_must_be_positive(bad: float) -> None:
     with pytest.raises(ValueError, match="delivery_timeout"):
