@@ -20,8 +20,9 @@ OpenID keys that sign inbound activities, the Connector API).
 
 Speech and transports: ``DeepgramFake``, ``ElevenLabsFake`` and ``XAITTSFake`` (fixtures
 ``deepgram_fake``, ``elevenlabs_fake``, ``xai_tts_fake``), the far ends of calls
-(``twilio_media.TwilioMediaStreamClient``, ``rtp.RTPPeer``, ``sip.SIPPhone`` and, with aiortc
-installed, ``webrtc.BrowserPeer``) and ``loudness_vad.LoudnessVAD`` for whole-call tests.
+(``twilio_media.TwilioMediaStreamClient``, ``rtp.RTPPeer``, ``sip.SIPPhone``, the registrar
+``sip.SIPRegistrar`` and, with aiortc installed, ``webrtc.BrowserPeer``) and
+``loudness_vad.LoudnessVAD`` for whole-call tests.
 """
 
 from roomkit_fakes.anthropic import AnthropicFake

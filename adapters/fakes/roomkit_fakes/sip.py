@@ -1,4 +1,4 @@
-"""A SIP phone on 127.0.0.1 (UDP).
+"""A SIP phone and a SIP registrar on 127.0.0.1 (UDP).
 
 Calling: it sends an INVITE with an SDP offer for its RTP peer, answers a digest challenge when
 given ``credentials``, records every response, ACKs the 200 OK, answers a BYE, and can hang up.
@@ -7,6 +7,9 @@ Called (at ``phone.uri``): it challenges the INVITE with digest when it has a ``
 (``401`` or ``407``, MD5 or SHA-256, ``qop=auth``; wrong credentials get ``403``), rings, and
 then answers with an SDP answer for its RTP peer (``answer="answer"``), refuses
 (``answer="busy"``: 486), rings until cancelled (``"ring"``) or never responds (``"silent"``).
+
+Registering (``SIPRegistrar``): it records every REGISTER, challenges it with digest, grants a
+lifetime, refuses or stays silent, and places calls to a registered address-of-record.
 
 Messages are written out by hand here (not with the backend's code), so the fake checks the
 backend against the text of RFC 3261 rather than against itself.
@@ -34,6 +37,46 @@ def _digest_params(value: str) -> dict[str, str]:
     return {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3) for m in found}
 
 
+def _check_digest(
+    value: str,
+    *,
+    method: str,
+    uri: str,
+    nonces: set[str],
+    realm: str,
+    algorithm: str,
+    password: str,
+    username: str | None = None,
+) -> str:
+    """ "ok", "none" or "wrong", checked per RFC 2617 / 7616 with hashlib."""
+    if not value.lower().startswith("digest "):
+        return "none"
+    params = _digest_params(value[7:])
+    if params.get("nonce") not in nonces:
+        return "none"
+    if params.get("qop") != "auth" or params.get("uri") != uri:
+        return "wrong"
+    if username is not None and params.get("username") != username:
+        return "wrong"
+    used = params.get("algorithm", "MD5")
+    if used != algorithm or params.get("realm") != realm:
+        return "wrong"
+    ha1 = _h(used, f"{params.get('username')}:{realm}:{password}")
+    ha2 = _h(used, f"{method}:{uri}")
+    expected = _h(
+        used, f"{ha1}:{params['nonce']}:{params.get('nc')}:{params.get('cnonce')}:auth:{ha2}"
+    )
+    return "ok" if expected == params.get("response") else "wrong"
+
+
+def _headers(text: str) -> dict[str, str]:
+    return dict(
+        (line.split(":", 1)[0].strip().lower(), line.split(":", 1)[1].strip())
+        for line in text.split("\r\n\r\n")[0].split("\r\n")[1:]
+        if ":" in line
+    )
+
+
 @dataclass(eq=False)
 class SIPPhone(asyncio.DatagramProtocol):
     user: str = "alice"
@@ -47,6 +90,8 @@ class SIPPhone(asyncio.DatagramProtocol):
     challenge_status: Literal[401, 407] = 401
     realm: str = "phone.test"
     answer: Literal["answer", "busy", "ring", "silent"] = "answer"
+    target: str = ""  # Request-URI of our requests (default sip:agent@127.0.0.1:<server port>)
+    to_uri: str = "sip:agent@127.0.0.1"  # the To of our INVITE
 
     def __post_init__(self) -> None:
         self.call_id = uuid.uuid4().hex + "@127.0.0.1"
@@ -94,8 +139,9 @@ class SIPPhone(asyncio.DatagramProtocol):
         self.transport.sendto(text.encode(), self.server)
 
     def _request(self, method: str, cseq: int, to: str, body: str = "", extra: str = "") -> str:
+        target = self.target or f"sip:agent@127.0.0.1:{self.server[1] if self.server else 0}"
         head = (
-            f"{method} sip:agent@127.0.0.1:{self.server[1] if self.server else 0} SIP/2.0\r\n"
+            f"{method} {target} SIP/2.0\r\n"
             f"Via: SIP/2.0/UDP 127.0.0.1:{self.port};branch=z9hG4bK{uuid.uuid4().hex[:10]}\r\n"
             f"Max-Forwards: 70\r\n"
             f"From: <sip:{self.user}@127.0.0.1>;tag={self.from_tag}\r\n"
@@ -120,9 +166,7 @@ class SIPPhone(asyncio.DatagramProtocol):
         self._payload_types = payload_types
         extra = f"Authorization: {authorization}\r\n" if authorization else ""
         self._send(
-            self._request(
-                "INVITE", self._cseq, "<sip:agent@127.0.0.1>", self._sdp(payload_types), extra
-            )
+            self._request("INVITE", self._cseq, f"<{self.to_uri}>", self._sdp(payload_types), extra)
         )
 
     def bye(self) -> None:
@@ -207,25 +251,16 @@ class SIPPhone(asyncio.DatagramProtocol):
         return text + f"Content-Length: {len(body.encode())}\r\n\r\n{body}"
 
     def _credentials_ok(self, method: str, uri: str, value: str) -> str:
-        """ "ok", "none" or "wrong", checked per RFC 2617 / 7616 with hashlib."""
-        if not value.lower().startswith("digest "):
-            return "none"
-        params = _digest_params(value[7:])
-        if params.get("nonce") not in self.nonces:
-            return "none"
-        if params.get("qop") != "auth" or params.get("uri") != uri:
-            return "wrong"
-        algorithm = params.get("algorithm", "MD5")
-        if algorithm != self.algorithm or params.get("realm") != self.realm:
-            return "wrong"
         assert self.password is not None
-        ha1 = _h(algorithm, f"{params.get('username')}:{self.realm}:{self.password}")
-        ha2 = _h(algorithm, f"{method}:{uri}")
-        expected = _h(
-            algorithm,
-            f"{ha1}:{params['nonce']}:{params.get('nc')}:{params.get('cnonce')}:auth:{ha2}",
+        return _check_digest(
+            value,
+            method=method,
+            uri=uri,
+            nonces=self.nonces,
+            realm=self.realm,
+            algorithm=self.algorithm,
+            password=self.password,
         )
-        return "ok" if expected == params.get("response") else "wrong"
 
     def _called(self, text: str, headers: dict[str, str], addr: tuple[str, int]) -> bool:
         """Handle a request sent to us as the called phone; False for the caller's side."""
@@ -303,3 +338,139 @@ class SIPPhone(asyncio.DatagramProtocol):
             "Content-Length: 0\r\n\r\n"
         )
         self.transport.sendto(bye.encode(), self._caller)
+
+
+@dataclass(eq=False)
+class SIPRegistrar(asyncio.DatagramProtocol):
+    """A SIP registrar on 127.0.0.1 (UDP) that records every REGISTER.
+
+    With a ``password`` it challenges each REGISTER (``401``, ``qop=auth``) and checks the answer
+    with hashlib (wrong credentials get ``403``); accepted Authorization parameters land in
+    ``authorized``. It grants what was asked, capped at ``grant`` when set, in the Contact's
+    ``expires`` parameter (or the ``Expires`` header with ``expires_in="header"``); ``Expires: 0``
+    removes the binding. ``mode`` ``"refuse"`` answers ``403``, ``"silent"`` never answers, and may
+    be changed between requests. ``call(aor)`` routes an INVITE to the AOR's registered Contact.
+    """
+
+    password: str | None = None
+    username: str | None = None
+    realm: str = "registrar.test"
+    algorithm: Literal["MD5", "SHA-256"] = "MD5"
+    grant: int | None = None
+    expires_in: Literal["contact", "header"] = "contact"
+    mode: Literal["accept", "refuse", "silent"] = "accept"
+    transport: asyncio.DatagramTransport | None = None
+
+    def __post_init__(self) -> None:
+        self.registers: list[str] = []  # every REGISTER received, in order
+        self.authorized: list[dict[str, str]] = []  # the digest parameters it accepted
+        self.bindings: dict[str, tuple[str, int]] = {}  # AOR -> (Contact URI, seconds granted)
+        self.nonces: set[str] = set()  # issued and not used yet
+        self.issued: list[str] = []  # every nonce it challenged with
+        self._tag = uuid.uuid4().hex[:8]
+
+    async def start(self) -> SIPRegistrar:
+        loop = asyncio.get_running_loop()
+        await loop.create_datagram_endpoint(lambda: self, local_addr=("127.0.0.1", 0))
+        return self
+
+    @property
+    def port(self) -> int:
+        assert self.transport is not None
+        return int(self.transport.get_extra_info("sockname")[1])
+
+    @property
+    def uri(self) -> str:
+        return f"sip:127.0.0.1:{self.port}"
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.DatagramTransport)
+        self.transport = transport
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    def header(self, index: int, name: str) -> str:
+        """A header of the ``index``-th REGISTER received (``""`` when it has none)."""
+        return _headers(self.registers[index]).get(name.lower(), "")
+
+    def _reply(self, headers: dict[str, str], status: str, extra: str = "") -> str:
+        return (
+            f"SIP/2.0 {status}\r\nVia: {headers['via']}\r\nFrom: {headers['from']}\r\n"
+            f"To: {headers['to']};tag={self._tag}\r\nCall-ID: {headers['call-id']}\r\n"
+            f"CSeq: {headers['cseq']}\r\n{extra}Content-Length: 0\r\n\r\n"
+        )
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        assert self.transport is not None
+        text = data.decode()
+        if not text.startswith("REGISTER "):
+            return
+        self.registers.append(text)
+        if self.mode == "silent":
+            return
+        headers = _headers(text)
+        if self.mode == "refuse":
+            self.transport.sendto(self._reply(headers, "403 Forbidden").encode(), addr)
+            return
+        uri = text.split(" ", 2)[1]
+        if self.password is not None:
+            value = headers.get("authorization", "")
+            verdict = _check_digest(
+                value,
+                method="REGISTER",
+                uri=uri,
+                nonces=self.nonces,
+                realm=self.realm,
+                algorithm=self.algorithm,
+                password=self.password,
+                username=self.username,
+            )
+            if verdict == "none":
+                nonce = secrets.token_hex(12)
+                self.nonces.add(nonce)
+                self.issued.append(nonce)
+                challenge = (
+                    f'WWW-Authenticate: Digest realm="{self.realm}", nonce="{nonce}", '
+                    f'algorithm={self.algorithm}, qop="auth"\r\n'
+                )
+                reply = self._reply(headers, "401 Unauthorized", challenge)
+                self.transport.sendto(reply.encode(), addr)
+                return
+            if verdict == "wrong":
+                self.transport.sendto(self._reply(headers, "403 Forbidden").encode(), addr)
+                return
+            params = _digest_params(value[7:])
+            self.nonces.discard(params["nonce"])  # one REGISTER per nonce
+            self.authorized.append(params)
+        aor = headers["to"].split("<", 1)[-1].split(">", 1)[0]
+        contact = headers.get("contact", "")
+        contact_uri = contact.split("<", 1)[-1].split(">", 1)[0]
+        asked = int(headers.get("expires", "3600"))
+        for param in contact.split(">", 1)[-1].split(";")[1:]:
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "expires":
+                asked = int(value)
+        granted = min(asked, self.grant) if self.grant is not None else asked
+        if granted == 0:
+            self.bindings.pop(aor, None)
+            self.transport.sendto(self._reply(headers, "200 OK").encode(), addr)
+            return
+        self.bindings[aor] = (contact_uri, granted)
+        if self.expires_in == "contact":
+            extra = f"Contact: <{contact_uri}>;expires={granted}\r\n"
+        else:
+            extra = f"Contact: <{contact_uri}>\r\nExpires: {granted}\r\n"
+        self.transport.sendto(self._reply(headers, "200 OK", extra).encode(), addr)
+
+    async def call(self, aor: str, *, rtp_port: int = 0, user: str = "caller") -> SIPPhone:
+        """Place a call to ``aor`` at its registered Contact, as a PBX routes one; the phone
+        that placed it (its INVITE already sent). ``LookupError`` when nothing is bound."""
+        if aor not in self.bindings:
+            raise LookupError(f"no Contact registered for {aor}")
+        contact = self.bindings[aor][0]
+        port = int(contact.rsplit(":", 1)[1].split(";", 1)[0])
+        phone = await SIPPhone(user=user, rtp_port=rtp_port, target=contact, to_uri=aor).start(port)
+        phone.invite()
+        return phone

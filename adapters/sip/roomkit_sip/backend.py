@@ -12,6 +12,11 @@ and returns the call, which joins a room the same way. A refusal raises ``SIPCal
 (``SIPAuthError`` for credentials), no answer in ``answer_timeout`` cancels the INVITE and raises
 ``SIPCallTimeout``.
 
+Registration: with ``registration=SIPRegistration(registrar=..., aor=...)`` the backend binds its
+Contact at the registrar on ``start()`` (or ``await backend.register()``), refreshes it at half
+the granted lifetime on ``clock``, and removes it on ``close()``; a refusal raises
+``SIPRegistrationError``.
+
 Either side's ``BYE`` ends the call (the far end's is reported as a lost session); media, DTMF
 (RFC 4733) and barge-in are the RTP backend's.
 """
@@ -22,16 +27,25 @@ import asyncio
 import inspect
 import ipaddress
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession, VoiceSessionState
+from roomkit.ports.clock import Clock
 from roomkit.ports.voice import AudioCallback, DTMFCallback, SessionCallback, VoiceBackend
 from roomkit_rtp import RTPVoiceBackend
-from roomkit_sip.digest import Challenge, DigestError, DigestVerifier
-from roomkit_sip.errors import SIPAuthError, SIPCallError, SIPCallTimeout
+from roomkit_sip.digest import AUTH_HEADERS, Challenge, DigestError, DigestVerifier
+from roomkit_sip.errors import (
+    SIPAuthError,
+    SIPCallError,
+    SIPCallTimeout,
+    SIPRegistrationError,
+    SIPRegistrationTimeout,
+)
 from roomkit_sip.message import (
     AudioOffer,
     SIPMessage,
@@ -40,14 +54,11 @@ from roomkit_sip.message import (
     response,
     sdp_answer,
 )
+from roomkit_sip.registration import Binding, SIPRegistration
 from roomkit_sip.transaction import ClientTransactions
 
 log = logging.getLogger("roomkit.sip")
 CODECS = {0: ("pcmu", "PCMU"), 8: ("pcma", "PCMA")}
-AUTH_HEADERS = {
-    401: ("www-authenticate", "authorization"),
-    407: ("proxy-authenticate", "proxy-authorization"),
-}
 
 
 @dataclass
@@ -98,6 +109,19 @@ def _target(uri: str) -> tuple[str, int]:
     return host, int(port) if sep else 5060
 
 
+class _WallClock(Clock):
+    """Real time, for a backend built without a clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
 class SIPVoiceBackend(VoiceBackend, asyncio.DatagramProtocol):
     name = "sip"
 
@@ -112,9 +136,13 @@ class SIPVoiceBackend(VoiceBackend, asyncio.DatagramProtocol):
         users: Mapping[str, str] | None = None,
         realm: str = "roomkit",
         auth_algorithm: Literal["MD5", "SHA-256"] = "MD5",
+        registration: SIPRegistration | None = None,
+        clock: Clock | None = None,
     ) -> None:
         """``username``/``password`` answer challenges to our requests; ``users`` (name ->
-        password) makes incoming INVITEs authenticate in ``realm`` with ``auth_algorithm``."""
+        password) makes incoming INVITEs authenticate in ``realm`` with ``auth_algorithm``;
+        ``registration`` binds our Contact at a registrar on ``start()``, its refreshes timed
+        on ``clock`` (a RoomKit Clock; real time by default)."""
         if (username is None) != (password is None):
             raise ValueError("SIPVoiceBackend needs both username and password, or neither")
         self.host = host
@@ -135,6 +163,9 @@ class SIPVoiceBackend(VoiceBackend, asyncio.DatagramProtocol):
         self.calls: dict[str, SIPCall] = {}
         self._by_session: dict[str, SIPCall] = {}
         self.malformed = 0
+        self.registration = registration
+        self.clock = clock or _WallClock()
+        self.binding: Binding | None = None
 
     @property
     def capabilities(self) -> VoiceCapability:
@@ -146,7 +177,52 @@ class SIPVoiceBackend(VoiceBackend, asyncio.DatagramProtocol):
             await loop.create_datagram_endpoint(lambda: self, local_addr=(self.host, self.port))
             assert self._transport is not None
             self.port = self._transport.get_extra_info("sockname")[1]
+            if self.registration is not None:
+                try:
+                    await self.register()
+                except BaseException:
+                    await self.close()
+                    raise
         return self
+
+    async def register(self, registration: SIPRegistration | None = None) -> int:
+        """Bind our Contact at the registrar (``registration``, else the one given to the
+        constructor) and keep it fresh; the granted lifetime in seconds. A refusal or silence
+        raises ``SIPRegistrationError`` (``SIPRegistrationTimeout``)."""
+        if self._transport is None:
+            raise RuntimeError("start() the SIPVoiceBackend before registering")
+        config = registration or self.registration
+        if config is None:
+            raise ValueError("register() needs a SIPRegistration (or one given to the backend)")
+        await self.unregister()
+        self.registration = config
+        host, port = _target(config.registrar)
+        username, password = config.username, config.password
+        if username is None:
+            username, password = self.username, self.password
+        binding = Binding(
+            config,
+            send=self._transact,
+            registrar_addr=(await self._resolve(host), port),
+            local=(self.host, self.port),
+            clock=self.clock,
+            username=username,
+            password=password,
+        )
+        granted = await binding.register()
+        self.binding = binding
+        return granted
+
+    async def unregister(self) -> None:
+        """Remove our binding at the registrar (``Expires: 0``) and stop refreshing it."""
+        binding, self.binding = self.binding, None
+        if binding is not None:
+            await binding.unregister()
+
+    async def _transact(
+        self, request: SIPMessage, addr: tuple[str, int], limit: float
+    ) -> SIPMessage:
+        return await self._client.request(request, addr, limit=limit)
 
     async def close(self) -> None:
         for call in list(self._by_session.values()):
@@ -156,6 +232,8 @@ class SIPVoiceBackend(VoiceBackend, asyncio.DatagramProtocol):
         for call in list(self.calls.values()):
             if call.direction == "outbound" and call.session_id is None:
                 await self.hang_up(call)
+        if self._transport is not None:
+            await self.unregister()
         if self._background:
             await asyncio.wait(self._background, timeout=2)
         for task in list(self._background):
@@ -664,4 +742,13 @@ class SIPVoiceBackend(VoiceBackend, asyncio.DatagramProtocol):
             callback(ended)
 
 
-__all__ = ["SIPAuthError", "SIPCall", "SIPCallError", "SIPCallTimeout", "SIPVoiceBackend"]
+__all__ = [
+    "SIPAuthError",
+    "SIPCall",
+    "SIPCallError",
+    "SIPCallTimeout",
+    "SIPRegistration",
+    "SIPRegistrationError",
+    "SIPRegistrationTimeout",
+    "SIPVoiceBackend",
+]

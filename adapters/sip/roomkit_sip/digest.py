@@ -16,6 +16,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 ALGORITHMS = {"MD5": "md5", "SHA-256": "sha256"}
+AUTH_HEADERS = {  # challenge status -> (the challenge's header, the answer's header)
+    401: ("www-authenticate", "authorization"),
+    407: ("proxy-authenticate", "proxy-authorization"),
+}
 _PARAM = re.compile(r'([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
 
 
@@ -193,4 +197,11 @@ class DigestVerifier:
         return "ok"
 
 
-__all__ = ["Challenge", "DigestError", "DigestVerifier", "parse_params", "response_hash"]
+__all__ = [
+    "AUTH_HEADERS",
+    "Challenge",
+    "DigestError",
+    "DigestVerifier",
+    "parse_params",
+    "response_hash",
+]

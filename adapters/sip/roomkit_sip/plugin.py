@@ -27,5 +27,8 @@ def roomkit_register_voice_backends(register: Register) -> None:
         name="sip",
         factory=_Factory(),
         capabilities={"dtmf_signaling", "interruption"},
-        description="SIP calls over UDP, in and out, with digest authentication; media on RTP",
+        description=(
+            "SIP calls over UDP, in and out, with digest authentication and registration; "
+            "media on RTP"
+        ),
     )
