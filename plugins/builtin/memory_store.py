@@ -27,6 +27,15 @@ from roomkit.ports.store import ConversationStore, RoomSnapshot
 
 
 class InMemoryStore(ConversationStore):
+    _reads_its_own_way = False
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._reads_its_own_way = any(
+            getattr(cls, name) is not getattr(InMemoryStore, name)
+            for name in ("get_room", "list_bindings", "list_participants", "list_recent_events")
+        )
+
     def __init__(self, settings: object = None) -> None:
         self._rooms: dict[str, Room] = {}
         self._timelines: dict[str, list[RoomEvent]] = defaultdict(list)
@@ -113,7 +122,10 @@ class InMemoryStore(ConversationStore):
         return stored
 
     async def get_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
-        """Read straight from the dicts (every message reads one, twice)."""
+        """Read straight from the dicts (every message reads one, twice), unless a subclass
+        reads rooms, bindings, participants or events its own way."""
+        if type(self)._reads_its_own_way:
+            return await super().get_room_snapshot(room_id, event_limit)
         room = self._rooms.get(room_id)
         if room is None:
             return None
