@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from abc import ABC, abstractmethod
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 class Clock(ABC):
@@ -17,3 +19,19 @@ class Clock(ABC):
 
     @abstractmethod
     async def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock(Clock):
+    """Real time: the default wherever no clock is given (adapters included)."""
+
+    def __init__(self, settings: object = None) -> None:
+        pass
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)

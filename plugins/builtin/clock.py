@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 
 from roomkit.plugins.hookspecs import Register
 from roomkit.plugins.markers import hookimpl
-from roomkit.ports.clock import Clock
+from roomkit.ports.clock import Clock, SystemClock
 
-
-class SystemClock(Clock):
-    def __init__(self, settings: object = None) -> None:
-        pass
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
+__all__ = ["ManualClock", "SystemClock"]
 
 
 class ManualClock(Clock):

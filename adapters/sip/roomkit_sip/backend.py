@@ -27,15 +27,13 @@ import asyncio
 import inspect
 import ipaddress
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from roomkit.domain.voice import AudioFrame, VoiceCapability, VoiceSession, VoiceSessionState
-from roomkit.ports.clock import Clock
+from roomkit.ports.clock import Clock, SystemClock
 from roomkit.ports.voice import AudioCallback, DTMFCallback, SessionCallback, VoiceBackend
 from roomkit_rtp import RTPVoiceBackend
 from roomkit_sip.digest import AUTH_HEADERS, Challenge, DigestError, DigestVerifier
@@ -109,19 +107,6 @@ def _target(uri: str) -> tuple[str, int]:
     return host, int(port) if sep else 5060
 
 
-class _WallClock(Clock):
-    """Real time, for a backend built without a clock."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-
 class SIPVoiceBackend(VoiceBackend, asyncio.DatagramProtocol):
     name = "sip"
 
@@ -164,7 +149,7 @@ class SIPVoiceBackend(VoiceBackend, asyncio.DatagramProtocol):
         self._by_session: dict[str, SIPCall] = {}
         self.malformed = 0
         self.registration = registration
-        self.clock = clock or _WallClock()
+        self.clock = clock or SystemClock()
         self.binding: Binding | None = None
 
     @property

@@ -7,9 +7,6 @@ webhooks and refuses free-form messages outside it before any HTTP call.
 
 from __future__ import annotations
 
-import asyncio
-import time
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -18,7 +15,7 @@ from roomkit.domain.channel import RetryPolicy
 from roomkit.domain.delivery import PROVIDER_MESSAGE_IDS, ProviderResult
 from roomkit.domain.event import RoomEvent
 from roomkit.domain.webhook import WebhookBatch, WebhookRequest
-from roomkit.ports.clock import Clock
+from roomkit.ports.clock import Clock, SystemClock
 from roomkit.ports.messaging import MessageProvider
 from roomkit.ports.webhooks import WebhookParser
 from roomkit_http import VendorHTTP, guarded
@@ -27,19 +24,6 @@ from roomkit_whatsapp.errors import REENGAGEMENT, VENDOR, api_error, graph_refus
 from roomkit_whatsapp.messages import UnsendableContent, is_template, messages_for
 from roomkit_whatsapp.webhooks import WebhookReader, check_signature, verify_subscription
 from roomkit_whatsapp.window import CustomerWindow, wa_key
-
-
-class _WallClock(Clock):
-    """Real time, for a provider built without a clock."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
 
 
 class WhatsAppProvider(MessageProvider, WebhookParser):
@@ -82,7 +66,7 @@ class WhatsAppProvider(MessageProvider, WebhookParser):
                 settings["retry"] = retry
             config = WhatsAppConfig(**settings)
         self.config = config
-        self.clock: Clock = clock or _WallClock()
+        self.clock: Clock = clock or SystemClock()
         self.window = CustomerWindow(self.clock)
         self._http = VendorHTTP(
             config.endpoint,
