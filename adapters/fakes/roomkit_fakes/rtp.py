@@ -7,13 +7,13 @@ its packets with ``struct`` itself, so it checks the backend rather than sharing
 
 from __future__ import annotations
 
-import asyncio
 import random
 import struct
 from array import array
 from dataclasses import dataclass, field
 
 from roomkit_fakes.twilio_media import from_mulaw, to_mulaw
+from roomkit_fakes.udp import LoopbackUDP
 
 DIGITS = "0123456789*#ABCD"
 
@@ -36,7 +36,7 @@ def _swap(pcm: bytes) -> bytes:
 
 
 @dataclass(eq=False)
-class RTPPeer(asyncio.DatagramProtocol):
+class RTPPeer(LoopbackUDP):
     """``await peer.start()``, then ``peer.connect_to(port)``; ``peer.port`` is where it listens."""
 
     codec: str = "pcmu"
@@ -48,7 +48,6 @@ class RTPPeer(asyncio.DatagramProtocol):
     duplicate: set[int] = field(default_factory=set)
     swap_pairs: set[int] = field(default_factory=set)  # packet i is sent after packet i + 1
     received: list[ReceivedPacket] = field(default_factory=list)
-    transport: asyncio.DatagramTransport | None = None
     remote: tuple[str, int] | None = None
 
     def __post_init__(self) -> None:
@@ -61,25 +60,11 @@ class RTPPeer(asyncio.DatagramProtocol):
         self._held: bytes | None = None
 
     async def start(self) -> RTPPeer:
-        loop = asyncio.get_running_loop()
-        await loop.create_datagram_endpoint(lambda: self, local_addr=("127.0.0.1", 0))
+        await self.bind()
         return self
-
-    @property
-    def port(self) -> int:
-        assert self.transport is not None
-        return int(self.transport.get_extra_info("sockname")[1])
 
     def connect_to(self, port: int, host: str = "127.0.0.1") -> None:
         self.remote = (host, port)
-
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         first, second, sequence, timestamp, ssrc = struct.unpack("!BBHII", data[:12])

@@ -25,6 +25,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Literal
 
+from roomkit_fakes.udp import LoopbackUDP
+
 _HASHES = {"MD5": "md5", "SHA-256": "sha256"}
 
 
@@ -78,11 +80,10 @@ def _headers(text: str) -> dict[str, str]:
 
 
 @dataclass(eq=False)
-class SIPPhone(asyncio.DatagramProtocol):
+class SIPPhone(LoopbackUDP):
     user: str = "alice"
     rtp_port: int = 0
     received: list[str] = field(default_factory=list)
-    transport: asyncio.DatagramTransport | None = None
     server: tuple[str, int] | None = None
     credentials: tuple[str, str] | None = None  # (username, password) for our INVITEs
     password: str | None = None  # challenge INVITEs sent to us
@@ -112,27 +113,13 @@ class SIPPhone(asyncio.DatagramProtocol):
 
     async def start(self, server_port: int = 0) -> SIPPhone:
         """Bind a UDP port; ``server_port`` is where ``invite()`` calls (0 when only called)."""
-        loop = asyncio.get_running_loop()
-        await loop.create_datagram_endpoint(lambda: self, local_addr=("127.0.0.1", 0))
+        await self.bind()
         self.server = ("127.0.0.1", server_port)
         return self
 
     @property
     def uri(self) -> str:
         return f"sip:{self.user}@127.0.0.1:{self.port}"
-
-    @property
-    def port(self) -> int:
-        assert self.transport is not None
-        return int(self.transport.get_extra_info("sockname")[1])
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
-
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
 
     def _send(self, text: str) -> None:
         assert self.transport is not None and self.server is not None
@@ -341,7 +328,7 @@ class SIPPhone(asyncio.DatagramProtocol):
 
 
 @dataclass(eq=False)
-class SIPRegistrar(asyncio.DatagramProtocol):
+class SIPRegistrar(LoopbackUDP):
     """A SIP registrar on 127.0.0.1 (UDP) that records every REGISTER.
 
     With a ``password`` it challenges each REGISTER (``401``, ``qop=auth``) and checks the answer
@@ -359,7 +346,6 @@ class SIPRegistrar(asyncio.DatagramProtocol):
     grant: int | None = None
     expires_in: Literal["contact", "header"] = "contact"
     mode: Literal["accept", "refuse", "silent"] = "accept"
-    transport: asyncio.DatagramTransport | None = None
 
     def __post_init__(self) -> None:
         self.registers: list[str] = []  # every REGISTER received, in order
@@ -370,26 +356,12 @@ class SIPRegistrar(asyncio.DatagramProtocol):
         self._tag = uuid.uuid4().hex[:8]
 
     async def start(self) -> SIPRegistrar:
-        loop = asyncio.get_running_loop()
-        await loop.create_datagram_endpoint(lambda: self, local_addr=("127.0.0.1", 0))
+        await self.bind()
         return self
-
-    @property
-    def port(self) -> int:
-        assert self.transport is not None
-        return int(self.transport.get_extra_info("sockname")[1])
 
     @property
     def uri(self) -> str:
         return f"sip:127.0.0.1:{self.port}"
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
-
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
 
     def header(self, index: int, name: str) -> str:
         """A header of the ``index``-th REGISTER received (``""`` when it has none)."""
