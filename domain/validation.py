@@ -91,13 +91,6 @@ def check_event(event: object) -> RoomEvent:
             raise InvalidEventError(
                 f"event content is nested {depth} deep; at most {MAX_CONTENT_DEPTH} allowed"
             )
-    if (
-        type(content) is TextContent
-        and content.body.isascii()
-        and (content.language is None or content.language.isascii())
-        and not event.metadata
-    ):
-        return event  # the common message: nothing below can be invalid text
     if not text_is_valid(content, event.metadata):
         budget = [_MAX_WALK]  # slowly, to name where the bad text is
         _walk(content, "content", budget)
