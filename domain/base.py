@@ -15,35 +15,66 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-_DEFAULTS: dict[type[BaseModel], list[tuple[str, Any, bool]]] = {}
+class _Shape:
+    """What ``assemble`` needs of a model class, worked out once per class."""
 
+    __slots__ = ("factories", "field_count", "make", "static")
 
-def _defaults(cls: type[BaseModel]) -> list[tuple[str, Any, bool]]:
-    found = _DEFAULTS.get(cls)
-    if found is None:
-        found = []
+    def __init__(self, cls: type[BaseModel]) -> None:
+        self.static: dict[str, Any] = {}
+        factories: list[tuple[str, Any]] = []
         for name, info in cls.model_fields.items():
             if info.default_factory is not None:
-                found.append((name, info.default_factory, True))
+                factories.append((name, info.default_factory))
             elif not info.is_required():
-                found.append((name, info.default, False))
-        _DEFAULTS[cls] = found
+                self.static[name] = info.default
+        self.factories = tuple(factories)
+        self.field_count = len(cls.model_fields)
+        # object.__new__ directly: looking ``__new__`` up through pydantic's metaclass costs
+        # three times the allocation itself
+        self.make = object.__new__ if cls.__new__ is object.__new__ else cls.__new__
+
+
+_SHAPES: dict[type[BaseModel], _Shape] = {}
+
+# The slots every pydantic model instance has, set through their descriptors: a frozen model's
+# own __setattr__ refuses, and object.__setattr__ looks each name up again on every call.
+_set_dict = BaseModel.__dict__["__dict__"].__set__ if "__dict__" in BaseModel.__dict__ else None
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _shape(cls: type[BaseModel]) -> _Shape:
+    found = _SHAPES.get(cls)
+    if found is None:
+        found = _SHAPES[cls] = _Shape(cls)
     return found
+
+
+def _put_dict(model: BaseModel, values: dict[str, Any]) -> None:
+    if _set_dict is not None:
+        _set_dict(model, values)
+    else:  # pragma: no cover - a pydantic without a __dict__ slot on BaseModel
+        object.__setattr__(model, "__dict__", values)
 
 
 def assemble[M: BaseModel](cls: type[M], **values: Any) -> M:
     """Build a model from values that are already valid, skipping validation; fields not given
     take their defaults. For hot-path objects made from models validated when they were made.
     """
+    shape = _SHAPES.get(cls) or _shape(cls)
     fields_set = set(values)
-    for name, default, is_factory in _defaults(cls):
-        if name not in values:
-            values[name] = default() if is_factory else default
-    new = cls.__new__(cls)
-    object.__setattr__(new, "__dict__", values)
-    object.__setattr__(new, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(new, "__pydantic_extra__", None)
-    object.__setattr__(new, "__pydantic_private__", None)
+    if len(values) != shape.field_count:
+        values = {**shape.static, **values}
+        for name, factory in shape.factories:
+            if name not in values:
+                values[name] = factory()
+    new: M = shape.make(cls)
+    _put_dict(new, values)
+    _set_fields_set(new, fields_set)
+    _set_extra(new, None)
+    _set_private(new, None)
     return new
 
 
@@ -53,14 +84,14 @@ def evolve[M: BaseModel](model: M, **changes: Any) -> M:
     Like ``model_copy(update=...)`` it does not validate ``changes``: callers pass values of the
     right types. Used on the per-message hot path.
     """
-    new = model.__class__.__new__(model.__class__)
+    cls = model.__class__
+    new: M = (_SHAPES.get(cls) or _shape(cls)).make(cls)
     values = model.__dict__.copy()
     values.update(changes)
-    object.__setattr__(new, "__dict__", values)
-    fields_set = model.__pydantic_fields_set__ | changes.keys()
-    object.__setattr__(new, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(new, "__pydantic_extra__", model.__pydantic_extra__)
-    object.__setattr__(new, "__pydantic_private__", model.__pydantic_private__)
+    _put_dict(new, values)
+    _set_fields_set(new, model.__pydantic_fields_set__ | changes.keys())
+    _set_extra(new, model.__pydantic_extra__)
+    _set_private(new, model.__pydantic_private__)
     return new
 
 

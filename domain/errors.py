@@ -50,8 +50,8 @@ class AmbiguousRoomError(RoomKitError, LookupError):
         super().__init__(
             f"channel {channel_id!r} is attached to {len(candidates)} open rooms ({listing}) and "
             f"sender {sender_id!r} takes part in none or several of them: pass room_id to "
-            "process_inbound, or set inbound_router = { kind = \"default\", ambiguous = "
-            "\"most_recent\" } to pick the most recently active room"
+            'process_inbound, or set inbound_router = { kind = "default", ambiguous = '
+            '"most_recent" } to pick the most recently active room'
         )
         self.channel_id = channel_id
         self.sender_id = sender_id

@@ -15,6 +15,8 @@ from roomkit.domain.delivery import DeliveryStatus
 from roomkit.domain.errors import WebhookPayloadError, WebhookRequestError
 from roomkit.domain.inbound import InboundMessage, InboundResult
 
+_META_KEYS = frozenset({"method", "url", "headers", "body"})
+
 
 class WebhookRequest(Model):
     method: str = "POST"
@@ -32,8 +34,8 @@ class WebhookRequest(Model):
                 "webhook meta must be a mapping {method, url, headers, body}, "
                 f"not {type(meta).__name__}"
             )
-        unknown = sorted(set(meta) - {"method", "url", "headers", "body"})
-        if unknown:
+        if not meta.keys() <= _META_KEYS:
+            unknown = sorted(map(str, set(meta) - _META_KEYS))
             raise WebhookRequestError(f"webhook meta has unknown keys {unknown}")
         url = meta.get("url")
         if not isinstance(url, str) or not url:

@@ -446,3 +446,16 @@ async def test_long_text_through_a_room_is_split_not_truncated(twilio_fake: Twil
     parts = [m.text for m in twilio_fake.messages]
     assert len(parts) == 4 and " ".join(parts) == text
     await kit.close()
+
+
+@pytest.mark.parametrize("algorithm", ["sha1", "sha256"])
+@pytest.mark.parametrize("key", [b"", b"tok", b"k" * 64, b"long key " * 20])
+def test_form_signer_is_hmac(key: bytes, algorithm: str) -> None:
+    import hmac
+
+    from roomkit_twilio.webhooks import FormSigner
+
+    signer = FormSigner(key)
+    for message in (b"", b"https://app.example.com/hookBodyhi", bytes(range(256)) * 3):
+        assert signer.digest(message, algorithm) == hmac.digest(key, message, algorithm)
+        assert signer.digest(message, algorithm) == hmac.digest(key, message, algorithm)
