@@ -21,7 +21,7 @@ from roomkit.ports.identity import IdentityResolver
 from roomkit.ports.locks import RoomLockManager
 from roomkit.ports.realtime import RealtimeBackend
 from roomkit.ports.routing import InboundRoomRouter
-from roomkit.ports.store import ConversationStore
+from roomkit.ports.store import ConversationStore, RoomSnapshot
 from roomkit.ports.telemetry import TelemetryProvider
 from roomkit.ports.transcoder import ContentTranscoder
 
@@ -79,12 +79,11 @@ class Runtime:
             raise RoomNotFoundError(room_id)
         return room
 
-    async def context_at(
-        self, room_id: str, *, cached: bool = False
-    ) -> tuple[RoomContext, object | None]:
-        """A room's context and the store's version of it (None if the store has none);
-        ``cached`` allows a snapshot that lags other processes, which an append with that
-        version then refuses (the inbound path, which re-checks and retries)."""
+    async def snapshot_at(self, room_id: str, *, cached: bool = False) -> RoomSnapshot:
+        """What a room's context is built from; ``cached`` allows a snapshot that lags other
+        processes, which an append with its version then refuses (the inbound path, which
+        re-checks and retries). A store may answer with the very snapshot it gave before
+        while the room is unchanged."""
         limit = self.settings.context_event_limit
         store = self.store
         snapshot = await (
@@ -94,14 +93,17 @@ class Runtime:
         )
         if snapshot is None:
             raise RoomNotFoundError(room_id)
-        context = assemble(
+        return snapshot
+
+    @staticmethod
+    def context_of(snapshot: RoomSnapshot) -> RoomContext:
+        return assemble(
             RoomContext,
             room=snapshot.room,
             bindings=snapshot.bindings,
             participants=snapshot.participants,
             recent_events=snapshot.recent_events,
         )
-        return context, snapshot.version
 
     async def context(self, room: Room | str) -> RoomContext:
         """Load a room's context once: room, bindings, participants, the newest events."""

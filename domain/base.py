@@ -39,7 +39,7 @@ _SHAPES: dict[type[BaseModel], _Shape] = {}
 
 # The slots every pydantic model instance has, set through their descriptors: a frozen model's
 # own __setattr__ refuses, and object.__setattr__ looks each name up again on every call.
-_set_dict = BaseModel.__dict__["__dict__"].__set__ if "__dict__" in BaseModel.__dict__ else None
+_set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
@@ -50,13 +50,6 @@ def _shape(cls: type[BaseModel]) -> _Shape:
     if found is None:
         found = _SHAPES[cls] = _Shape(cls)
     return found
-
-
-def _put_dict(model: BaseModel, values: dict[str, Any]) -> None:
-    if _set_dict is not None:
-        _set_dict(model, values)
-    else:  # pragma: no cover - a pydantic without a __dict__ slot on BaseModel
-        object.__setattr__(model, "__dict__", values)
 
 
 def assemble[M: BaseModel](cls: type[M], **values: Any) -> M:
@@ -71,7 +64,7 @@ def assemble[M: BaseModel](cls: type[M], **values: Any) -> M:
             if name not in values:
                 values[name] = factory()
     new: M = shape.make(cls)
-    _put_dict(new, values)
+    _set_dict(new, values)
     _set_fields_set(new, fields_set)
     _set_extra(new, None)
     _set_private(new, None)
@@ -88,7 +81,7 @@ def evolve[M: BaseModel](model: M, **changes: Any) -> M:
     new: M = (_SHAPES.get(cls) or _shape(cls)).make(cls)
     values = model.__dict__.copy()
     values.update(changes)
-    _put_dict(new, values)
+    _set_dict(new, values)
     _set_fields_set(new, model.__pydantic_fields_set__ | changes.keys())
     _set_extra(new, model.__pydantic_extra__)
     _set_private(new, model.__pydantic_private__)

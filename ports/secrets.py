@@ -32,6 +32,5 @@ class KeyFromEnvironment(BaseModel):
         if "api_key" in cls.model_fields and not cls.model_fields["api_key"].is_required():
             return data
         raise ValueError(
-            f"api_key was not given and {' / '.join(cls.api_key_env)} is not set in the "
-            "environment"
+            f"api_key was not given and {' / '.join(cls.api_key_env)} is not set in the environment"
         )

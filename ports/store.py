@@ -125,7 +125,9 @@ class ConversationStore(ABC):
     async def cached_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
         """``get_room_snapshot``, possibly from a cache that can lag changes another process
         committed a moment ago; the snapshot's ``version`` makes ``add_event`` refuse an
-        append decided on such a snapshot. The default reads afresh."""
+        append decided on such a snapshot. A store may answer with the very snapshot object it
+        gave before as long as the room has not changed since (the pipeline then skips its
+        second look); its lists are then shared and read-only. The default reads afresh."""
         return await self.get_room_snapshot(room_id, event_limit)
 
     @abstractmethod

@@ -16,8 +16,11 @@ async def recheck(rt: Runtime, state: InboundState, *, fresh: bool = False) -> N
     not a cache), checked again; the state gets the context and its version."""
     room_id = state.room_id
     assert room_id is not None
-    context, state.version = await rt.context_at(room_id, cached=not fresh)
-    state.context = context
+    snapshot = await rt.snapshot_at(room_id, cached=not fresh)
+    if snapshot is state.snapshot and not fresh:
+        return  # the store's very snapshot of the first look: the room is as it was checked
+    state.snapshot, state.version = snapshot, snapshot.version
+    state.context = context = rt.context_of(snapshot)
     require_open(context.room)
     message = state.message
     if message is not None and not state.blocked:

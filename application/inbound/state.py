@@ -13,6 +13,7 @@ from roomkit.domain.identity import IdentityResult
 from roomkit.domain.inbound import InboundMessage, InboundResult
 from roomkit.domain.participant import Participant
 from roomkit.ports.channel import Channel
+from roomkit.ports.store import RoomSnapshot
 
 
 @dataclass(slots=True)
@@ -21,6 +22,8 @@ class InboundState:
     room_id: str | None = None
     channel: Channel | None = None
     context: RoomContext | None = None
+    #: what ``context`` was built from; the look under the lock compares the store's answer
+    snapshot: RoomSnapshot | None = None
     #: the store's version of ``context`` (see RoomSnapshot.version); the append checks it
     version: object | None = None
     source_binding: ChannelBinding | None = None

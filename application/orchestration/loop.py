@@ -54,6 +54,7 @@ class LoopShape(Protocol):
     @property
     def show_drafts(self) -> bool: ...
 
+
 LOOP_KEY = "loop"
 APPROVE_TOOL = "approve_output"
 

@@ -417,6 +417,51 @@ class ConversationStoreContract(ContractSuite, port=ConversationStore, adapter_f
         assert await store.get_room_snapshot("no-such-room", 4) is None
 
     @pytest.mark.asyncio
+    async def test_the_cached_snapshot_follows_every_change_of_the_room(
+        self, store: ConversationStore
+    ) -> None:
+        """cached_room_snapshot shows at once every change made through this store: the room,
+        bindings added, updated and removed, participants added and updated, events appended
+        and updated.
+
+        If this fails, drop a kept snapshot whenever the room, its bindings, its participants
+        or its events change: the pipeline checks a message against it and hands it to hooks.
+        """
+
+        async def cached() -> Any:
+            snapshot = await self.within_timeout(store.cached_room_snapshot("room-1", 3))
+            assert snapshot is not None
+            return snapshot
+
+        await self.room(store)
+        await store.add_binding(self.binding("room-1", "ws"))
+        assert [b.channel_id for b in (await cached()).bindings] == ["ws"]
+        await store.add_binding(self.binding("room-1", "sms"))
+        assert sorted(b.channel_id for b in (await cached()).bindings) == ["sms", "ws"]
+        sms = await store.get_binding("room-1", "sms")
+        assert sms is not None
+        await store.update_binding(sms.model_copy(update={"metadata": {"to": "+15145550100"}}))
+        assert [b.metadata for b in (await cached()).bindings if b.channel_id == "sms"] == [
+            {"to": "+15145550100"}
+        ]
+        await store.remove_binding("room-1", "sms")
+        assert [b.channel_id for b in (await cached()).bindings] == ["ws"]
+        await store.add_participant(Participant(room_id="room-1", id="p1"))
+        assert [p.id for p in (await cached()).participants] == ["p1"]
+        p1 = await store.get_participant("room-1", "p1")
+        assert p1 is not None
+        await store.update_participant(p1.model_copy(update={"display_name": "Ann"}))
+        assert [p.display_name for p in (await cached()).participants] == ["Ann"]
+        stored = await store.add_event(self.event("room-1", "one"))
+        after = await cached()
+        assert [e.id for e in after.recent_events] == [stored.id]
+        assert after.room.event_count == 1
+        await store.update_event(stored.model_copy(update={"metadata": {"edited": True}}))
+        assert (await cached()).recent_events[0].metadata == {"edited": True}
+        await store.update_room(after.room.model_copy(update={"metadata": {"k": "v"}}))
+        assert (await cached()).room.metadata == {"k": "v"}
+
+    @pytest.mark.asyncio
     async def test_an_append_on_a_stale_snapshot_version_is_refused(
         self, store: ConversationStore
     ) -> None:

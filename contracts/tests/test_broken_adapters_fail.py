@@ -192,6 +192,13 @@ class IgnoresItsVersion(InMemoryStore):
     async def add_event(self, event, deliveries=(), *, version=None):
         return await super().add_event(event, deliveries)
 
+class KeepsSnapshotsForever(InMemoryStore):
+    async def cached_room_snapshot(self, room_id, event_limit):
+        kept = self.__dict__.setdefault("_forever", {})
+        if room_id not in kept:
+            kept[room_id] = await self.get_room_snapshot(room_id, event_limit)
+        return kept[room_id]
+
 TestOverwrites = store_suite("TestOverwrites", Overwrites)
 TestNewestFirst = store_suite("TestNewestFirst", NewestFirst)
 TestReadsBackwards = store_suite("TestReadsBackwards", ReadsBackwards)
@@ -203,15 +210,25 @@ TestIgnoresEventFilter = store_suite("TestIgnoresEventFilter", IgnoresEventFilte
 TestAcceptsAnything = store_suite("TestAcceptsAnything", AcceptsAnything)
 TestSnapshotOfOldestEvents = store_suite("TestSnapshotOfOldestEvents", SnapshotOfOldestEvents)
 TestIgnoresItsVersion = store_suite("TestIgnoresItsVersion", IgnoresItsVersion)
+TestKeepsSnapshotsForever = store_suite("TestKeepsSnapshotsForever", KeepsSnapshotsForever)
 """
     )
     assert run.failed_in("TestOverwrites") == {"test_duplicate_room_id_is_rejected"}
     assert run.failed_in("TestNewestFirst") == {"test_list_recent_events_is_newest_n_oldest_first"}
     assert run.failed_in("TestReadsBackwards") == {"test_mark_read_never_moves_backwards"}
     assert run.failed_in("TestProviderIdsGlobal") == {"test_find_event_by_provider_message_id"}
-    assert run.failed_in("TestMutatesInPlace") == {"test_reads_are_not_changed_by_later_writes"}
-    assert run.failed_in("TestMovesOnUpdate") == {"test_update_event_keeps_its_index"}
-    assert run.failed_in("TestDropsOtherBindings") == {"test_remove_binding"}
+    assert run.failed_in("TestMutatesInPlace") == {
+        "test_reads_are_not_changed_by_later_writes",
+        "test_the_cached_snapshot_follows_every_change_of_the_room",  # its update is lost
+    }
+    assert run.failed_in("TestMovesOnUpdate") == {
+        "test_update_event_keeps_its_index",
+        "test_the_cached_snapshot_follows_every_change_of_the_room",  # the timeline misses it
+    }
+    assert run.failed_in("TestDropsOtherBindings") == {
+        "test_remove_binding",
+        "test_the_cached_snapshot_follows_every_change_of_the_room",  # loses "ws" as well
+    }
     assert run.failed_in("TestIgnoresEventFilter") == {"test_delivery_results_filter_by_event"}
     assert "test_events_no_store_could_read_back_are_refused_before_storing" in run.failed_in(
         "TestAcceptsAnything"
@@ -221,6 +238,9 @@ TestIgnoresItsVersion = store_suite("TestIgnoresItsVersion", IgnoresItsVersion)
     }
     assert run.failed_in("TestIgnoresItsVersion") == {
         "test_an_append_on_a_stale_snapshot_version_is_refused"
+    }
+    assert run.failed_in("TestKeepsSnapshotsForever") == {
+        "test_the_cached_snapshot_follows_every_change_of_the_room"
     }
 
 

@@ -25,15 +25,31 @@ from roomkit.plugins.hookspecs import Register
 from roomkit.plugins.markers import hookimpl
 from roomkit.ports.store import ConversationStore, RoomSnapshot
 
+_SNAPSHOT_READS = ("get_room", "list_bindings", "list_participants", "list_recent_events")
+_SNAPSHOT_WRITES = (
+    "create_room",
+    "update_room",
+    "delete_room",
+    "add_event",
+    "update_event",
+    "add_participant",
+    "update_participant",
+    "add_binding",
+    "update_binding",
+    "remove_binding",
+)
+
 
 class InMemoryStore(ConversationStore):
     _reads_its_own_way = False
+    _keeps_snapshots = True
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        cls._reads_its_own_way = any(
-            getattr(cls, name) is not getattr(InMemoryStore, name)
-            for name in ("get_room", "list_bindings", "list_participants", "list_recent_events")
+        cls._reads_its_own_way = _overrides(cls, _SNAPSHOT_READS)
+        # a subclass that writes its own way may change a room without the cache hearing of it
+        cls._keeps_snapshots = not cls._reads_its_own_way and not _overrides(
+            cls, (*_SNAPSHOT_WRITES, "get_room_snapshot")
         )
 
     def __init__(self, settings: object = None) -> None:
@@ -54,6 +70,8 @@ class InMemoryStore(ConversationStore):
         self._sent_by_provider_id: dict[str, DeliveryResult] = {}
         self._read_index: dict[tuple[str, str], int] = {}
         self._fallbacks: dict[tuple[str, str], PendingFallback] = {}
+        #: the inbound path's snapshot of each room, until the room changes
+        self._snapshots: dict[str, tuple[int, RoomSnapshot]] = {}
 
     # rooms ---------------------------------------------------------------------------------
     async def create_room(self, room: Room) -> Room:
@@ -69,10 +87,12 @@ class InMemoryStore(ConversationStore):
     async def update_room(self, room: Room) -> Room:
         if room.id not in self._rooms:
             raise KeyError(f"room {room.id!r} does not exist")
+        self._snapshots.pop(room.id, None)
         self._rooms[room.id] = room
         return room
 
     async def delete_room(self, room_id: str) -> bool:
+        self._snapshots.pop(room_id, None)
         if self._rooms.pop(room_id, None) is None:
             return False
         for event in self._timelines.pop(room_id, []):
@@ -107,6 +127,7 @@ class InMemoryStore(ConversationStore):
         if room is None:
             raise KeyError(f"room {event.room_id!r} does not exist")
         timeline = self._timelines[event.room_id]
+        self._snapshots.pop(room.id, None)
         now = utcnow()
         stored = evolve(event, index=len(timeline), stored_at=now)
         timeline.append(stored)
@@ -138,7 +159,17 @@ class InMemoryStore(ConversationStore):
         )
 
     async def cached_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
-        return await self.get_room_snapshot(room_id, event_limit)
+        """The same snapshot object until the room changes: the pipeline's look under the
+        room's lock then sees at once that nothing changed since its first look."""
+        if not self._keeps_snapshots:
+            return await self.get_room_snapshot(room_id, event_limit)
+        kept = self._snapshots.get(room_id)
+        if kept is not None and kept[0] == event_limit:
+            return kept[1]
+        snapshot = await self.get_room_snapshot(room_id, event_limit)
+        if snapshot is not None:
+            self._snapshots[room_id] = (event_limit, snapshot)
+        return snapshot
 
     async def get_event(self, event_id: str) -> RoomEvent | None:
         return self._events.get(event_id)
@@ -149,6 +180,7 @@ class InMemoryStore(ConversationStore):
         if current is None:
             raise KeyError(f"event {event.id!r} does not exist")
         stored = event.model_copy(update={"index": current.index, "room_id": current.room_id})
+        self._snapshots.pop(current.room_id, None)
         self._events[event.id] = stored
         self._timelines[current.room_id][current.index] = stored
         return stored
@@ -174,6 +206,7 @@ class InMemoryStore(ConversationStore):
     # participants --------------------------------------------------------------------------
     async def add_participant(self, participant: Participant) -> Participant:
         room = self._participants[participant.room_id]
+        self._snapshots.pop(participant.room_id, None)
         previous = room.get(participant.id)
         if previous is not None and previous.channel_id and previous.external_id:
             key = (previous.room_id, previous.channel_id, previous.external_id)
@@ -206,6 +239,7 @@ class InMemoryStore(ConversationStore):
 
     # bindings ------------------------------------------------------------------------------
     async def add_binding(self, binding: ChannelBinding) -> ChannelBinding:
+        self._snapshots.pop(binding.room_id, None)
         self._bindings[binding.room_id][binding.channel_id] = binding
         self._bindings_by_channel[binding.channel_id][binding.room_id] = binding
         return binding
@@ -219,6 +253,7 @@ class InMemoryStore(ConversationStore):
         return await self.add_binding(binding)
 
     async def remove_binding(self, room_id: str, channel_id: str) -> bool:
+        self._snapshots.pop(room_id, None)
         removed = self._bindings.get(room_id, {}).pop(channel_id, None)
         self._bindings_by_channel.get(channel_id, {}).pop(room_id, None)
         return removed is not None
@@ -351,3 +386,7 @@ class InMemoryStore(ConversationStore):
 @hookimpl
 def roomkit_register_stores(register: Register) -> None:
     register(name="memory", factory=InMemoryStore, description="Dicts in this process")
+
+
+def _overrides(cls: type, names: tuple[str, ...]) -> bool:
+    return any(getattr(cls, name) is not getattr(InMemoryStore, name) for name in names)

@@ -10,7 +10,7 @@ import pytest
 from roomkit import InboundMessage, RoomKit, TextContent
 from roomkit.domain.errors import ConfigError
 
-HOOKS_MODULE = '''
+HOOKS_MODULE = """
 from roomkit import HookResult
 
 SEEN = []
@@ -25,9 +25,9 @@ async def audit(event, ctx):
 
 def not_async(event, ctx):
     return None
-'''
+"""
 
-TOML = '''
+TOML = """
 [[channels]]
 id = "ws"
 type = "websocket"
@@ -42,7 +42,7 @@ fail_closed = true
 trigger = "after_broadcast"
 handler = "cfg_hooks_mod.audit"
 channel_ids = ["ws"]
-'''
+"""
 
 
 @pytest.fixture

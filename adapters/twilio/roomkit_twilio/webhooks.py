@@ -84,7 +84,10 @@ def form_params(request: WebhookRequest) -> dict[str, Any]:
         pairs = form_pairs(request.body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise WebhookPayloadError(VENDOR, f"body is not an urlencoded form ({exc})") from exc
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = dict(pairs)
+    if len(params) == len(pairs):
+        return params  # no repeated field
+    params = {}
     for key, value in pairs:
         if key in params:
             held = params[key]
@@ -202,7 +205,7 @@ class TwilioWebhooks:
         params = cached[1] if cached is not None and cached[0] is request.body else None
         if params is None:
             params = form_params(request)
-        if any(type(v) is list for v in params.values()):  # a repeated field: its last value
+        if list in map(type, params.values()):  # a repeated field: its last value
             params = {k: v if isinstance(v, str) else v[-1] for k, v in params.items()}
         return parse_form(params, channel_id)
 
@@ -229,7 +232,7 @@ def _message(form: Mapping[str, str], channel_id: str) -> InboundMessage:
     parts: list[EventContent] = []
     body = form.get("Body", "")
     if body:
-        parts.append(TextContent(body=body))
+        parts.append(assemble(TextContent, body=body))  # a str read from the form
     try:
         count = int(form.get("NumMedia") or 0)
     except ValueError:

@@ -38,14 +38,15 @@ class RouteStep:
             room_id = await rt.router.route(message, channel.channel_type)
             if room_id is None:
                 raise ChannelNotFoundError(message.channel_id)
-        context, version = await rt.context_at(room_id, cached=True)
-        room = context.room
+        snapshot = await rt.snapshot_at(room_id, cached=True)
+        room = snapshot.room
         require_open(room)
         if room.status is RoomStatus.PAUSED:
             await rt.store.update_room(transition(room, RoomStatus.ACTIVE, rt.clock.now()))
-            context, version = await rt.context_at(room_id, cached=True)
+            snapshot = await rt.snapshot_at(room_id, cached=True)
         state.room_id = room.id
-        state.context, state.version = context, version
+        state.snapshot, state.version = snapshot, snapshot.version
+        state.context = context = rt.context_of(snapshot)
         check_source(state, context.get_binding(message.channel_id), context.room)
         if state.blocked:
             state.finish()
