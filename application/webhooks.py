@@ -39,9 +39,21 @@ class WebhookIntake:
         self._rt = runtime
         self._pipeline = pipeline
         self._statuses = statuses
+        #: each channel's parser, found again when the channel or its provider is replaced
+        self._parsers: dict[str, tuple[object, object, WebhookParser]] = {}
 
     def parser_for(self, channel_id: str) -> WebhookParser:
         channel = self._rt.channel(channel_id)
+        provider = getattr(channel, "provider", None)  # a transport's parser is its provider
+        known = self._parsers.get(channel_id)
+        if known is not None and known[0] is channel and known[1] is provider:
+            return known[2]
+        parser = self._find_parser(channel, channel_id)
+        self._parsers[channel_id] = (channel, provider, parser)
+        return parser
+
+    @staticmethod
+    def _find_parser(channel: object, channel_id: str) -> WebhookParser:
         parser = getattr(channel, "webhook_parser", None)
         if isinstance(channel, WebhookParser):
             parser = channel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from pydantic import BaseModel, ConfigDict
 
@@ -86,6 +86,12 @@ def evolve[M: BaseModel](model: M, **changes: Any) -> M:
     _set_extra(new, model.__pydantic_extra__)
     _set_private(new, model.__pydantic_private__)
     return new
+
+
+def is_model(value: object) -> TypeGuard[BaseModel]:
+    """``isinstance(value, BaseModel)`` without pydantic's ABC metaclass check, which runs a
+    Python-level ``__instancecheck__`` for every subclass instance (hot-path checks)."""
+    return BaseModel in type(value).__mro__
 
 
 class OpenModel(BaseModel):

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from roomkit.domain.base import is_model
 from roomkit.domain.content import (
     MAX_CONTENT_DEPTH,
     CompositeContent,
@@ -69,7 +70,7 @@ def check_event(event: object) -> RoomEvent:
     if value is not None and not _plain_id(value, MAX_EXTERNAL_ID_LENGTH):
         check_id(value, "provider_message_id", MAX_EXTERNAL_ID_LENGTH)
     source = event.source
-    if not isinstance(source, BaseModel):
+    if not is_model(source):
         raise InvalidEventError(f"event source must be an EventSource, got {type(source).__name__}")
     fields = source.__dict__
     for name in _SOURCE_ID_FIELDS:
@@ -81,7 +82,7 @@ def check_event(event: object) -> RoomEvent:
         if value is not None and not _plain_id(value, MAX_EXTERNAL_ID_LENGTH):
             check_id(value, f"source.{name}", MAX_EXTERNAL_ID_LENGTH)
     content = event.content
-    if not isinstance(content, BaseModel) or getattr(content, "type", None) is None:
+    if not is_model(content) or getattr(content, "type", None) is None:
         raise InvalidEventError(
             f"event content must be one of the content types, got {type(content).__name__}"
         )

@@ -140,46 +140,66 @@ class InboundPipeline:
     # the order -----------------------------------------------------------------------------
     async def _process(self, state: InboundState) -> InboundResult:
         tele = self._rt.telemetry
-        with _span(tele, "roomkit.inbound", state) as root:
-            traced = tele.enabled
+        if not tele.enabled:  # the steps called directly: no spans to open
             for step in (self.route, self.parse, self.identify, self.identity_hooks):
-                await (self._run(step.name, step, state) if traced else step(state))
-                if state.done:
+                await step(state)
+                if state.result is not None:
                     return state.finish()
-            room_id_var.set(state.room_id)
-            event_id_var.set(state.ev().id)
-            if state.blocked:
-                return await self._store_blocked(state)
-            result = await self._locked_steps(state, None)
-            if root is not None and state.event is not None:
-                root.set_attribute("roomkit.room_id", state.event.room_id)
-                root.set_attribute("roomkit.event_id", state.event.id)
+            result = await self._stored_and_sent(state, None)
+        else:
+            with _span(tele, "roomkit.inbound", state) as root:
+                for step in (self.route, self.parse, self.identify, self.identity_hooks):
+                    await self._run(step.name, step, state)
+                    if state.done:
+                        return state.finish()
+                result = await self._stored_and_sent(state, root)
         await self._reenter_guarded(state)
+        return result
+
+    async def _stored_and_sent(self, state: InboundState, root: Span | None) -> InboundResult:
+        """Steps 5-11 for a parsed and identified message (a blocked one is only stored)."""
+        room_id_var.set(state.room_id)
+        event_id_var.set(state.ev().id)
+        if state.blocked:
+            return await self._store_blocked(state)
+        result = await self._locked_steps(state, None)
+        if root is not None and state.event is not None:
+            root.set_attribute("roomkit.room_id", state.event.room_id)
+            root.set_attribute("roomkit.event_id", state.event.id)
         return result
 
     async def _locked_steps(self, state: InboundState, span_name: str | None) -> InboundResult:
         tele = self._rt.telemetry
+        if not tele.enabled:
+            held = self.lock(state)
+            await held.__aenter__()
+            try:
+                return await self._under_lock(state, traced=False)
+            finally:
+                await held.__aexit__(None, None, None)
         with _span(tele, span_name, state) if span_name else nullcontext():
             with _span(tele, "roomkit.inbound.lock", state):
                 held = self.lock(state)
                 await held.__aenter__()
             try:
-                await self.route.recheck(state)
-                if state.done:
-                    return state.finish()
-                traced = tele.enabled
-                for before in (self.idempotency, self.before_broadcast, self.store):
-                    await (self._run(before.name, before, state) if traced else before(state))
-                    if state.done:
-                        return state.finish()
-                state.stored = True  # the deadline no longer applies
-                for after in (self.broadcast, self.after_broadcast):
-                    try:
-                        await (self._run(after.name, after, state) if traced else after(state))
-                    except Exception as exc:
-                        await self._after_store_failed(after.name, state, exc)
+                return await self._under_lock(state, traced=True)
             finally:
                 await held.__aexit__(None, None, None)
+
+    async def _under_lock(self, state: InboundState, *, traced: bool) -> InboundResult:
+        await self.route.recheck(state)
+        if state.result is not None:
+            return state.finish()
+        for before in (self.idempotency, self.before_broadcast, self.store):
+            await (self._run(before.name, before, state) if traced else before(state))
+            if state.result is not None:
+                return state.finish()
+        state.stored = True  # the deadline no longer applies
+        for after in (self.broadcast, self.after_broadcast):
+            try:
+                await (self._run(after.name, after, state) if traced else after(state))
+            except Exception as exc:
+                await self._after_store_failed(after.name, state, exc)
         return state.finish()
 
     async def _after_store_failed(self, step: str, state: InboundState, exc: Exception) -> None:

@@ -42,6 +42,7 @@ STATUS_WORDS = {
 }
 _INBOUND_STATES = {"received", "receiving"}
 _ADDRESS_PREFIXES = ("rcs:", "sms:", "mms:")
+_SETTINGS_HEADER = SIGNATURE_SETTINGS_HEADER.lower()
 
 
 def _unquoted(text: str) -> str:
@@ -155,18 +156,20 @@ class TwilioWebhooks:
         self._form: tuple[bytes, dict[str, Any]] | None = None
 
     def authenticate(self, request: WebhookRequest) -> None:
-        signature = request.header("x-twilio-signature")
+        headers = request.headers  # names in lower case
+        signature = headers.get("x-twilio-signature")
         if not signature:
             raise WebhookSignatureError(VENDOR, "the X-Twilio-Signature header is missing")
-        settings = request.header(SIGNATURE_SETTINGS_HEADER)
+        settings = headers.get(_SETTINGS_HEADER)
         validator = self._token
+        algorithm = HMAC_SHA1
         if settings:
             if self._shared is None:
                 raise WebhookSignatureError(
                     VENDOR, "signed with a SharedKey, but webhook_shared_key is not configured"
                 )
             validator = self._shared
-        algorithm = get_signature_algorithm(settings)
+            algorithm = get_signature_algorithm(settings)
         if "bodySHA256=" in request.url:  # a JSON body, signed through its hash in the URL
             try:
                 params: Any = request.body.decode("utf-8")
@@ -197,13 +200,14 @@ class TwilioWebhooks:
             self._form = (request.body, params)
 
     def parse(self, request: WebhookRequest, channel_id: str) -> WebhookBatch:
-        if request.content_type not in ("application/x-www-form-urlencoded", ""):
-            raise WebhookPayloadError(
-                VENDOR, f"expected a form post, got content type {request.content_type!r}"
-            )
         cached, self._form = self._form, None
+        # a form kept by authenticate() was checked to be a form post already
         params = cached[1] if cached is not None and cached[0] is request.body else None
         if params is None:
+            if request.content_type not in ("application/x-www-form-urlencoded", ""):
+                raise WebhookPayloadError(
+                    VENDOR, f"expected a form post, got content type {request.content_type!r}"
+                )
             params = form_params(request)
         if list in map(type, params.values()):  # a repeated field: its last value
             params = {k: v if isinstance(v, str) else v[-1] for k, v in params.items()}

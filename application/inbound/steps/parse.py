@@ -4,10 +4,8 @@ by the store before it is written."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from roomkit.application.inbound.state import InboundState
-from roomkit.domain.base import evolve
+from roomkit.domain.base import evolve, is_model
 from roomkit.domain.errors import InvalidEventError
 from roomkit.domain.validation import MAX_EXTERNAL_ID_LENGTH, check_id
 
@@ -29,7 +27,7 @@ class ParseStep:
         state.event = event = evolve(event, **update) if update else event
         if event.provider_message_id is not None:
             check_id(event.provider_message_id, "provider_message_id", MAX_EXTERNAL_ID_LENGTH)
-        if not isinstance(event.content, BaseModel):
+        if not is_model(event.content):
             raise InvalidEventError(
                 f"channel {state.message.channel_id!r} produced an event without valid content"
             )
