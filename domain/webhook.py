@@ -16,6 +16,7 @@ from roomkit.domain.errors import WebhookPayloadError, WebhookRequestError
 from roomkit.domain.inbound import InboundMessage, InboundResult
 
 _META_KEYS = frozenset({"method", "url", "headers", "body"})
+_JUST_STR = {str}
 
 
 class WebhookRequest(Model):
@@ -68,7 +69,7 @@ class WebhookRequest(Model):
 
 def _headers(raw: Any) -> dict[str, str]:
     """Header names in lower case; a mapping or name/value pairs, str or bytes (latin-1)."""
-    if type(raw) is dict and all(type(k) is str and type(v) is str for k, v in raw.items()):
+    if type(raw) is dict and {*map(type, raw), *map(type, raw.values())} == _JUST_STR:
         return {k.lower(): v for k, v in raw.items()}  # the usual shape, in one pass
     if isinstance(raw, Mapping):
         items = list(raw.items())

@@ -150,12 +150,12 @@ class InMemoryStore(ConversationStore):
         room = self._rooms.get(room_id)
         if room is None:
             return None
-        timeline = self._timelines.get(room_id, ())
+        timeline = self._timelines.get(room_id) or []
         return RoomSnapshot(
             room,
             list(self._bindings.get(room_id, {}).values()),
             list(self._participants.get(room_id, {}).values()),
-            list(timeline[max(0, len(timeline) - event_limit) :]) if event_limit > 0 else [],
+            timeline[max(0, len(timeline) - event_limit) :] if event_limit > 0 else [],
         )
 
     async def cached_room_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Mapping
+from itertools import chain
 from typing import Any
 from urllib.parse import unquote_plus, unquote_to_bytes
 
@@ -79,8 +80,32 @@ def form_pairs(body: bytes) -> list[tuple[str, str]]:
     return [(_unquoted(n), _unquoted(v)) for n, v in zip(flat[::2], flat[1::2], strict=True)]
 
 
+def _plain_form(body: bytes) -> dict[str, str] | None:
+    """The common form in a few C-level passes: when no field encodes ``&`` or ``=``, the whole
+    body can be unquoted before it is split (UTF-8 sequences never span the ASCII separators,
+    so the text is the same as field by field). None when that does not hold, a field has no
+    ``=`` or a name repeats: ``form_pairs`` then reads it strictly."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text or "%26" in text or "%3D" in text or "%3d" in text:
+        return None
+    if "%" in text or "+" in text:
+        text = _unquoted_ascii(text) if text.isascii() else unquote_plus(text)
+    fields = text.split("&")
+    try:
+        params: dict[str, str] = dict([field.split("=", 1) for field in fields])
+    except ValueError:  # a field without its "="
+        return None
+    return params if len(params) == len(fields) else None
+
+
 def form_params(request: WebhookRequest) -> dict[str, Any]:
     """The form as RequestValidator wants it: a value per key, a list for repeated keys."""
+    plain = _plain_form(request.body)
+    if plain is not None:
+        return plain
     try:
         pairs = form_pairs(request.body)
     except (UnicodeDecodeError, ValueError) as exc:
@@ -132,14 +157,17 @@ def form_signature(
 ) -> str:
     """Twilio's signature of a form post: HMAC of the URL followed by each field name and value,
     names sorted, a repeated name's values sorted (what RequestValidator computes)."""
-    parts = [url]
-    for name in sorted(params):
-        value = params[name]
-        if type(value) is str:
-            parts += (name, value)
-        else:
-            for item in sorted(set(value)):
-                parts += (name, item)
+    if list not in map(type, params.values()):  # names are unique: values never compared
+        parts = [url, *chain.from_iterable(sorted(params.items()))]
+    else:
+        parts = [url]
+        for name in sorted(params):
+            value = params[name]
+            if type(value) is str:
+                parts += (name, value)
+            else:
+                for item in sorted(set(value)):
+                    parts += (name, item)
     digest = "sha256" if algorithm.upper() == HMAC_SHA256 else "sha1"
     signer = key if isinstance(key, FormSigner) else FormSigner(key)
     return base64.b64encode(signer.digest("".join(parts).encode(), digest)).decode()

@@ -414,7 +414,7 @@ def test_signatures_over_the_url_with_its_port_and_repeated_fields_are_accepted(
 def test_form_reading_matches_parse_qsl() -> None:
     import random
 
-    from roomkit_twilio.webhooks import form_pairs
+    from roomkit_twilio.webhooks import _plain_form, form_pairs
 
     rng = random.Random(7)
     alphabet = "ab +%&=é中/?#\x00"
@@ -427,9 +427,16 @@ def test_form_reading_matches_parse_qsl() -> None:
             for _ in range(rng.randrange(1, 5))
         ]
         body = urlencode(fields).encode()
-        assert form_pairs(body) == parse_qsl(body.decode(), keep_blank_values=True)
+        expected = parse_qsl(body.decode(), keep_blank_values=True)
+        assert form_pairs(body) == expected
+        if len({name for name, _ in expected}) == len(expected):
+            assert _plain_form(body) in (None, dict(expected)), body
     for raw in (b"a=%E4%B8&b=%AD", b"x=%zz&y=%2", b"k=%00&v=1", b"p=a+b%2Bc&q=", b"=&=x"):
         assert form_pairs(raw) == parse_qsl(raw.decode(), keep_blank_values=True), raw
+        if raw != b"=&=x":  # a repeated (empty) name
+            assert _plain_form(raw) == dict(parse_qsl(raw.decode(), keep_blank_values=True))
+    for spelled in (b"a=%26&b=1", b"a%3Db=1", b"a=1&a=2", b"=&=x", b"a=1&b", b"", b"\xff=1"):
+        assert _plain_form(spelled) is None, spelled  # left to the strict reading
     for bad in (b"a=1&b", b"a=1&&b=2", b"novalue"):
         with pytest.raises(ValueError):
             form_pairs(bad)
