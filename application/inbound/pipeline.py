@@ -171,12 +171,8 @@ class InboundPipeline:
     async def _locked_steps(self, state: InboundState, span_name: str | None) -> InboundResult:
         tele = self._rt.telemetry
         if not tele.enabled:
-            held = self.lock(state)
-            await held.__aenter__()
-            try:
+            async with self.lock(state):
                 return await self._under_lock(state, traced=False)
-            finally:
-                await held.__aexit__(None, None, None)
         with _span(tele, span_name, state) if span_name else nullcontext():
             with _span(tele, "roomkit.inbound.lock", state):
                 held = self.lock(state)
