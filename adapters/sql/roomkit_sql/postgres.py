@@ -2,11 +2,11 @@
 
 What every inbound message does (its room's context, the sender's participant, the idempotency
 lookup, the event append with its outbox rows, settling the deliveries) runs as prepared
-statements on an asyncpg pool, a round trip each; the rest of the port stays on SQLAlchemy Core.
-Both pools read and write the same tables, so the guarantees are the base class's: the index is
-assigned under the room row's lock inside the transaction that inserts the event (gap-free
-across processes), (room_id, provider_message_id) is unique, and the outbox rows are written in
-that same transaction.
+statements on asyncpg connections lent by a ConnectionLender, a round trip each; the rest of the
+port stays on SQLAlchemy Core. Both read and write the same tables, so the guarantees are the
+base class's: the index is assigned under the room row's lock inside the transaction that
+inserts the event (gap-free across processes), (room_id, provider_message_id) is unique, and
+the outbox rows are written in that same transaction.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.validation import check_event
 from roomkit.ports.store import RoomSnapshot
+from roomkit_sql.connections import ConnectionLender
 from roomkit_sql.locks import plain_dsn
 from roomkit_sql.snapshots import CachedRoom, Parsed
 from roomkit_sql.store import SQLStore, StoreUnavailableError
@@ -190,13 +191,6 @@ def _merged(rows: list[_Settlement]) -> list[_Settlement]:
     return list(merged.values())
 
 
-async def _reset(conn: Any) -> None:
-    """On release: roll back what an interrupted caller left open, and nothing else (the
-    store never LISTENs, locks or changes settings on these connections)."""
-    if conn.is_in_transaction():
-        await conn.execute("ROLLBACK")
-
-
 class PostgresStore(SQLStore):
     """``PostgresStore("postgresql://user:pass@host/db")``, then ``await store.init(...)``.
 
@@ -208,7 +202,7 @@ class PostgresStore(SQLStore):
         if not url.startswith("postgresql+asyncpg://"):
             raise ValueError(f"not a PostgreSQL DSN: {dsn!r}")
         super().__init__(url, schema=schema)
-        self._pool: Any = None
+        self._lender: ConnectionLender | None = None
         self._room = Parsed(Room.model_validate_json, 1024)
         self._binding = Parsed(ChannelBinding.model_validate_json)
         self._participant = Parsed(Participant.model_validate_json)
@@ -231,7 +225,7 @@ class PostgresStore(SQLStore):
         return {"search_path": self.schema} if self.schema else {}
 
     def _make_engine(self, min_size: int, max_size: int, connect_timeout: float) -> AsyncEngine:
-        # the per-message path has the asyncpg pool; this one serves the rest of the port
+        # the per-message path has the connection lender; this pool serves the rest of the port
         return create_async_engine(
             self.url,
             poolclass=AsyncAdaptedQueuePool,
@@ -243,27 +237,29 @@ class PostgresStore(SQLStore):
     async def init(
         self, min_size: int = 1, max_size: int = 10, connect_timeout: float = 10.0
     ) -> None:
-        """Connect (both pools sized ``min_size``..``max_size``: size it to the rooms served
-        concurrently), create missing tables, and bring an older schema up to date."""
+        """Connect (the per-message path's connections: ``min_size`` opened now, up to
+        ``max_size`` when that many messages are handled concurrently; size it to the rooms
+        served concurrently), create missing tables, and bring an older schema up to date."""
         if self._engine is not None:
             return
         await super().init(min_size, max_size, connect_timeout)
         import asyncpg
 
+        lender = ConnectionLender(
+            plain_dsn(self.url),
+            min_size=max(1, min(min_size, max_size)),
+            max_size=max(1, max_size),
+            timeout=connect_timeout,
+            server_settings=self._settings(),
+        )
         try:
-            self._pool = await asyncpg.create_pool(
-                plain_dsn(self.url),
-                min_size=max(1, min(min_size, max_size)),
-                max_size=max(1, max_size),
-                timeout=connect_timeout,
-                server_settings=self._settings(),
-                reset=_reset,
-            )
+            await lender.start()
         except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
             await super().close()
             raise StoreUnavailableError(
                 f"cannot initialise the store at {self._safe_url}: {exc}"
             ) from exc
+        self._lender = lender
         self._connect_timeout = connect_timeout
         await self._listen()
 
@@ -289,12 +285,12 @@ class PostgresStore(SQLStore):
         until it listens again."""
         self._listener = None
         self._cache.clear()
-        if self._pool is not None and self._listen_task is None:
+        if self._lender is not None and self._listen_task is None:
             self._listen_task = asyncio.get_running_loop().create_task(self._relisten())
 
     async def _relisten(self) -> None:
         try:
-            while self._pool is not None and self._listener is None:
+            while self._lender is not None and self._listener is None:
                 await self._listen()
                 if self._listener is None:
                     await asyncio.sleep(1.0)
@@ -328,7 +324,7 @@ class PostgresStore(SQLStore):
     async def _read_snapshot(self, room_id: str, event_limit: int) -> RoomSnapshot | None:
         limit = max(0, event_limit)
         generation = self._generation.get(room_id, 0)
-        row = await (await self._p()).fetchrow(_SNAPSHOT, room_id, limit)
+        row = await (self._lender or await self._p()).fetchrow(_SNAPSHOT, room_id, limit)
         if row is None:
             return None
         cached = CachedRoom(
@@ -348,16 +344,19 @@ class PostgresStore(SQLStore):
                 self._cache.popitem(last=False)
         return cached.snapshot()
 
-    async def _p(self) -> Any:
-        if self._pool is None:
+    async def _p(self) -> ConnectionLender:
+        if self._lender is None:
             await self.init()
-        return self._pool
+        lender = self._lender
+        if lender is None:  # closed meanwhile
+            raise StoreUnavailableError(f"the store at {self._safe_url} is closed")
+        return lender
 
     async def close(self) -> None:
         await self._settler.flush()
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+        if self._lender is not None:
+            await self._lender.close()
+            self._lender = None
         if self._listen_task is not None:
             self._listen_task.cancel()
             self._listen_task = None
@@ -381,24 +380,30 @@ class PostgresStore(SQLStore):
         return await self._read_snapshot(room_id, event_limit)
 
     async def get_room(self, room_id: str) -> Room | None:
-        data = await (await self._p()).fetchval("SELECT data FROM rooms WHERE id = $1", room_id)
+        data = await (self._lender or await self._p()).fetchval(
+            "SELECT data FROM rooms WHERE id = $1", room_id
+        )
         return self._room(data) if data else None
 
     async def list_bindings_for_channel(self, channel_id: str) -> list[ChannelBinding]:
         """Routing asks this for every message that names no room: one prepared statement."""
-        rows = await (await self._p()).fetch(_BINDINGS_OF_CHANNEL, channel_id)
+        rows = await (self._lender or await self._p()).fetch(_BINDINGS_OF_CHANNEL, channel_id)
         return [self._binding(r[0]) for r in rows]
 
     async def find_participant(
         self, room_id: str, channel_id: str, external_id: str
     ) -> Participant | None:
-        data = await (await self._p()).fetchval(_FIND_PARTICIPANT, room_id, channel_id, external_id)
+        data = await (self._lender or await self._p()).fetchval(
+            _FIND_PARTICIPANT, room_id, channel_id, external_id
+        )
         return self._participant(data) if data else None
 
     async def find_event_by_provider_message_id(
         self, room_id: str, provider_message_id: str
     ) -> RoomEvent | None:
-        data = await (await self._p()).fetchval(_FIND_BY_PROVIDER_ID, room_id, provider_message_id)
+        data = await (self._lender or await self._p()).fetchval(
+            _FIND_BY_PROVIDER_ID, room_id, provider_message_id
+        )
         return self._event(data) if data else None
 
     async def add_event(
@@ -415,7 +420,7 @@ class PostgresStore(SQLStore):
         cached = self._cache.get(stored.room_id)
         expected = cached.count if cached is not None and cached.version == version else None
         try:
-            row = await (await self._p()).fetchrow(
+            row = await (self._lender or await self._p()).fetchrow(
                 _APPEND,
                 stored.room_id,
                 stored.id,
@@ -440,7 +445,7 @@ class PostgresStore(SQLStore):
             return await super().add_event(event, deliveries, version=version)
         if row is None:
             self._forget(event.room_id)
-            now = await (await self._p()).fetchval(_VERSION, event.room_id)
+            now = await (self._lender or await self._p()).fetchval(_VERSION, event.room_id)
             if version is not None and now is not None:
                 raise self._stale(event.room_id, version, int(now))
             raise KeyError(f"room {event.room_id!r} does not exist")
@@ -499,7 +504,7 @@ class PostgresStore(SQLStore):
         self._settler.put(rows)
 
     async def _settle(self, rows: list[_Settlement]) -> None:
-        await (await self._p()).execute(
+        await (self._lender or await self._p()).execute(
             _SETTLE,
             utcnow().isoformat(),
             [r[0] for r in rows],

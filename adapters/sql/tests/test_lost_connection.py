@@ -45,7 +45,7 @@ async def test_the_per_message_path_replaces_a_killed_connection(
     await store.init(min_size=1, max_size=1)
     try:
         await store.create_room(Room(id="r"))
-        async with (await store._p()).acquire() as conn:
+        async with (await store._p()).connection() as conn:
             pid = await conn.fetchval("SELECT pg_backend_pid()")
         await kill(pg_dsn, {pid})
         try:
