@@ -7,10 +7,11 @@ open, a new one is opened; otherwise the borrower waits its turn (first come, fi
 
 A connection comes back into use only if it is open and outside any transaction: one that was
 closed, lost, or left inside a transaction is terminated, and its place goes to the next waiter
-(which opens a new one). So is one whose borrower was cancelled or timed out during a query
-(the query may still be running, or being cancelled, on the server). Nothing else is reset: the
-store runs single statements on these connections, never LISTENs, locks or changes settings on
-them. Each connection keeps asyncpg's cache of prepared statements.
+(which opens a new one). When a borrower is cancelled or times out, its query may still be
+running: asyncpg asks the server to cancel it, and the connection keeps its place until one more
+statement has gone through once the cancellation is over, then comes back under the same checks.
+Nothing else is reset: the store runs single statements on these connections, never LISTENs,
+locks or changes settings on them. Each connection keeps asyncpg's cache of prepared statements.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ class ConnectionLender:
         self._waiters: deque[asyncio.Future[Any]] = deque()
         self._closed = False
         self._drained: asyncio.Future[None] | None = None
+        self._returned: list[Any] = []  # given back while closing
+        self._settling: set[asyncio.Task[None]] = set()
 
     @property
     def size(self) -> int:
@@ -68,6 +71,11 @@ class ConnectionLender:
     @property
     def idle(self) -> int:
         return len(self._idle)
+
+    @property
+    def waiting(self) -> int:
+        """Borrowers waiting for a connection."""
+        return sum(1 for fut in self._waiters if not fut.done())
 
     @property
     def closed(self) -> bool:
@@ -172,7 +180,7 @@ class ConnectionLender:
                 self._free_place()
             return
         if self._closed:
-            self._idle.append(conn)  # close() closes it
+            self._returned.append(conn)  # close() closes it
             self._check_drained()
             return
         waiters = self._waiters
@@ -203,8 +211,27 @@ class ConnectionLender:
         try:
             yield conn
         except BaseException as exc:
-            self.release(conn, not isinstance(exc, _ABANDONED))
+            self._failed(conn, exc)
             raise
+        self.release(conn)
+
+    def _failed(self, conn: Any, exc: BaseException) -> None:
+        if isinstance(exc, _ABANDONED):
+            task = asyncio.get_running_loop().create_task(self._settle(conn))
+            self._settling.add(task)
+            task.add_done_callback(self._settling.discard)
+        else:
+            self.release(conn)
+
+    async def _settle(self, conn: Any) -> None:
+        """A connection whose borrower stopped waiting: reusable once a statement goes through
+        (asyncpg runs it when the cancellation of the abandoned one is over)."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                await conn.fetchval("SELECT 1")
+        except (Exception, asyncio.CancelledError):
+            self.release(conn, False)
+            return
         self.release(conn)
 
     # one statement each --------------------------------------------------------------------
@@ -215,7 +242,7 @@ class ConnectionLender:
         try:
             result = await conn.fetchrow(query, *args)
         except BaseException as exc:
-            self.release(conn, not isinstance(exc, _ABANDONED))
+            self._failed(conn, exc)
             raise
         self.release(conn)
         return result
@@ -227,7 +254,7 @@ class ConnectionLender:
         try:
             result = await conn.fetchval(query, *args)
         except BaseException as exc:
-            self.release(conn, not isinstance(exc, _ABANDONED))
+            self._failed(conn, exc)
             raise
         self.release(conn)
         return result
@@ -239,7 +266,7 @@ class ConnectionLender:
         try:
             result = await conn.fetch(query, *args)
         except BaseException as exc:
-            self.release(conn, not isinstance(exc, _ABANDONED))
+            self._failed(conn, exc)
             raise
         self.release(conn)
         return list(result)
@@ -251,7 +278,7 @@ class ConnectionLender:
         try:
             result = await conn.execute(query, *args)
         except BaseException as exc:
-            self.release(conn, not isinstance(exc, _ABANDONED))
+            self._failed(conn, exc)
             raise
         self.release(conn)
         return str(result)
@@ -271,6 +298,7 @@ class ConnectionLender:
             for fut in waiters:
                 if not fut.done():
                     fut.set_exception(_closed_error())
+        idle, self._idle = self._idle, []  # nothing is lent from now on
         try:
             if self._lent:
                 self._drained = asyncio.get_running_loop().create_future()
@@ -282,7 +310,13 @@ class ConnectionLender:
             lent, self._lent = self._lent, set()
             for conn in lent:
                 conn.terminate()
-            idle, self._idle = self._idle, []
+            settling = list(self._settling)
+            for task in settling:
+                task.cancel()
+            if settling:
+                await asyncio.gather(*settling, return_exceptions=True)
+            idle.extend(self._returned)
+            self._returned = []
             if idle:
                 await asyncio.gather(*(self._close_one(conn) for conn in idle))
 
