@@ -48,8 +48,9 @@ FROM rooms r WHERE r.id = $1
 """
 # One statement, one round trip and one commit per message: the room's UPDATE takes its row lock
 # and yields the index (a concurrent append waits, then sees the new count), the event is inserted
-# with that index written into its JSON, then its outbox rows. A unique violation (a duplicate
-# provider_message_id) fails the whole statement, the count included, so indexes stay gap-free.
+# with that index written into its JSON text (between the parts before and after the index's value,
+# $4 and $11), then its outbox rows. A unique violation (a duplicate provider_message_id) fails
+# the whole statement, the count included, so indexes stay gap-free.
 # Given a snapshot's version ($8), the UPDATE matches no row once the room's status, bindings,
 # participants or events changed since: nothing is written, and the caller reads the room again.
 # Appends do not change the version: other processes' messages need no refusal. Given the index
@@ -68,7 +69,7 @@ WITH rm AS (
   RETURNING event_count - 1 AS idx, data
 ), ev AS (
   INSERT INTO events (room_id, idx, id, provider_message_id, data)
-  SELECT $1, rm.idx, $2, $3, jsonb_set($4::jsonb, '{index}', to_jsonb(rm.idx))::text FROM rm
+  SELECT $1, rm.idx, $2, $3, $4::text || rm.idx || $11::text FROM rm
 ), ob AS (
   INSERT INTO outbox (event_id, channel_id, room_id, state, attempts, created_at, updated_at)
   SELECT $2, c, $1, 'pending', 0, $7, $7 FROM rm, unnest($5::text[]) AS c
@@ -178,6 +179,14 @@ def _iso(moment: datetime) -> str:
     """A datetime as its JSON form in stored events (ISO 8601, ``Z`` for UTC)."""
     text = moment.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _around_index(data: str) -> tuple[str, str]:
+    """An event's JSON split around the value of its index: the text up to ``"index":`` and
+    from the comma after the value. The first ``"index":`` is the top-level key (only id and
+    room_id, plain strings, come before it, and a quote inside a JSON string is escaped)."""
+    head, key, rest = data.partition('"index":')
+    return head + key, rest[rest.index(",") :]
 
 
 def _merged(rows: list[_Settlement]) -> list[_Settlement]:
@@ -419,19 +428,21 @@ class PostgresStore(SQLStore):
             raise TypeError(f"version must come from this store's snapshots, not {version!r}")
         cached = self._cache.get(stored.room_id)
         expected = cached.count if cached is not None and cached.version == version else None
+        head, tail = _around_index(stored.model_dump_json())
         try:
             row = await (self._lender or await self._p()).fetchrow(
                 _APPEND,
                 stored.room_id,
                 stored.id,
                 stored.provider_message_id,
-                stored.model_dump_json(),
+                head,
                 list(dict.fromkeys(deliveries)),
                 created,
                 now.isoformat(),
                 version,
                 expected,
                 cached.limit if cached is not None else 0,
+                tail,
             )
         except asyncpg.UniqueViolationError as exc:
             if event.provider_message_id and await self.find_event_by_provider_message_id(
@@ -440,7 +451,7 @@ class PostgresStore(SQLStore):
                 raise DuplicateEventError(event.room_id, event.provider_message_id) from exc
             raise ValueError(f"event {event.id!r} is already stored") from exc
         except asyncpg.UntranslatableCharacterError:
-            # JSON with \u0000 has no jsonb form: the transaction that leaves the text as it is
+            # room JSON with \u0000 has no jsonb form: the transaction that leaves the text as it is
             self._forget(event.room_id)
             return await super().add_event(event, deliveries, version=version)
         if row is None:

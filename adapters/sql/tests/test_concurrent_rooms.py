@@ -95,8 +95,8 @@ async def test_twenty_rooms_at_once_keep_every_index_and_delivery(pg_dsn: str) -
 
 
 async def test_text_without_a_jsonb_form_is_stored_as_it_is(pg_store: PostgresStore) -> None:
-    """A NUL character (\\u0000 in JSON) has no jsonb form: the append takes the transaction path
-    and the event is stored and read back unchanged, with the next index."""
+    """A NUL character (\\u0000 in JSON) has no jsonb form: an event holding one is stored and
+    read back unchanged, with the next index."""
     kit = RoomKit(store=pg_store)
     kit.register_channel(WebSocketChannel("in"))
     await kit.create_room(room_id="r")
@@ -113,3 +113,28 @@ async def test_text_without_a_jsonb_form_is_stored_as_it_is(pg_store: PostgresSt
         (2, "after"),
     ]
     assert (await pg_store.get_room("r")).event_count == 3  # type: ignore[union-attr]
+
+
+async def test_a_room_whose_data_has_no_jsonb_form_keeps_its_indexes(
+    pg_store: PostgresStore,
+) -> None:
+    """Room data with \\u0000 cannot be updated as jsonb: the append takes the transaction path,
+    and room and events read back unchanged."""
+    kit = RoomKit(store=pg_store)
+    kit.register_channel(WebSocketChannel("in"))
+    await kit.create_room(room_id="r", metadata={"label": "nul \x00 here", "q": 'quote " \\'})
+    await kit.attach_channel("r", "in")
+    for body in ("one", 'two \x00 \u2028 "x"', "three"):
+        await kit.process_inbound(
+            InboundMessage(channel_id="in", sender_id="u", content=TextContent(body=body)),
+            room_id="r",
+        )
+    timeline = await kit.get_timeline("r")
+    assert [(e.index, e.content.body) for e in timeline] == [  # type: ignore[union-attr]
+        (0, "one"),
+        (1, 'two \x00 \u2028 "x"'),
+        (2, "three"),
+    ]
+    room = await pg_store.get_room("r")
+    assert room is not None and room.event_count == 3
+    assert room.metadata == {"label": "nul \x00 here", "q": 'quote " \\'}
