@@ -235,53 +235,30 @@ class ConnectionLender:
         self.release(conn)
 
     # one statement each --------------------------------------------------------------------
-    async def fetchrow(self, query: str, *args: Any) -> Any:
+    async def _one(self, method: str, query: str, args: tuple[Any, ...]) -> Any:
+        """``conn.<method>(query, *args)`` on a borrowed connection, handed back after."""
         conn = self._take()
         if conn is None:
             conn = await self.acquire()
         try:
-            result = await conn.fetchrow(query, *args)
+            result = await getattr(conn, method)(query, *args)
         except BaseException as exc:
             self._failed(conn, exc)
             raise
         self.release(conn)
         return result
+
+    async def fetchrow(self, query: str, *args: Any) -> Any:
+        return await self._one("fetchrow", query, args)
 
     async def fetchval(self, query: str, *args: Any) -> Any:
-        conn = self._take()
-        if conn is None:
-            conn = await self.acquire()
-        try:
-            result = await conn.fetchval(query, *args)
-        except BaseException as exc:
-            self._failed(conn, exc)
-            raise
-        self.release(conn)
-        return result
+        return await self._one("fetchval", query, args)
 
     async def fetch(self, query: str, *args: Any) -> list[Any]:
-        conn = self._take()
-        if conn is None:
-            conn = await self.acquire()
-        try:
-            result = await conn.fetch(query, *args)
-        except BaseException as exc:
-            self._failed(conn, exc)
-            raise
-        self.release(conn)
-        return list(result)
+        return list(await self._one("fetch", query, args))
 
     async def execute(self, query: str, *args: Any) -> str:
-        conn = self._take()
-        if conn is None:
-            conn = await self.acquire()
-        try:
-            result = await conn.execute(query, *args)
-        except BaseException as exc:
-            self._failed(conn, exc)
-            raise
-        self.release(conn)
-        return str(result)
+        return str(await self._one("execute", query, args))
 
     # closing -------------------------------------------------------------------------------
     def _check_drained(self) -> None:

@@ -186,6 +186,8 @@ def _around_index(data: str) -> tuple[str, str]:
     from the comma after the value. The first ``"index":`` is the top-level key (only id and
     room_id, plain strings, come before it, and a quote inside a JSON string is escaped)."""
     head, key, rest = data.partition('"index":')
+    if not key or head.count("{") != 1:  # a nested object before it: not the top-level key
+        raise ValueError("an event's JSON must start with id, room_id and index")
     return head + key, rest[rest.index(",") :]
 
 
