@@ -15,6 +15,7 @@ from roomkit_sql import PostgresStore
 from roomkit_sql.connections import ConnectionLender
 
 LONG = 30.0  # generous bound for anything that should happen promptly
+Lend = Callable[..., Awaitable[ConnectionLender]]
 
 
 @pytest_asyncio.fixture
@@ -30,8 +31,21 @@ async def admin(pg_dsn: str) -> AsyncIterator[asyncpg.Connection]:
     await conn.close()
 
 
-def lender_for(dsn: str, app: str, **sizes: int) -> ConnectionLender:
-    return ConnectionLender(dsn, server_settings={"application_name": app}, **sizes)
+@pytest_asyncio.fixture
+async def lend(pg_dsn: str, app: str) -> AsyncIterator[Lend]:
+    """``await lend(min_size=..., max_size=...)``: a started lender of this test's connections,
+    closed after the test (closing again is harmless)."""
+    made: list[ConnectionLender] = []
+
+    async def start(**sizes: int) -> ConnectionLender:
+        lender = ConnectionLender(pg_dsn, server_settings={"application_name": app}, **sizes)
+        made.append(lender)
+        await lender.start()
+        return lender
+
+    yield start
+    for lender in made:
+        await lender.close()
 
 
 async def open_on_server(admin: asyncpg.Connection, app: str) -> set[int]:
@@ -66,34 +80,30 @@ async def gone(admin: asyncpg.Connection, app: str, pid: int | None = None) -> N
 
 
 async def test_min_size_opened_at_start_and_one_connection_reused(
-    pg_dsn: str, app: str, admin: asyncpg.Connection
+    app: str, admin: asyncpg.Connection, lend: Lend
 ) -> None:
-    lender = lender_for(pg_dsn, app, min_size=2, max_size=5)
-    await lender.start()
-    try:
-        assert lender.size == lender.idle == 2
-        assert len(await open_on_server(admin, app)) == 2
-        pids = {await lender.fetchval("SELECT pg_backend_pid()") for _ in range(20)}
-        assert len(pids) == 1  # the last returned is lent first
-        assert lender.size == 2
-        assert await lender.fetchrow("SELECT 1 AS one") == (1,)
-        assert [tuple(r) for r in await lender.fetch("SELECT generate_series(1, 3)")] == [
-            (1,),
-            (2,),
-            (3,),
-        ]
-        assert await lender.execute("SELECT 1") == "SELECT 1"
-    finally:
-        await lender.close()
+    lender = await lend(min_size=2, max_size=5)
+    assert lender.size == lender.idle == 2
+    assert len(await open_on_server(admin, app)) == 2
+    pids = {await lender.fetchval("SELECT pg_backend_pid()") for _ in range(20)}
+    assert len(pids) == 1  # the last returned is lent first
+    assert lender.size == 2
+    assert await lender.fetchrow("SELECT 1 AS one") == (1,)
+    assert [tuple(r) for r in await lender.fetch("SELECT generate_series(1, 3)")] == [
+        (1,),
+        (2,),
+        (3,),
+    ]
+    assert await lender.execute("SELECT 1") == "SELECT 1"
+    await lender.close()
     assert lender.size == 0
     await gone(admin, app)
 
 
 async def test_never_more_than_max_size_open(
-    pg_dsn: str, app: str, admin: asyncpg.Connection
+    app: str, admin: asyncpg.Connection, lend: Lend
 ) -> None:
-    lender = lender_for(pg_dsn, app, min_size=1, max_size=3)
-    await lender.start()
+    lender = await lend(min_size=1, max_size=3)
     peak_lender = 0
     peak_server = 0
 
@@ -108,135 +118,114 @@ async def test_never_more_than_max_size_open(
                 peak_server = max(peak_server, open_now)
                 await conn.execute("SELECT pg_sleep(0.005)")
 
-    try:
-        async with asyncio.timeout(LONG):
-            await asyncio.gather(*(one() for _ in range(20)))
-        assert peak_lender == 3 and peak_server <= 3
-        assert lender.size == lender.idle == 3
-        assert lender.waiting == 0
-        assert len(await open_on_server(admin, app)) == 3
-    finally:
-        await lender.close()
+    async with asyncio.timeout(LONG):
+        await asyncio.gather(*(one() for _ in range(20)))
+    assert peak_lender == 3 and peak_server <= 3
+    assert lender.size == lender.idle == 3
+    assert lender.waiting == 0
+    assert len(await open_on_server(admin, app)) == 3
 
 
-async def test_a_cancelled_waiter_takes_no_connection(pg_dsn: str, app: str) -> None:
-    lender = lender_for(pg_dsn, app, min_size=1, max_size=1)
-    await lender.start()
-    try:
-        conn = await lender.acquire()
-        waiter = asyncio.create_task(lender.acquire())
-        await soon(lambda: lender.waiting == 1)
-        waiter.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await waiter
-        assert lender.waiting == 0
-        lender.release(conn)
-        assert lender.size == lender.idle == 1
+async def test_a_cancelled_waiter_takes_no_connection(lend: Lend) -> None:
+    lender = await lend(min_size=1, max_size=1)
+    conn = await lender.acquire()
+    waiter = asyncio.create_task(lender.acquire())
+    await soon(lambda: lender.waiting == 1)
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert lender.waiting == 0
+    lender.release(conn)
+    assert lender.size == lender.idle == 1
 
-        # handed over to the waiter just as it is cancelled: it comes back
-        conn = await lender.acquire()
-        waiter = asyncio.create_task(lender.acquire())
-        await soon(lambda: lender.waiting == 1)
-        lender.release(conn)  # the waiter's future now holds the connection
-        waiter.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await waiter
-        assert lender.size == lender.idle == 1
-        async with asyncio.timeout(LONG):
-            assert await lender.fetchval("SELECT 1") == 1
-    finally:
-        await lender.close()
+    # handed over to the waiter just as it is cancelled: it comes back
+    conn = await lender.acquire()
+    waiter = asyncio.create_task(lender.acquire())
+    await soon(lambda: lender.waiting == 1)
+    lender.release(conn)  # the waiter's future now holds the connection
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert lender.size == lender.idle == 1
+    async with asyncio.timeout(LONG):
+        assert await lender.fetchval("SELECT 1") == 1
 
 
-async def test_waiters_are_served_in_turn(pg_dsn: str, app: str) -> None:
-    lender = lender_for(pg_dsn, app, min_size=1, max_size=1)
-    await lender.start()
+async def test_waiters_are_served_in_turn(lend: Lend) -> None:
+    lender = await lend(min_size=1, max_size=1)
     served: list[int] = []
-    try:
-        conn = await lender.acquire()
+    conn = await lender.acquire()
 
-        async def wait(n: int) -> None:
-            async with lender.connection():
-                served.append(n)
-                await asyncio.sleep(0)
+    async def wait(n: int) -> None:
+        async with lender.connection():
+            served.append(n)
+            await asyncio.sleep(0)
 
-        tasks = []
-        for n in range(5):
-            tasks.append(asyncio.create_task(wait(n)))
-            await soon(waiting(lender, n + 1))
-        lender.release(conn)
-        async with asyncio.timeout(LONG):
-            await asyncio.gather(*tasks)
-        assert served == [0, 1, 2, 3, 4]
-    finally:
-        await lender.close()
+    tasks = []
+    for n in range(5):
+        tasks.append(asyncio.create_task(wait(n)))
+        await soon(waiting(lender, n + 1))
+    lender.release(conn)
+    async with asyncio.timeout(LONG):
+        await asyncio.gather(*tasks)
+    assert served == [0, 1, 2, 3, 4]
 
 
 async def test_a_connection_returned_inside_a_transaction_is_discarded(
-    pg_dsn: str, app: str, admin: asyncpg.Connection
+    app: str, admin: asyncpg.Connection, lend: Lend
 ) -> None:
-    lender = lender_for(pg_dsn, app, min_size=1, max_size=2)
-    await lender.start()
-    try:
-        async with lender.connection() as conn:
-            left_open = await conn.fetchval("SELECT pg_backend_pid()")
-            await conn.execute("BEGIN")
-            await conn.execute("CREATE TEMPORARY TABLE half_done (x int)")
-        assert conn.is_closed()
-        assert lender.size == 0
-        await gone(admin, app, left_open)
-        async with lender.connection() as conn:
-            assert await conn.fetchval("SELECT pg_backend_pid()") != left_open
-            assert not conn.is_in_transaction()
-            assert await conn.fetchval("SELECT to_regclass('half_done')") is None
-        assert lender.size == 1
-    finally:
-        await lender.close()
+    lender = await lend(min_size=1, max_size=2)
+    async with lender.connection() as conn:
+        left_open = await conn.fetchval("SELECT pg_backend_pid()")
+        await conn.execute("BEGIN")
+        await conn.execute("CREATE TEMPORARY TABLE half_done (x int)")
+    assert conn.is_closed()
+    assert lender.size == 0
+    await gone(admin, app, left_open)
+    async with lender.connection() as conn:
+        assert await conn.fetchval("SELECT pg_backend_pid()") != left_open
+        assert not conn.is_in_transaction()
+        assert await conn.fetchval("SELECT to_regclass('half_done')") is None
+    assert lender.size == 1
 
 
 async def test_a_borrower_cancelled_during_a_query_gets_the_query_cancelled(
-    pg_dsn: str, app: str, admin: asyncpg.Connection
+    app: str, admin: asyncpg.Connection, lend: Lend
 ) -> None:
-    lender = lender_for(pg_dsn, app, min_size=1, max_size=1)
-    await lender.start()
-    try:
-        busy = await lender.fetchval("SELECT pg_backend_pid()")
+    lender = await lend(min_size=1, max_size=1)
+    busy = await lender.fetchval("SELECT pg_backend_pid()")
 
-        async def state() -> str:
-            return str(
-                await admin.fetchval("SELECT state FROM pg_stat_activity WHERE pid = $1", busy)
-            )
+    async def state() -> str:
+        return str(await admin.fetchval("SELECT state FROM pg_stat_activity WHERE pid = $1", busy))
 
-        task = asyncio.create_task(lender.execute("SELECT pg_sleep(600)"))
-        await eventually(lambda: _is(state(), "active"))
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-        assert lender.size == 1  # its place is kept while the cancellation goes through
-        await eventually(lambda: _is(state(), "idle"))
-        async with asyncio.timeout(LONG):
-            async with lender.connection() as conn:
-                assert await conn.fetchval("SELECT pg_backend_pid()") == busy
-                assert not conn.is_in_transaction()
-        assert lender.size == lender.idle == 1
+    task = asyncio.create_task(lender.execute("SELECT pg_sleep(600)"))
+    await eventually(lambda: _is(state(), "active"))
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert lender.size == 1  # its place is kept while the cancellation goes through
+    await eventually(lambda: _is(state(), "idle"))
+    async with asyncio.timeout(LONG):
+        async with lender.connection() as conn:
+            assert await conn.fetchval("SELECT pg_backend_pid()") == busy
+            assert not conn.is_in_transaction()
+    assert lender.size == lender.idle == 1
 
-        # cancelled inside a transaction: not reused
-        async def in_transaction() -> None:
-            async with lender.connection() as conn:
-                await conn.execute("BEGIN")
-                await conn.execute("SELECT pg_sleep(600)")
+    # cancelled inside a transaction: not reused
+    async def in_transaction() -> None:
+        async with lender.connection() as conn:
+            await conn.execute("BEGIN")
+            await conn.execute("SELECT pg_sleep(600)")
 
-        stopped = asyncio.create_task(in_transaction())
-        await eventually(lambda: _is(state(), "active"))
-        stopped.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await stopped
-        async with asyncio.timeout(LONG):
-            assert await lender.fetchval("SELECT pg_backend_pid()") != busy
-        await gone(admin, app, busy)
-        assert lender.size == 1
-    finally:
-        await lender.close()
+    stopped = asyncio.create_task(in_transaction())
+    await eventually(lambda: _is(state(), "active"))
+    stopped.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await stopped
+    async with asyncio.timeout(LONG):
+        assert await lender.fetchval("SELECT pg_backend_pid()") != busy
+    await gone(admin, app, busy)
+    assert lender.size == 1
 
 
 async def _is(value: Awaitable[str], expected: str) -> bool:
@@ -244,41 +233,36 @@ async def _is(value: Awaitable[str], expected: str) -> bool:
 
 
 async def test_a_connection_killed_by_the_server_is_replaced(
-    pg_dsn: str, app: str, admin: asyncpg.Connection
+    admin: asyncpg.Connection, lend: Lend
 ) -> None:
-    lender = lender_for(pg_dsn, app, min_size=1, max_size=1)
-    await lender.start()
+    lender = await lend(min_size=1, max_size=1)
+    killed = await lender.fetchval("SELECT pg_backend_pid()")
+    assert await admin.fetchval("SELECT pg_terminate_backend($1)", killed)
     try:
-        killed = await lender.fetchval("SELECT pg_backend_pid()")
-        assert await admin.fetchval("SELECT pg_terminate_backend($1)", killed)
-        try:
-            pid = await lender.fetchval("SELECT pg_backend_pid()")
-        except (
-            asyncpg.ConnectionDoesNotExistError,
-            asyncpg.InterfaceError,
-            asyncpg.InternalClientError,
-            asyncpg.AdminShutdownError,
-            OSError,
-        ):
-            # the kill was not noticed before the query: reported, and the connection dropped
-            pid = await lender.fetchval("SELECT pg_backend_pid()")
-        assert pid != killed
-        assert lender.size == 1
-        # noticed while idle: replaced on the next loan
-        assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
-        await soon(lambda: not lender._idle or lender._idle[-1].is_closed())
-        again = await lender.fetchval("SELECT pg_backend_pid()")
-        assert again not in (pid, killed)
-        assert lender.size == 1
-    finally:
-        await lender.close()
+        pid = await lender.fetchval("SELECT pg_backend_pid()")
+    except (
+        asyncpg.ConnectionDoesNotExistError,
+        asyncpg.InterfaceError,
+        asyncpg.InternalClientError,
+        asyncpg.AdminShutdownError,
+        OSError,
+    ):
+        # the kill was not noticed before the query: reported, and the connection dropped
+        pid = await lender.fetchval("SELECT pg_backend_pid()")
+    assert pid != killed
+    assert lender.size == 1
+    # noticed while idle: replaced on the next loan
+    assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+    await soon(lambda: not lender._idle or lender._idle[-1].is_closed())
+    again = await lender.fetchval("SELECT pg_backend_pid()")
+    assert again not in (pid, killed)
+    assert lender.size == 1
 
 
 async def test_close_waits_for_lent_connections_and_fails_waiters(
-    pg_dsn: str, app: str, admin: asyncpg.Connection
+    app: str, admin: asyncpg.Connection, lend: Lend
 ) -> None:
-    lender = lender_for(pg_dsn, app, min_size=2, max_size=2)
-    await lender.start()
+    lender = await lend(min_size=2, max_size=2)
     first = await lender.acquire()
     second = await lender.acquire()
     waiter = asyncio.create_task(lender.acquire())
@@ -304,9 +288,8 @@ async def test_close_waits_for_lent_connections_and_fails_waiters(
     await gone(admin, app)
 
 
-async def test_close_terminates_what_is_not_returned_in_time(pg_dsn: str, app: str) -> None:
-    lender = lender_for(pg_dsn, app, min_size=1, max_size=2)
-    await lender.start()
+async def test_close_terminates_what_is_not_returned_in_time(lend: Lend) -> None:
+    lender = await lend(min_size=1, max_size=2)
     kept = await lender.acquire()
     async with asyncio.timeout(LONG):
         await lender.close(grace=0.05)
