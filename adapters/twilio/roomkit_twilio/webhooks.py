@@ -58,26 +58,18 @@ def _unquoted_ascii(text: str) -> str:
 
 def form_pairs(body: bytes) -> list[tuple[str, str]]:
     """An urlencoded body as (name, value) pairs, read as strictly as ``parse_qsl`` with
-    ``strict_parsing`` (every field needs its ``=``), without its per-field overhead."""
+    ``strict_parsing`` (every field needs its ``=``). The common form takes ``_plain_form``;
+    this reading serves repeated names and encoded separators."""
     text = body.decode("utf-8")
     if not text:
         return []
-    flat: list[str] = []
+    pairs: list[tuple[str, str]] = []
     for field in text.split("&"):
         name, sep, value = field.partition("=")
         if not sep:
             raise ValueError(f"bad form field {field[:40]!r}")
-        flat.append(name)
-        flat.append(value)
-    if "%" not in text and "+" not in text:
-        return list(zip(flat[::2], flat[1::2], strict=True))
-    if "\x00" not in text and "%00" not in text:
-        # one unquote over all fields (NUL-separated) instead of one per name and value
-        joined = "\x00".join(flat)
-        decoded = (_unquoted_ascii if text.isascii() else unquote_plus)(joined).split("\x00")
-        if len(decoded) == len(flat):
-            return list(zip(decoded[::2], decoded[1::2], strict=True))
-    return [(_unquoted(n), _unquoted(v)) for n, v in zip(flat[::2], flat[1::2], strict=True)]
+        pairs.append((_unquoted(name), _unquoted(value)))
+    return pairs
 
 
 def _plain_form(body: bytes) -> dict[str, str] | None:
