@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import uuid
+from typing import Any
 
 from roomkit_sql import PostgresLockManager, PostgresStore
 
@@ -94,20 +95,27 @@ async def test_twenty_rooms_at_once_keep_every_index_and_delivery(pg_dsn: str) -
         await store.close()
 
 
-async def test_text_without_a_jsonb_form_is_stored_as_it_is(pg_store: PostgresStore) -> None:
-    """A NUL character (\\u0000 in JSON) has no jsonb form: an event holding one is stored and
-    read back unchanged, with the next index."""
-    kit = RoomKit(store=pg_store)
+async def _indexed_bodies(
+    store: PostgresStore, *bodies: str, metadata: dict[str, Any] | None = None
+) -> list[tuple[int, object]]:
+    """Room ``r`` (with ``metadata``) given ``bodies`` in turn: its timeline as (index, body)."""
+    kit = RoomKit(store=store)
     kit.register_channel(WebSocketChannel("in"))
-    await kit.create_room(room_id="r")
+    await kit.create_room(room_id="r", metadata=metadata or {})
     await kit.attach_channel("r", "in")
-    for body in ("before", "nul \x00 inside", "after"):
+    for body in bodies:
         await kit.process_inbound(
             InboundMessage(channel_id="in", sender_id="u", content=TextContent(body=body)),
             room_id="r",
         )
     timeline = await kit.get_timeline("r")
-    assert [(e.index, e.content.body) for e in timeline] == [  # type: ignore[union-attr]
+    return [(e.index, getattr(e.content, "body", None)) for e in timeline]
+
+
+async def test_text_without_a_jsonb_form_is_stored_as_it_is(pg_store: PostgresStore) -> None:
+    """A NUL character (\\u0000 in JSON) has no jsonb form: an event holding one is stored and
+    read back unchanged, with the next index."""
+    assert await _indexed_bodies(pg_store, "before", "nul \x00 inside", "after") == [
         (0, "before"),
         (1, "nul \x00 inside"),
         (2, "after"),
@@ -120,17 +128,9 @@ async def test_a_room_whose_data_has_no_jsonb_form_keeps_its_indexes(
 ) -> None:
     """Room data with \\u0000 cannot be updated as jsonb: the append takes the transaction path,
     and room and events read back unchanged."""
-    kit = RoomKit(store=pg_store)
-    kit.register_channel(WebSocketChannel("in"))
-    await kit.create_room(room_id="r", metadata={"label": "nul \x00 here", "q": 'quote " \\'})
-    await kit.attach_channel("r", "in")
-    for body in ("one", 'two \x00 \u2028 "x"', "three"):
-        await kit.process_inbound(
-            InboundMessage(channel_id="in", sender_id="u", content=TextContent(body=body)),
-            room_id="r",
-        )
-    timeline = await kit.get_timeline("r")
-    assert [(e.index, e.content.body) for e in timeline] == [  # type: ignore[union-attr]
+    metadata = {"label": "nul \x00 here", "q": 'quote " \\'}
+    bodies = ("one", 'two \x00 \u2028 "x"', "three")
+    assert await _indexed_bodies(pg_store, *bodies, metadata=metadata) == [
         (0, "one"),
         (1, 'two \x00 \u2028 "x"'),
         (2, "three"),
