@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -36,7 +36,10 @@ def _closed_error() -> Exception:
 class ConnectionLender:
     """``lender = ConnectionLender(dsn, min_size=1, max_size=10)``, ``await lender.start()``,
     then ``async with lender.connection() as conn`` or the one-statement helpers
-    (``fetchrow``, ``fetchval``, ``fetch``, ``execute``); ``await lender.close()``."""
+    (``fetchrow``, ``fetchval``, ``fetch``, ``execute``); ``await lender.close()``.
+
+    ``init(conn)`` runs on every new connection before it is first lent (a connection whose
+    ``init`` fails is closed, and the failure reaches the borrower)."""
 
     def __init__(
         self,
@@ -46,6 +49,7 @@ class ConnectionLender:
         max_size: int = 10,
         timeout: float = 10.0,
         server_settings: Mapping[str, str] | None = None,
+        init: Callable[[Any], Awaitable[None]] | None = None,
     ) -> None:
         if max_size < 1:
             raise ValueError("max_size must be at least 1")
@@ -54,6 +58,7 @@ class ConnectionLender:
         self.min_size = max(0, min(min_size, max_size))
         self.timeout = timeout
         self.server_settings = dict(server_settings or {})
+        self.init = init
         self._idle: list[Any] = []  # LIFO
         self._lent: set[Any] = set()
         self._opening = 0  # connections being opened, or places promised to a waiter
@@ -101,11 +106,16 @@ class ConnectionLender:
 
         if not promised:
             self._opening += 1
+        conn = None
         try:
             conn = await asyncpg.connect(
                 self.dsn, timeout=self.timeout, server_settings=self.server_settings
             )
+            if self.init is not None:
+                await self.init(conn)
         except BaseException:
+            if conn is not None:
+                conn.terminate()
             self._opening -= 1
             self._free_place()
             raise

@@ -84,11 +84,12 @@ FROM rm
 # transaction only): a crash can lose the last fraction of a second of settlements, whose entries
 # are then pending again and delivered once more by recover_deliveries (at least once, as the
 # outbox promises), while the event itself was committed durably. One statement settles what
-# every event of the process noted meanwhile (see _Settler).
+# every event of the process noted meanwhile (see _Settler). The attempts travel as text: asyncpg
+# looks up an int[] parameter's type in the catalog on each new connection, a text[] it knows.
 _SETTLE = """
-UPDATE outbox AS o SET state = s.state, attempts = o.attempts + s.attempts,
+UPDATE outbox AS o SET state = s.state, attempts = o.attempts + s.attempts::int,
   last_error = s.error, updated_at = $1
-FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
+FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
     AS s(event_id, channel_id, state, attempts, error),
   (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
 WHERE o.event_id = s.event_id AND o.channel_id = s.channel_id
@@ -105,6 +106,18 @@ _FIND_BY_PROVIDER_ID = (
 
 
 log = logging.getLogger("roomkit.store.postgres")
+
+
+async def _warm(conn: Any) -> None:
+    """Run the per-message statements once on a new connection, matching no row (no room has
+    the id "" and no room's version is -1), so that asyncpg has them prepared and the first
+    messages a connection serves do not wait for their planning."""
+    await conn.fetchrow(_SNAPSHOT, "", 0)
+    await conn.fetchrow(_APPEND, "", "", None, "", [], "", "", -1, None, 0, "")
+    await conn.execute(_SETTLE, "", [], [], [], [], [])
+    await conn.fetchval(_FIND_PARTICIPANT, "", "", "")
+    await conn.fetchval(_FIND_BY_PROVIDER_ID, "", "")
+    await conn.fetch(_BINDINGS_OF_CHANNEL, "")
 
 
 type _Settlement = tuple[str, str, str, int, str | None]  # event, channel, state, tries, error
@@ -261,7 +274,8 @@ class PostgresStore(SQLStore):
             min_size=max(1, min(min_size, max_size)),
             max_size=max(1, max_size),
             timeout=connect_timeout,
-            server_settings=self._settings(),
+            server_settings={**self._settings(), "plan_cache_mode": "force_generic_plan"},
+            init=_warm,
         )
         try:
             await lender.start()
@@ -523,7 +537,7 @@ class PostgresStore(SQLStore):
             [r[0] for r in rows],
             [r[1] for r in rows],
             [r[2] for r in rows],
-            [r[3] for r in rows],
+            [str(r[3]) for r in rows],
             [r[4] for r in rows],
         )
 

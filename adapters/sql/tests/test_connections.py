@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import asyncpg
 import pytest
@@ -33,12 +34,12 @@ async def admin(pg_dsn: str) -> AsyncIterator[asyncpg.Connection]:
 
 @pytest_asyncio.fixture
 async def lend(pg_dsn: str, app: str) -> AsyncIterator[Lend]:
-    """``await lend(min_size=..., max_size=...)``: a started lender of this test's connections,
-    closed after the test (closing again is harmless)."""
+    """``await lend(min_size=..., max_size=..., init=...)``: a started lender of this test's
+    connections, closed after the test (closing again is harmless)."""
     made: list[ConnectionLender] = []
 
-    async def start(**sizes: int) -> ConnectionLender:
-        lender = ConnectionLender(pg_dsn, server_settings={"application_name": app}, **sizes)
+    async def start(**options: Any) -> ConnectionLender:
+        lender = ConnectionLender(pg_dsn, server_settings={"application_name": app}, **options)
         made.append(lender)
         await lender.start()
         return lender
@@ -301,3 +302,55 @@ async def test_close_terminates_what_is_not_returned_in_time(lend: Lend) -> None
 async def test_the_store_opens_min_size_connections(pg_store: PostgresStore) -> None:
     lender = await pg_store._p()
     assert lender.size >= 2 and lender.max_size == 10
+
+
+async def test_init_runs_once_on_every_new_connection(lend: Lend) -> None:
+    initialised: list[int] = []
+
+    async def init(conn: asyncpg.Connection) -> None:
+        initialised.append(await conn.fetchval("SELECT pg_backend_pid()"))
+        await conn.execute("SET application_name = 'initialised'")
+
+    lender = await lend(min_size=1, max_size=3, init=init)
+    assert len(initialised) == 1
+    held = [await lender.acquire() for _ in range(3)]  # two more opened on demand
+    pids = set()
+    for conn in held:
+        assert await conn.fetchval("SHOW application_name") == "initialised"
+        pids.add(await conn.fetchval("SELECT pg_backend_pid()"))
+        lender.release(conn)
+    for _ in range(10):
+        await lender.fetchval("SELECT 1")
+    assert sorted(initialised) == sorted(pids)
+
+
+async def test_a_connection_whose_init_fails_is_closed_and_its_place_freed(
+    app: str, admin: asyncpg.Connection, lend: Lend
+) -> None:
+    failures = [RuntimeError("init failed")]
+
+    async def init(conn: asyncpg.Connection) -> None:
+        if failures:
+            raise failures.pop()
+
+    lender = await lend(min_size=0, max_size=1, init=init)
+    with pytest.raises(RuntimeError, match="init failed"):
+        await lender.acquire()
+    assert lender.size == 0
+    await gone(admin, app)
+    assert await lender.fetchval("SELECT 2") == 2  # the place went back: a new connection
+
+
+async def test_the_store_connections_come_with_the_message_statements_prepared(
+    pg_store: PostgresStore,
+) -> None:
+    """Each of the store's connections has the per-message statements planned before its first
+    message (generic plans: the same plan whatever the room), none waits for that planning."""
+    lender = await pg_store._p()
+    async with lender.connection() as conn:
+        rows = await conn.fetch("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in rows]
+        assert await conn.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
+    assert any("UPDATE rooms SET event_count" in text for text in prepared)  # the append
+    assert any("UPDATE outbox AS o" in text for text in prepared)  # the settlement
+    assert any("FROM rooms r WHERE r.id" in text for text in prepared)  # the room's snapshot
