@@ -7,8 +7,9 @@ Scenarios (each in a fresh database, created here and dropped afterwards):
 - ``fan_out``: 100 messages into one room with 10 receiving WebSocket channels;
 - ``floor``: the server's floor, one asyncpg transaction per message assigning the index and
   inserting the event;
-- ``processes``: ours only, 1 and 3 processes with store and room locks on PostgreSQL, on
-  different rooms and on the same room (total messages per second).
+- ``processes``: ours only, 1 and 3 processes with store and room locks on PostgreSQL (total
+  messages per second): each process on one room of its own, or the three on the same room;
+  then the same with four rooms per process.
 Every scenario checks its deliveries and gap-free indexes; a failed check aborts the run.
 """
 
@@ -68,8 +69,11 @@ async def scenario(python: str, args: list[str]) -> dict[str, Any]:
         return await asyncio.to_thread(_run, python, [args[0], dsn, *args[1:]])
 
 
-async def processes(python: str, count: int, same_room: bool, n: int) -> float:
-    """Total messages per second of ``count`` processes started together."""
+async def processes(
+    python: str, count: int, same_room: bool, n: int, rooms_per_process: int
+) -> float:
+    """Total messages per second of ``count`` processes started together, each sending ``n``
+    messages spread over its ``rooms_per_process`` rooms (the rooms concurrently)."""
     from roomkit_sql import PostgresStore
 
     from roomkit import RoomKit, WebSocketChannel
@@ -78,7 +82,6 @@ async def processes(python: str, count: int, same_room: bool, n: int) -> float:
         store = PostgresStore(dsn)
         kit = RoomKit(store=store)
         kit.register_channel(WebSocketChannel("in"))
-        rooms_per_process = 4
         room_sets = [
             [f"room-{0 if same_room else p}-{r}" for r in range(rooms_per_process)]
             for p in range(count)
@@ -178,12 +181,15 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         rows["floor"] = {"ours": await scenario(ours, ["floor", "300"])}
     procs: dict[str, float] = {}
     if not args.only or "processes" in args.only:
-        for label, count, same in (
-            ("1", 1, False),
-            ("3 different rooms", 3, False),
-            ("3 same rooms", 3, True),
+        for label, count, same, rooms in (
+            ("1 on one room", 1, False, 1),
+            ("3 on different rooms, one each", 3, False, 1),
+            ("3 on the same room", 3, True, 1),
+            ("1 on four rooms", 1, False, 4),
+            ("3 on four different rooms each", 3, False, 4),
+            ("3 on the same four rooms", 3, True, 4),
         ):
-            procs[label] = await processes(ours, count, same, args.mp_messages)
+            procs[label] = await processes(ours, count, same, args.mp_messages, rooms)
             print(label, procs[label], file=sys.stderr)
     return {"scenarios": rows, "processes": procs, "load_average_1min": os.getloadavg()[0]}
 
@@ -206,10 +212,12 @@ def render(data: dict[str, Any]) -> str:
         share = rows["sequential"]["ours"]["msgs_per_s"] / rows["floor"]["ours"]["msgs_per_s"]
         lines += ["", f"one room sequential / floor: {share:.2f}"]
     if data["processes"]:
-        lines += ["", "| processes (locks on PostgreSQL) | msgs/s in total | vs 1 |"]
+        lines += ["", "| processes (locks on PostgreSQL) | msgs/s in total | vs 1 process |"]
         lines.append("|---|---:|---:|")
-        one = data["processes"].get("1")
+        one = None
         for label, value in data["processes"].items():
+            if label.startswith("1 "):
+                one = value
             vs = f"{value / one:.2f}" if one else "-"
             lines.append(f"| {label} | {value:,.0f} | {vs} |")
     lines += ["", f"load average (1 min) at the end: {data['load_average_1min']:.2f}"]
@@ -220,7 +228,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.postgres")
     parser.add_argument("--ours-only", action="store_true")
     parser.add_argument("--only", type=lambda s: s.split(","), default=None)
-    parser.add_argument("--mp-messages", type=int, default=200)
+    parser.add_argument("--mp-messages", type=int, default=1000)
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     data = asyncio.run(main(args))

@@ -1,8 +1,9 @@
 """PostgresLockManager: room locks that exclude every process on the database.
 
-Each held lock is a session-level advisory lock on its own pooled connection, keyed by a 64-bit
-hash of the room id: PostgreSQL releases it if that connection dies, so a crashed process never
-leaves a room locked.
+Each held lock is a session-level advisory lock on its own connection (lent by a
+ConnectionLender), keyed by a 64-bit hash of the room id: PostgreSQL releases it if that
+connection dies, so a crashed process never leaves a room locked. A connection whose unlock did
+not go through is closed rather than lent again, which releases what it still held.
 
 Tasks of one process queue on an in-process lock per room first, so a process waits for a room
 with one connection, not one per task. While tasks of this process are waiting for the room, the
@@ -20,6 +21,7 @@ from typing import Any
 
 from roomkit.domain.errors import RoomKitError
 from roomkit.ports.locks import RoomLockManager
+from roomkit_sql.connections import ConnectionLender
 
 
 class LockTimeoutError(RoomKitError):
@@ -64,19 +66,22 @@ class PostgresLockManager(RoomLockManager):
         self.max_size = max_size
         self.connect_timeout = connect_timeout
         self.handovers = handovers
-        self._pool: Any = None
+        self._pool: ConnectionLender | None = None
         self._pool_lock = asyncio.Lock()
         self._gates: dict[str, _RoomGate] = {}
         self._unlocking: set[asyncio.Task[None]] = set()
 
-    async def _get_pool(self) -> Any:
+    async def _get_pool(self) -> ConnectionLender:
+        pool = self._pool
+        if pool is not None:
+            return pool
         async with self._pool_lock:
             if self._pool is None:
-                import asyncpg
-
-                self._pool = await asyncpg.create_pool(
+                lender = ConnectionLender(
                     self.dsn, min_size=1, max_size=self.max_size, timeout=self.connect_timeout
                 )
+                await lender.start()
+                self._pool = lender
             return self._pool
 
     def locked(self, room_id: str) -> AbstractAsyncContextManager[None]:
@@ -117,19 +122,17 @@ class PostgresLockManager(RoomLockManager):
                     del self._gates[room_id]
                 if gate.conn is not None:  # handed to a waiter that was cancelled meanwhile
                     conn, gate.conn = gate.conn, None
-                    await asyncio.shield(self._release(self._pool, conn, room_id, True))
+                    await asyncio.shield(self._release(conn, room_id, True))
 
     def _unlock_later(self, conn: Any, room_id: str) -> None:
         """Release the advisory lock in the background (the next holder, in this process or
         another, waits in PostgreSQL until it is done); ``close`` waits for these."""
-        task = asyncio.get_running_loop().create_task(
-            self._release(self._pool, conn, room_id, True)
-        )
+        task = asyncio.get_running_loop().create_task(self._release(conn, room_id, True))
         self._unlocking.add(task)
         task.add_done_callback(self._unlocking.discard)
 
     async def _acquire(self, room_id: str, wait: float) -> Any:
-        """A pooled connection holding the room's advisory lock."""
+        """A lent connection holding the room's advisory lock."""
         pool = await self._get_pool()
         conn = await pool.acquire()
         acquired = False
@@ -144,13 +147,16 @@ class PostgresLockManager(RoomLockManager):
             raise LockTimeoutError(room_id, self.timeout) from exc
         finally:
             if not acquired:
-                await asyncio.shield(self._release(pool, conn, room_id, False))
+                await asyncio.shield(self._release(conn, room_id, False))
         return conn
 
     def _key(self, room_id: str) -> str:
         return f"{self.namespace}:{room_id}" if self.namespace else room_id
 
-    async def _release(self, pool: Any, conn: Any, room_id: str, acquired: bool) -> None:
+    async def _release(self, conn: Any, room_id: str, acquired: bool) -> None:
+        """Unlock and hand the connection back; one that may still hold the lock is closed."""
+        pool = self._pool
+        unlocked = False
         try:
             if acquired:
                 await conn.execute(
@@ -158,8 +164,12 @@ class PostgresLockManager(RoomLockManager):
                 )
             else:  # a wait that was cancelled may still have won the lock at the last moment
                 await conn.execute("SELECT pg_advisory_unlock_all()")
+            unlocked = True
         finally:
-            await pool.release(conn)
+            if pool is not None:
+                pool.release(conn, reuse=unlocked)
+            elif not conn.is_closed():
+                conn.terminate()
 
     async def forget(self, room_id: str) -> None:
         """Nothing is kept per room: locks live in PostgreSQL."""

@@ -146,3 +146,48 @@ async def test_a_busy_process_hands_the_room_to_a_waiting_peer(pg_dsn: str) -> N
         await peer.close()
     assert order.count("busy") == 12 and order.count("peer") == 1
     assert order.index("peer") <= 3  # after at most three hand-overs inside the busy process
+
+
+async def test_a_connection_whose_unlock_failed_is_closed_and_the_room_freed(
+    pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock's connection goes back to be lent again only once the unlock went through: one
+    whose unlock failed may still hold the advisory lock, so it is closed (which releases it)."""
+    import asyncpg
+
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    manager = PostgresLockManager(pg_dsn, timeout=10, max_size=1, namespace=namespace)
+    peer = PostgresLockManager(pg_dsn, timeout=10, namespace=namespace)
+    real_execute = asyncpg.Connection.execute
+    failed: list[int] = []
+
+    async def unlock_fails_once(
+        self: asyncpg.Connection, query: str, *args: object, **options: object
+    ) -> str:
+        if "pg_advisory_unlock(" in query and not failed:
+            failed.append(self.get_server_pid())
+            raise ConnectionError("the unlock did not reach the server")
+        return str(await real_execute(self, query, *args, **options))
+
+    monkeypatch.setattr(asyncpg.Connection, "execute", unlock_fails_once)
+    try:
+        async with manager.locked("room"):
+            pass
+        async with asyncio.timeout(10):
+            async with peer.locked("room"):  # free again: its holder's session ended
+                pass
+        assert failed, "the unlock was not attempted"
+        admin = await asyncpg.connect(pg_dsn)
+        try:
+            alive = await admin.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", failed[0]
+            )
+        finally:
+            await admin.close()
+        assert alive == 0
+        async with asyncio.timeout(10):
+            async with manager.locked("room"):  # its one place went to a new connection
+                pass
+    finally:
+        await manager.close()
+        await peer.close()
