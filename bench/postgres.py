@@ -150,6 +150,12 @@ SCENARIOS = {
 }
 
 
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median throughput (the lower middle one of an even count)."""
+    ordered = sorted(runs, key=lambda run: run["msgs_per_s"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def published_python() -> str:
     from bench.__main__ import ensure_published
 
@@ -172,9 +178,17 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     for name, argv in SCENARIOS.items():
         if args.only and name not in args.only:
             continue
-        row = {"ours": await scenario(ours, argv)}
+        runs: dict[str, list[dict[str, Any]]] = {"ours": [], "published": []}
+        for _ in range(args.repeat):  # rounds alternate the two, so both see the same machine
+            runs["ours"].append(await scenario(ours, argv))
+            if theirs:
+                runs["published"].append(await scenario(theirs, argv))
+        row: dict[str, Any] = {side: median_run(done) for side, done in runs.items() if done}
         if theirs:
-            row["published"] = await scenario(theirs, argv)
+            row["ratios"] = [
+                o["msgs_per_s"] / p["msgs_per_s"]
+                for o, p in zip(runs["ours"], runs["published"], strict=True)
+            ]
         rows[name] = row
         print(name, json.dumps(row), file=sys.stderr)
     if not args.only or "floor" in args.only:
@@ -197,15 +211,17 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 def render(data: dict[str, Any]) -> str:
     rows = data["scenarios"]
     lines = [
-        "| scenario | ours msgs/s | published msgs/s | ratio | ours p50 ms | ours p99 ms |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| scenario | ours msgs/s | published msgs/s | ratio | ratio in each round |"
+        " ours p50 ms | ours p99 ms |",
+        "|---|---:|---:|---:|---|---:|---:|",
     ]
     for name, row in rows.items():
         ours, theirs = row["ours"], row.get("published")
         ratio = f"{ours['msgs_per_s'] / theirs['msgs_per_s']:.2f}x" if theirs else "-"
         published = f"{theirs['msgs_per_s']:,.0f}" if theirs else "-"
+        rounds = ", ".join(f"{r:.2f}x" for r in row.get("ratios", [])) or "-"
         lines.append(
-            f"| {name} | {ours['msgs_per_s']:,.0f} | {published} | {ratio} | "
+            f"| {name} | {ours['msgs_per_s']:,.0f} | {published} | {ratio} | {rounds} | "
             f"{ours['p50_ms']:.2f} | {ours['p99_ms']:.2f} |"
         )
     if "floor" in rows and "sequential" in rows:
@@ -229,6 +245,9 @@ if __name__ == "__main__":
     parser.add_argument("--ours-only", action="store_true")
     parser.add_argument("--only", type=lambda s: s.split(","), default=None)
     parser.add_argument("--mp-messages", type=int, default=1000)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="rounds of each compared scenario (median shown)"
+    )
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     data = asyncio.run(main(args))
@@ -236,5 +255,8 @@ if __name__ == "__main__":
     print(table)
     if not args.no_save:
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        (RESULTS / "postgres.md").write_text(f"Measured {stamp}, one run.\n\n" + table)
+        (RESULTS / "postgres.md").write_text(
+            f"Measured {stamp}, one run; {args.repeat} rounds of each compared scenario.\n\n"
+            + table
+        )
         (RESULTS / "postgres.json").write_text(json.dumps(data, indent=2))
