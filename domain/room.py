@@ -46,6 +46,20 @@ LEGAL_TRANSITIONS: dict[RoomStatus, frozenset[RoomStatus]] = {
 }
 
 
+def with_counters_of(room: Room, stored: Room) -> Room:
+    """``room`` carrying ``stored``'s counters: a room's event count, latest index and last
+    activity move with its appends, so a copy read before some of them must not set them back
+    when it is written (the last activity is the later of the two)."""
+    counters = {
+        "event_count": stored.event_count,
+        "latest_index": stored.latest_index,
+        "last_activity_at": max(room.last_activity_at, stored.last_activity_at),
+    }
+    if all(getattr(room, name) == value for name, value in counters.items()):
+        return room
+    return room.model_copy(update=counters)
+
+
 def transition(room: Room, target: RoomStatus, now: datetime) -> Room:
     """Return ``room`` in ``target`` status, or raise if the SPEC's state machine forbids it."""
     if target not in LEGAL_TRANSITIONS[room.status]:

@@ -71,7 +71,9 @@ class ConversationStore(ABC):
 
     @abstractmethod
     async def update_room(self, room: Room) -> Room:
-        """Replace the stored room (counters included) with ``room``."""
+        """Replace the stored room with ``room``, except for its counters (``event_count``,
+        ``latest_index``; ``last_activity_at`` becomes the later of the two), which stay as the
+        room's appends left them; return the room as stored."""
 
     @abstractmethod
     async def delete_room(self, room_id: str) -> bool: ...

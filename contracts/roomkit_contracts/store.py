@@ -155,6 +155,28 @@ class ConversationStoreContract(ContractSuite, port=ConversationStore, adapter_f
         assert updated.status is RoomStatus.PAUSED and updated.metadata == {"k": "v"}
 
     @pytest.mark.asyncio
+    async def test_update_room_keeps_the_counters_of_later_appends(
+        self, store: ConversationStore
+    ) -> None:
+        """update_room with a copy of the room read before some appends changes what the copy
+        changed and leaves the counters as the appends left them; it returns the room as stored.
+
+        If this fails, writing back a room read earlier (a status change, conversation state
+        saved after an AI call) sets its counters back: the room claims fewer events than its
+        timeline holds.
+        """
+        read_before = await self.room(store, "r")
+        await self.fill(store, "r", 3)
+        appended = await store.get_room("r")
+        assert appended is not None
+        returned = await store.update_room(read_before.model_copy(update={"metadata": {"k": "v"}}))
+        after = await store.get_room("r")
+        for room in (returned, after):
+            assert room is not None and room.metadata == {"k": "v"}
+            assert (room.event_count, room.latest_index) == (3, 2)
+            assert room.last_activity_at == appended.last_activity_at
+
+    @pytest.mark.asyncio
     async def test_delete_room(self, store: ConversationStore) -> None:
         """delete_room removes the room: True the first time, False after.
 

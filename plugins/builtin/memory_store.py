@@ -18,7 +18,7 @@ from roomkit.domain.event import RoomEvent
 from roomkit.domain.fallback import FallbackState, PendingFallback
 from roomkit.domain.identity import Identity
 from roomkit.domain.participant import Participant
-from roomkit.domain.room import Room
+from roomkit.domain.room import Room, with_counters_of
 from roomkit.domain.tasks import Observation, Task
 from roomkit.domain.validation import check_event, check_id
 from roomkit.plugins.hookspecs import Register
@@ -85,10 +85,11 @@ class InMemoryStore(ConversationStore):
         return self._rooms.get(room_id)
 
     async def update_room(self, room: Room) -> Room:
-        if room.id not in self._rooms:
+        stored = self._rooms.get(room.id)
+        if stored is None:
             raise KeyError(f"room {room.id!r} does not exist")
         self._snapshots.pop(room.id, None)
-        self._rooms[room.id] = room
+        room = self._rooms[room.id] = with_counters_of(room, stored)
         return room
 
     async def delete_room(self, room_id: str) -> bool:

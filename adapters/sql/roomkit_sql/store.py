@@ -38,7 +38,7 @@ from roomkit.domain.fallback import FallbackState, PendingFallback
 from roomkit.domain.identity import Identity
 from roomkit.domain.outbox import DeliverySettlement, OutboxEntry, OutboxState
 from roomkit.domain.participant import Participant
-from roomkit.domain.room import Room
+from roomkit.domain.room import Room, with_counters_of
 from roomkit.domain.tasks import Observation, Task
 from roomkit.domain.validation import check_event, check_id
 from roomkit.ports.store import ConversationStore, StaleSnapshotError
@@ -194,16 +194,26 @@ class SQLStore(ConversationStore):
         return Room.model_validate_json(data) if data else None
 
     async def update_room(self, room: Room) -> Room:
-        async with self._tx() as conn:
-            result = await conn.execute(
-                update(t.rooms)
-                .where(t.rooms.c.id == room.id)
-                .values(status=room.status.value, data=room.model_dump_json())
-            )
-            if result.rowcount == 0:
-                raise KeyError(f"room {room.id!r} does not exist")
-            await self._changed(conn, room.id)
-        return room
+        """Written only if no append came between reading the stored counters and writing
+        (the row's event_count is unchanged), else read again."""
+        while True:
+            async with self._tx() as conn:
+                row = (
+                    await conn.execute(
+                        select(t.rooms.c.data, t.rooms.c.event_count).where(t.rooms.c.id == room.id)
+                    )
+                ).first()
+                if row is None:
+                    raise KeyError(f"room {room.id!r} does not exist")
+                merged = with_counters_of(room, Room.model_validate_json(row.data))
+                result = await conn.execute(
+                    update(t.rooms)
+                    .where(t.rooms.c.id == room.id, t.rooms.c.event_count == row.event_count)
+                    .values(status=merged.status.value, data=merged.model_dump_json())
+                )
+                if result.rowcount:
+                    await self._changed(conn, room.id)
+                    return merged
 
     async def delete_room(self, room_id: str) -> bool:
         async with self._tx() as conn:
