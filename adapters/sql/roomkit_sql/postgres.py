@@ -109,9 +109,18 @@ log = logging.getLogger("roomkit.store.postgres")
 
 
 async def _warm(conn: Any) -> None:
-    """Run the per-message statements once on a new connection, matching no row (no room has
-    the id "" and no room's version is -1), so that asyncpg has them prepared and the first
-    messages a connection serves do not wait for their planning."""
+    """Plan generically (PostgreSQL would otherwise plan a statement afresh for its first runs,
+    and later whenever a custom plan looks cheaper), then run the per-message statements once
+    on a new connection, matching no row (no room has the id "" and no room's version is -1), so
+    that asyncpg has them prepared and the first messages a connection serves do not wait for
+    their planning. The setting is a session ``SET`` rather than a startup parameter, which
+    connection poolers in front of PostgreSQL may refuse."""
+    import asyncpg
+
+    try:
+        await conn.execute("SET plan_cache_mode = force_generic_plan")
+    except asyncpg.PostgresError:  # before PostgreSQL 12: plans as the server decides
+        pass
     await conn.fetchrow(_SNAPSHOT, "", 0)
     await conn.fetchrow(_APPEND, "", "", None, "", [], "", "", -1, None, 0, "")
     await conn.execute(_SETTLE, "", [], [], [], [], [])
@@ -274,7 +283,7 @@ class PostgresStore(SQLStore):
             min_size=max(1, min(min_size, max_size)),
             max_size=max(1, max_size),
             timeout=connect_timeout,
-            server_settings={**self._settings(), "plan_cache_mode": "force_generic_plan"},
+            server_settings=self._settings(),
             init=_warm,
         )
         try:
