@@ -76,7 +76,7 @@ WITH rm AS (
 )
 SELECT idx, CASE WHEN $9::bigint < idx THEN data END,
   CASE WHEN $9::bigint < idx THEN ARRAY(
-    SELECT e.data FROM events e WHERE e.room_id = $1 AND e.idx >= GREATEST($9, idx - $10)
+    SELECT e.data FROM events e WHERE e.room_id = $1 AND e.idx >= GREATEST($9, rm.idx - $10)
       AND e.idx < rm.idx ORDER BY e.idx) END
 FROM rm
 """

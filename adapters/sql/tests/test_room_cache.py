@@ -214,3 +214,33 @@ async def test_appends_catch_up_with_another_process_without_reading_the_room(
         assert [e.id for e in cached.recent_events] == [e.id for e in fresh.recent_events]
         assert cached.room.event_count == fresh.room.event_count == 2 * i + 3
         await b.process_inbound(say(f"b{i}"), room_id="r")
+
+
+async def test_an_append_after_more_messages_than_the_context_holds_catches_up_too(
+    two_kits: tuple[RoomKit, RoomKit, list[str]],
+) -> None:
+    """Another process stored more messages than a snapshot keeps: the append brings back only
+    the newest of them (an index range, whatever the room's history) and the cache stays."""
+    a, b, _ = two_kits
+    store = a.store
+    assert isinstance(store, PostgresStore)
+    await a.process_inbound(say("first"), room_id="r")
+    limit = store._cache["r"].limit
+    for i in range(limit + 5):
+        await b.process_inbound(say(f"b{i}"), room_id="r")
+    reads = 0
+    read = store._read_snapshot
+
+    async def counted(room_id: str, event_limit: int):  # type: ignore[no-untyped-def]
+        nonlocal reads
+        reads += 1
+        return await read(room_id, event_limit)
+
+    store._read_snapshot = counted  # type: ignore[method-assign]
+    await a.process_inbound(say("after"), room_id="r")
+    cached = await store.cached_room_snapshot("r", limit)
+    assert reads == 0
+    fresh = await b.store.get_room_snapshot("r", limit)
+    assert cached is not None and fresh is not None
+    assert [e.id for e in cached.recent_events] == [e.id for e in fresh.recent_events]
+    assert cached.room.event_count == fresh.room.event_count == limit + 7
