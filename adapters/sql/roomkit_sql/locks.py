@@ -8,7 +8,10 @@ not go through is closed rather than lent again, which releases what it still he
 Tasks of one process queue on an in-process lock per room first, so a process waits for a room
 with one connection, not one per task. While tasks of this process are waiting for the room, the
 advisory lock is handed from one holder to the next without a round trip, up to ``handovers``
-times in a row; then it is released so other processes get their turn.
+times in a row; then it is released so other processes get their turn. A lock no task of this
+process waits for is kept ``linger`` seconds more (a sender's next message of the same room
+usually comes within that), and released then unless such a task came; the hand-over count
+still bounds how long another process waits.
 """
 
 from __future__ import annotations
@@ -38,13 +41,14 @@ class _RoomGate:
     """This process's side of one room's lock: the local queue and, while held, the connection
     that holds the advisory lock."""
 
-    __slots__ = ("conn", "handed", "lock", "users")
+    __slots__ = ("conn", "handed", "lingering", "lock", "users")
 
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
         self.users = 0  # the holder and the tasks waiting behind it
         self.conn: Any = None
         self.handed = 0
+        self.lingering: asyncio.TimerHandle | None = None  # the release of a kept lock
 
 
 class PostgresLockManager(RoomLockManager):
@@ -56,6 +60,7 @@ class PostgresLockManager(RoomLockManager):
         max_size: int = 20,
         connect_timeout: float = 10.0,
         handovers: int = 16,
+        linger: float = 0.002,
         namespace: str = "",
     ) -> None:
         self.dsn = plain_dsn(dsn)
@@ -66,6 +71,7 @@ class PostgresLockManager(RoomLockManager):
         self.max_size = max_size
         self.connect_timeout = connect_timeout
         self.handovers = handovers
+        self.linger = linger
         self._pool: ConnectionLender | None = None
         self._pool_lock = asyncio.Lock()
         self._gates: dict[str, _RoomGate] = {}
@@ -93,8 +99,11 @@ class PostgresLockManager(RoomLockManager):
         if gate is None:
             gate = self._gates[room_id] = _RoomGate()
         gate.users += 1
+        if gate.lingering is not None:
+            gate.lingering.cancel()
+            gate.lingering = None
+        loop = asyncio.get_running_loop()
         try:
-            loop = asyncio.get_running_loop()
             deadline = loop.time() + self.timeout
             try:
                 async with asyncio.timeout_at(deadline):
@@ -102,13 +111,16 @@ class PostgresLockManager(RoomLockManager):
             except TimeoutError as exc:
                 raise LockTimeoutError(room_id, self.timeout) from exc
             try:
+                if gate.conn is not None and gate.conn.is_closed():
+                    gate.conn = None  # its session ended, and the advisory lock with it
                 if gate.conn is None:
                     gate.conn = await self._acquire(room_id, max(0.0, deadline - loop.time()))
                     gate.handed = 0
                 try:
                     yield
                 finally:
-                    if gate.users > 1 and gate.handed < self.handovers:
+                    keep = gate.users > 1 or self.linger > 0
+                    if keep and gate.handed < self.handovers:
                         gate.handed += 1  # the next task of this process takes it as it is
                     else:  # unlocked behind the caller's back: one round trip less per message
                         conn, gate.conn = gate.conn, None
@@ -118,11 +130,27 @@ class PostgresLockManager(RoomLockManager):
         finally:
             gate.users -= 1
             if gate.users == 0:
-                if self._gates.get(room_id) is gate:
-                    del self._gates[room_id]
-                if gate.conn is not None:  # handed to a waiter that was cancelled meanwhile
+                if gate.conn is None:
+                    self._drop_gate(room_id, gate)
+                elif self.linger > 0:
+                    gate.lingering = loop.call_later(self.linger, self._expire, room_id, gate)
+                else:  # handed to a waiter that was cancelled meanwhile
                     conn, gate.conn = gate.conn, None
+                    self._drop_gate(room_id, gate)
                     await asyncio.shield(self._release(conn, room_id, True))
+
+    def _drop_gate(self, room_id: str, gate: _RoomGate) -> None:
+        if self._gates.get(room_id) is gate:
+            del self._gates[room_id]
+
+    def _expire(self, room_id: str, gate: _RoomGate) -> None:
+        """The kept lock's time is up and no task of this process came for it: release it."""
+        gate.lingering = None
+        if gate.users == 0:
+            self._drop_gate(room_id, gate)
+            if gate.conn is not None:
+                conn, gate.conn = gate.conn, None
+                self._unlock_later(conn, room_id)
 
     def _unlock_later(self, conn: Any, room_id: str) -> None:
         """Release the advisory lock in the background (the next holder, in this process or
@@ -175,6 +203,10 @@ class PostgresLockManager(RoomLockManager):
         """Nothing is kept per room: locks live in PostgreSQL."""
 
     async def close(self) -> None:
+        for room_id, gate in list(self._gates.items()):
+            if gate.lingering is not None:
+                gate.lingering.cancel()
+                self._expire(room_id, gate)
         if self._unlocking:
             await asyncio.gather(*self._unlocking, return_exceptions=True)
         if self._pool is not None:

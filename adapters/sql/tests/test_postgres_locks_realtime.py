@@ -191,3 +191,67 @@ async def test_a_connection_whose_unlock_failed_is_closed_and_the_room_freed(
     finally:
         await manager.close()
         await peer.close()
+
+
+async def test_a_room_left_moments_ago_is_kept_for_the_same_process(
+    pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After its last holder leaves, the room's advisory lock is kept ``linger`` seconds: a task
+    of the same process takes it again without asking PostgreSQL while a peer process waits, at
+    most ``handovers`` times per acquisition, and ``close`` releases what is kept."""
+    import asyncpg
+    from roomkit_sql.locks import LockTimeoutError
+
+    real_execute = asyncpg.Connection.execute
+    acquisitions: list[str] = []
+
+    async def counting(
+        self: asyncpg.Connection, query: str, *args: object, **options: object
+    ) -> str:
+        if "pg_advisory_lock(" in query:
+            acquisitions.append(query)
+        return str(await real_execute(self, query, *args, **options))
+
+    monkeypatch.setattr(asyncpg.Connection, "execute", counting)
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    manager = PostgresLockManager(pg_dsn, timeout=10, linger=600, handovers=2, namespace=namespace)
+    impatient = PostgresLockManager(pg_dsn, timeout=0.3, namespace=namespace)
+    patient = PostgresLockManager(pg_dsn, timeout=10, namespace=namespace)
+    try:
+        async with manager.locked("room"):
+            pass
+        with pytest.raises(LockTimeoutError):  # kept for this process
+            async with impatient.locked("room"):
+                pass
+        for _ in range(2):  # the two hand-overs: no new acquisition
+            async with manager.locked("room"):
+                pass
+        assert len(acquisitions) == 2  # the manager's one and the impatient peer's
+        async with patient.locked("room"):  # released after the last hand-over
+            pass
+        async with manager.locked("room"):
+            pass
+        assert len(acquisitions) == 4
+        with pytest.raises(LockTimeoutError):
+            async with impatient.locked("room"):
+                pass
+        await manager.close()
+        async with patient.locked("room"):
+            pass
+    finally:
+        for each in (manager, impatient, patient):
+            await each.close()
+
+
+async def test_a_kept_room_is_released_once_its_time_is_up(pg_dsn: str) -> None:
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    manager = PostgresLockManager(pg_dsn, timeout=10, linger=0.05, namespace=namespace)
+    peer = PostgresLockManager(pg_dsn, timeout=30, namespace=namespace)
+    try:
+        async with manager.locked("room"):
+            pass
+        async with peer.locked("room"):  # the manager has stopped waiting for its own tasks
+            pass
+    finally:
+        await manager.close()
+        await peer.close()
