@@ -33,6 +33,7 @@ from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.validation import check_event
 from roomkit.ports.store import RoomSnapshot
+from roomkit_sql import outbox_rows
 from roomkit_sql.connections import ConnectionLender
 from roomkit_sql.locks import plain_dsn
 from roomkit_sql.snapshots import CachedRoom, Parsed
@@ -49,8 +50,8 @@ FROM rooms r WHERE r.id = $1
 # One statement, one round trip and one commit per message: the room's UPDATE takes its row lock
 # and yields the index (a concurrent append waits, then sees the new count), the event is inserted
 # with that index written into its JSON text (between the parts before and after the index's value,
-# $4 and $11), then its outbox rows. A unique violation (a duplicate provider_message_id) fails
-# the whole statement, the count included, so indexes stay gap-free.
+# $4 and $11), then its outbox row (the targets' document, $5). A unique violation (a duplicate
+# provider_message_id) fails the whole statement, the count included, so indexes stay gap-free.
 # Given a snapshot's version ($8), the UPDATE matches no row once the room's status, bindings,
 # participants or events changed since: nothing is written, and the caller reads the room again.
 # Appends do not change the version: other processes' messages need no refusal. Given the index
@@ -71,8 +72,9 @@ WITH rm AS (
   INSERT INTO events (room_id, idx, id, provider_message_id, data)
   SELECT $1, rm.idx, $2, $3, $4::text || rm.idx || $11::text FROM rm
 ), ob AS (
-  INSERT INTO outbox (event_id, channel_id, room_id, state, attempts, created_at, updated_at)
-  SELECT $2, c, $1, 'pending', 0, $7, $7 FROM rm, unnest($5::text[]) AS c
+  INSERT INTO event_outbox (event_id, room_id, pending, dead, deliveries, revision, created_at,
+    updated_at)
+  SELECT $2, $1, true, false, $5::text, 0, $7, $7 FROM rm WHERE $5::text IS NOT NULL
 )
 SELECT idx, CASE WHEN $9::bigint < idx THEN data END,
   CASE WHEN $9::bigint < idx THEN ARRAY(
@@ -84,15 +86,40 @@ FROM rm
 # transaction only): a crash can lose the last fraction of a second of settlements, whose entries
 # are then pending again and delivered once more by recover_deliveries (at least once, as the
 # outbox promises), while the event itself was committed durably. One statement settles what
-# every event of the process noted meanwhile (see _Settler). The attempts travel as text: asyncpg
-# looks up an int[] parameter's type in the catalog on each new connection, a text[] it knows.
-_SETTLE = """
-UPDATE outbox AS o SET state = s.state, attempts = o.attempts + s.attempts::int,
-  last_error = s.error, updated_at = $1
+# every event of the process noted meanwhile (see _Settler). The events this process stored
+# itself have their documents known here: their next versions are written as they are, each on
+# condition that the row is still at the revision it knows (_SETTLE_KNOWN). The others, and
+# those changed meanwhile (a fired fallback, another process), are merged in the database from
+# the outcomes (_SETTLE_MERGE): rows locked in event order, the attempts added up, the flags read
+# off the merged text. Every array travels as text: asyncpg looks up an int[] or bool[]
+# parameter's type in the catalog on each new connection, a text[] it knows.
+_SETTLE_KNOWN = """
+UPDATE event_outbox AS o SET deliveries = u.deliveries, pending = u.pending::boolean,
+  dead = u.dead::boolean, revision = o.revision + 1, updated_at = $1
 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-    AS s(event_id, channel_id, state, attempts, error),
+    AS u(event_id, deliveries, pending, dead, revision),
   (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
-WHERE o.event_id = s.event_id AND o.channel_id = s.channel_id
+WHERE o.event_id = u.event_id AND o.revision = u.revision::int
+RETURNING o.event_id
+"""
+_SETTLE_MERGE = """
+WITH s AS (
+  SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+    AS s(event_id, channel_id, state, attempts, error)
+), o AS (
+  SELECT event_id, deliveries::jsonb AS d FROM event_outbox
+  WHERE event_id = ANY($2::text[]) ORDER BY event_id FOR UPDATE
+), m AS (
+  SELECT o.event_id, (o.d || jsonb_object_agg(s.channel_id, jsonb_build_array(s.state,
+      (o.d -> s.channel_id ->> 1)::int + s.attempts::int, s.error, $1::text,
+      o.d -> s.channel_id -> 4)))::text AS t
+  FROM o JOIN s ON s.event_id = o.event_id AND o.d ? s.channel_id
+  GROUP BY o.event_id, o.d
+)
+UPDATE event_outbox AS x SET deliveries = m.t, pending = strpos(m.t, '["pending"') > 0,
+  dead = strpos(m.t, '["dead"') > 0, revision = x.revision + 1, updated_at = $1
+FROM m, (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
+WHERE x.event_id = m.event_id
 """
 _VERSION = "SELECT version FROM rooms WHERE id = $1"
 _BINDINGS_OF_CHANNEL = "SELECT data FROM bindings WHERE channel_id = $1 ORDER BY room_id"
@@ -122,8 +149,9 @@ async def _warm(conn: Any) -> None:
     except asyncpg.PostgresError:  # before PostgreSQL 12: plans as the server decides
         pass
     await conn.fetchrow(_SNAPSHOT, "", 0)
-    await conn.fetchrow(_APPEND, "", "", None, "", [], "", "", -1, None, 0, "")
-    await conn.execute(_SETTLE, "", [], [], [], [], [])
+    await conn.fetchrow(_APPEND, "", "", None, "", None, "", "", -1, None, 0, "")
+    await conn.fetch(_SETTLE_KNOWN, "", [], [], [], [], [])
+    await conn.execute(_SETTLE_MERGE, "", [], [], [], [], [])
     await conn.fetchval(_FIND_PARTICIPANT, "", "", "")
     await conn.fetchval(_FIND_BY_PROVIDER_ID, "", "")
     await conn.fetch(_BINDINGS_OF_CHANNEL, "")
@@ -197,6 +225,24 @@ class _Settler:
             await asyncio.shield(self._task)
 
 
+class _Drafts:
+    """The outbox documents of events this process stored, with the revision each row is at,
+    until their outcomes are settled: their next versions need no read (the oldest are
+    forgotten past ``size``, and then merged in the database like any other)."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._known: OrderedDict[str, tuple[int, outbox_rows.Document]] = OrderedDict()
+
+    def keep(self, event_id: str, revision: int, document: outbox_rows.Document) -> None:
+        self._known[event_id] = (revision, document)
+        if len(self._known) > self.size:
+            self._known.popitem(last=False)
+
+    def take(self, event_id: str) -> tuple[int, outbox_rows.Document] | None:
+        return self._known.pop(event_id, None)
+
+
 def _iso(moment: datetime) -> str:
     """A datetime as its JSON form in stored events (ISO 8601, ``Z`` for UTC)."""
     text = moment.isoformat()
@@ -247,6 +293,7 @@ class PostgresStore(SQLStore):
         self._listen_task: asyncio.Task[None] | None = None
         self.cache_size = 10_000
         self._settler = _Settler(self._settle, settle_window)
+        self._drafts = _Drafts()
         self._touched: set[str] = set()
 
     @property
@@ -454,6 +501,7 @@ class PostgresStore(SQLStore):
         cached = self._cache.get(stored.room_id)
         expected = cached.count if cached is not None and cached.version == version else None
         head, tail = _around_index(stored.model_dump_json())
+        document = outbox_rows.fresh(dict.fromkeys(deliveries)) if deliveries else None
         try:
             row = await (self._lender or await self._p()).fetchrow(
                 _APPEND,
@@ -461,7 +509,7 @@ class PostgresStore(SQLStore):
                 stored.id,
                 stored.provider_message_id,
                 head,
-                list(dict.fromkeys(deliveries)),
+                None if document is None else outbox_rows.dump(document),
                 created,
                 now.isoformat(),
                 version,
@@ -487,6 +535,8 @@ class PostgresStore(SQLStore):
             raise KeyError(f"room {event.room_id!r} does not exist")
         index = int(row[0])
         stored = evolve(stored, index=index)
+        if document is not None:
+            self._drafts.keep(stored.id, 0, document)
         self._keep_up(cached, expected, stored, row[1], row[2])
         return stored
 
@@ -539,16 +589,47 @@ class PostgresStore(SQLStore):
         await self._p()
         self._settler.put(rows)
 
-    async def _settle(self, rows: list[_Settlement]) -> None:
-        await (self._lender or await self._p()).execute(
-            _SETTLE,
-            utcnow().isoformat(),
-            [r[0] for r in rows],
-            [r[1] for r in rows],
-            [r[2] for r in rows],
-            [str(r[3]) for r in rows],
-            [r[4] for r in rows],
-        )
+    async def _settle(self, settlements: list[_Settlement]) -> None:
+        stamp = utcnow().isoformat()
+        lender = self._lender or await self._p()
+        outcomes: dict[str, list[DeliverySettlement]] = {}
+        for event_id, channel_id, state, tries, error in settlements:
+            outcomes.setdefault(event_id, []).append(
+                DeliverySettlement(channel_id, OutboxState(state), tries, error)
+            )
+        known = {}
+        for event_id, theirs in outcomes.items():
+            draft = self._drafts.take(event_id)
+            if draft is not None:
+                revision, document = draft
+                known[event_id] = (revision, outbox_rows.settled(document, theirs, stamp))
+        if known:
+            flags = {event_id: outbox_rows.flags(d) for event_id, (_, d) in known.items()}
+            written = await lender.fetch(
+                _SETTLE_KNOWN,
+                stamp,
+                list(known),
+                [outbox_rows.dump(d) for _, d in known.values()],
+                ["t" if flags[e][0] else "f" for e in known],
+                ["t" if flags[e][1] else "f" for e in known],
+                [str(revision) for revision, _ in known.values()],
+            )
+            for (event_id,) in written:
+                revision, document = known.pop(event_id)
+                if flags[event_id][0]:  # more outcomes to come: still known
+                    self._drafts.keep(event_id, revision + 1, document)
+                del outcomes[event_id]
+        merged = [(e, s) for e, theirs in outcomes.items() for s in theirs]
+        if merged:
+            await lender.execute(
+                _SETTLE_MERGE,
+                stamp,
+                [e for e, _ in merged],
+                [s.channel_id for _, s in merged],
+                [OutboxState(s.state).value for _, s in merged],
+                [str(s.attempts) for _, s in merged],
+                [s.error for _, s in merged],
+            )
 
     async def list_outbox(
         self, state: OutboxState, *, room_id: str | None = None, limit: int = 100

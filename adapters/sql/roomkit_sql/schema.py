@@ -16,9 +16,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
-SCHEMA_VERSION = 4  # 2: the delivery outbox; 3: cross-channel fallbacks; 4: rooms.version
+SCHEMA_VERSION = 5
+# 2: the delivery outbox; 3: cross-channel fallbacks; 4: rooms.version; 5: the outbox as one row
+# per event (event_outbox, see outbox_rows), converted from version 2's row per target (outbox)
 
 metadata = MetaData()
 
@@ -131,9 +134,37 @@ telemetry_spans = Table(
     Column("data", Text, nullable=False),
 )
 
-outbox = Table(
-    "outbox",
+event_outbox = Table(
+    "event_outbox",
     metadata,
+    Column("event_id", String(200), primary_key=True),
+    Column("room_id", String(200), nullable=False, index=True),
+    Column("pending", Boolean, nullable=False),  # an entry is pending: recovery looks here
+    Column("dead", Boolean, nullable=False),  # an entry is a dead letter
+    Column("deliveries", Text, nullable=False),  # the entries' document (outbox_rows)
+    Column("revision", Integer, nullable=False, default=0),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Index(
+        "ix_event_outbox_pending",
+        "created_at",
+        "event_id",
+        postgresql_where=text("pending"),
+        sqlite_where=text("pending"),
+    ),
+    Index(
+        "ix_event_outbox_dead",
+        "created_at",
+        "event_id",
+        postgresql_where=text("dead"),
+        sqlite_where=text("dead"),
+    ),
+)
+
+# version 2-4's outbox, a row per (event, target): read once, by the migration to version 5
+legacy_outbox = Table(
+    "outbox",
+    MetaData(),
     Column("event_id", String(200), primary_key=True),
     Column("channel_id", String(200), primary_key=True),
     Column("room_id", String(200), nullable=False),
@@ -142,7 +173,6 @@ outbox = Table(
     Column("last_error", Text),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
-    Index("ix_outbox_state", "state", "created_at"),
 )
 
 fallbacks = Table(

@@ -2,7 +2,7 @@
 
 aiosqlite hands every cursor call to its thread and back (dozens of hand-offs per message through
 SQLAlchemy); here each per-message store call (the room snapshot, the participant and
-idempotency lookups, the append with its outbox rows, settling deliveries) is one hand-off to a
+idempotency lookups, the append with its outbox row, settling deliveries) is one hand-off to a
 single worker thread holding a plain ``sqlite3`` connection. The append runs in
 ``BEGIN IMMEDIATE``: SQLite's write lock is taken before the room's count is read, so the index
 is gap-free across connections and processes. The rest of the port stays on SQLAlchemy.
@@ -33,11 +33,12 @@ from roomkit.domain.base import utcnow
 from roomkit.domain.channel import ChannelBinding
 from roomkit.domain.errors import DuplicateEventError
 from roomkit.domain.event import RoomEvent
-from roomkit.domain.outbox import DeliverySettlement, OutboxState
+from roomkit.domain.outbox import DeliverySettlement
 from roomkit.domain.participant import Participant
 from roomkit.domain.room import Room
 from roomkit.domain.validation import check_event
 from roomkit.ports.store import RoomSnapshot
+from roomkit_sql import outbox_rows
 from roomkit_sql.snapshots import CachedRoom, Parsed
 from roomkit_sql.store import SQLStore
 
@@ -236,6 +237,7 @@ class SQLiteStore(SQLStore):
         created = stored.created_at
         stamp = now.isoformat()
         targets = list(dict.fromkeys(deliveries))
+        document = outbox_rows.dump(outbox_rows.fresh(targets))
 
         def append(db: sqlite3.Connection) -> tuple[int, str] | None:
             db.execute("BEGIN IMMEDIATE")
@@ -269,10 +271,10 @@ class SQLiteStore(SQLStore):
                     (index + 1, room.model_dump_json(), stored.room_id),
                 )
                 if targets:
-                    db.executemany(
-                        "INSERT INTO outbox (event_id, channel_id, room_id, state, attempts,"
-                        " created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
-                        [(stored.id, c, stored.room_id, stamp, stamp) for c in targets],
+                    db.execute(
+                        "INSERT INTO event_outbox (event_id, room_id, pending, dead, deliveries,"
+                        " revision, created_at, updated_at) VALUES (?, ?, 1, 0, ?, 0, ?, ?)",
+                        (stored.id, stored.room_id, document, stamp, stamp),
                     )
                 db.execute("COMMIT")
             except BaseException:
@@ -302,19 +304,21 @@ class SQLiteStore(SQLStore):
         if not outcomes:
             return
         stamp = utcnow().isoformat()
-        rows = [
-            (OutboxState(o.state).value, o.attempts, o.error, stamp, event_id, o.channel_id)
-            for o in outcomes
-        ]
 
         def settle(db: sqlite3.Connection) -> None:
-            db.execute("BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE")  # the single writer: nothing changes the row between
             try:
-                db.executemany(
-                    "UPDATE outbox SET state = ?, attempts = attempts + ?, last_error = ?,"
-                    " updated_at = ? WHERE event_id = ? AND channel_id = ?",
-                    rows,
-                )
+                row = db.execute(
+                    "SELECT deliveries FROM event_outbox WHERE event_id = ?", (event_id,)
+                ).fetchone()
+                if row is not None:
+                    document = outbox_rows.settled(outbox_rows.load(row[0]), outcomes, stamp)
+                    pending, dead = outbox_rows.flags(document)
+                    db.execute(
+                        "UPDATE event_outbox SET deliveries = ?, pending = ?, dead = ?,"
+                        " revision = revision + 1, updated_at = ? WHERE event_id = ?",
+                        (outbox_rows.dump(document), pending, dead, stamp, event_id),
+                    )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")

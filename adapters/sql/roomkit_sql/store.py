@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, text, update
 from sqlalchemy import inspect as inspect_db
 from sqlalchemy.exc import (
     DBAPIError,
@@ -42,6 +42,7 @@ from roomkit.domain.room import Room, with_counters_of
 from roomkit.domain.tasks import Observation, Task
 from roomkit.domain.validation import check_event, check_id
 from roomkit.ports.store import ConversationStore, StaleSnapshotError
+from roomkit_sql import outbox_rows as rows
 from roomkit_sql import schema as t
 
 OWN_KEPT = 64
@@ -112,6 +113,8 @@ class SQLStore(ConversationStore):
                 await conn.execute(
                     text("ALTER TABLE rooms ADD COLUMN version BIGINT NOT NULL DEFAULT 0")
                 )
+            if current < 5 and await conn.run_sync(_has_table, t.legacy_outbox.name):
+                await _outbox_rows_per_event(conn)
             await conn.execute(insert(t.schema_version).values(version=t.SCHEMA_VERSION))
 
     async def _changed(self, conn: AsyncConnection, room_id: str) -> None:
@@ -226,7 +229,7 @@ class SQLStore(ConversationStore):
                 t.tasks,
                 t.observations,
                 t.read_tracking,
-                t.outbox,
+                t.event_outbox,
                 t.fallbacks,
             ):
                 await conn.execute(delete(table).where(table.c.room_id == room_id))
@@ -293,21 +296,17 @@ class SQLStore(ConversationStore):
                 )
                 if deliveries:
                     stamp = now.isoformat()
-                    # one executemany round for every target instead of one insert each
                     await conn.execute(
-                        insert(t.outbox),
-                        [
-                            {
-                                "event_id": stored.id,
-                                "channel_id": channel_id,
-                                "room_id": stored.room_id,
-                                "state": OutboxState.PENDING.value,
-                                "attempts": 0,
-                                "created_at": stamp,
-                                "updated_at": stamp,
-                            }
-                            for channel_id in dict.fromkeys(deliveries)
-                        ],
+                        insert(t.event_outbox).values(
+                            event_id=stored.id,
+                            room_id=stored.room_id,
+                            pending=True,
+                            dead=False,
+                            deliveries=rows.dump(rows.fresh(dict.fromkeys(deliveries))),
+                            revision=0,
+                            created_at=stamp,
+                            updated_at=stamp,
+                        )
                     )
         except IntegrityError as exc:
             if event.provider_message_id and await self.find_event_by_provider_message_id(
@@ -672,74 +671,90 @@ class SQLStore(ConversationStore):
         attempts: int,
         error: str | None = None,
     ) -> None:
-        async with self._tx() as conn:
-            await conn.execute(
-                update(t.outbox)
-                .where(and_(t.outbox.c.event_id == event_id, t.outbox.c.channel_id == channel_id))
-                .values(
-                    state=state.value,
-                    attempts=t.outbox.c.attempts + attempts,
-                    last_error=error,
-                    updated_at=utcnow().isoformat(),
-                )
-            )
+        await self.mark_deliveries(
+            event_id, [DeliverySettlement(channel_id, state, attempts, error)]
+        )
 
     async def mark_deliveries(self, event_id: str, outcomes: Sequence[DeliverySettlement]) -> None:
         if not outcomes:
             return
         stamp = utcnow().isoformat()
-        statement = (
-            update(t.outbox)
-            .where(
-                and_(
-                    t.outbox.c.event_id == bindparam("e_id"),
-                    t.outbox.c.channel_id == bindparam("c_id"),
-                )
+        async with self._tx() as conn:
+            await self._rewrite_outbox(
+                conn, event_id, lambda document: rows.settled(document, outcomes, stamp), stamp
             )
+
+    @staticmethod
+    async def _rewrite_outbox(
+        conn: AsyncConnection,
+        event_id: str,
+        change: Callable[[rows.Document], rows.Document],
+        stamp: str,
+    ) -> bool:
+        """Read an event's outbox row under its lock and write ``change`` of it; False if the
+        event has none."""
+        key = t.event_outbox.c.event_id == event_id
+        found = (
+            await conn.execute(select(t.event_outbox.c.deliveries).where(key).with_for_update())
+        ).scalar()
+        if found is None:
+            return False
+        document = change(rows.load(found))
+        pending, dead = rows.flags(document)
+        await conn.execute(
+            update(t.event_outbox)
+            .where(key)
             .values(
-                state=bindparam("new_state"),
-                attempts=t.outbox.c.attempts + bindparam("tries"),
-                last_error=bindparam("err"),
+                deliveries=rows.dump(document),
+                pending=pending,
+                dead=dead,
+                revision=t.event_outbox.c.revision + 1,
                 updated_at=stamp,
             )
         )
-        async with self._tx() as conn:
-            await conn.execute(
-                statement,
-                [
-                    {
-                        "e_id": event_id,
-                        "c_id": o.channel_id,
-                        "new_state": OutboxState(o.state).value,
-                        "tries": o.attempts,
-                        "err": o.error,
-                    }
-                    for o in outcomes
-                ],
-            )
+        return True
 
     async def list_outbox(
         self, state: OutboxState, *, room_id: str | None = None, limit: int = 100
     ) -> list[OutboxEntry]:
-        query = select(t.outbox).where(t.outbox.c.state == state.value)
+        """Rows that may hold entries in ``state`` are read a page at a time, oldest first
+        (a row holds several entries, and the flags cover only pending and dead)."""
+        table = t.event_outbox
+        holds: ColumnElement[bool]
+        if state is OutboxState.PENDING:
+            holds = table.c.pending
+        elif state is OutboxState.DEAD:
+            holds = table.c.dead
+        else:
+            holds = table.c.deliveries.contains(rows.marker(state), autoescape=True)
+        query = select(
+            table.c.room_id, table.c.event_id, table.c.deliveries, table.c.created_at
+        ).where(holds)
         if room_id is not None:
-            query = query.where(t.outbox.c.room_id == room_id)
-        query = query.order_by(t.outbox.c.created_at, t.outbox.c.event_id).limit(limit)
+            query = query.where(table.c.room_id == room_id)
+        query = query.order_by(table.c.created_at, table.c.event_id).limit(max(1, limit))
+        found: list[OutboxEntry] = []
+        after: tuple[str, str] | None = None
         async with (await self._eng()).connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
-        return [
-            OutboxEntry(
-                room_id=r["room_id"],
-                event_id=r["event_id"],
-                channel_id=r["channel_id"],
-                state=OutboxState(r["state"]),
-                attempts=r["attempts"],
-                last_error=r["last_error"],
-                created_at=datetime.fromisoformat(r["created_at"]),
-                updated_at=datetime.fromisoformat(r["updated_at"]),
-            )
-            for r in rows
-        ]
+            while len(found) < limit:
+                page = query
+                if after is not None:
+                    page = query.where(
+                        or_(
+                            table.c.created_at > after[0],
+                            and_(table.c.created_at == after[0], table.c.event_id > after[1]),
+                        )
+                    )
+                batch = (await conn.execute(page)).all()
+                for row in batch:
+                    document = rows.load(row.deliveries)
+                    found += rows.entries(
+                        row.room_id, row.event_id, document, row.created_at, state
+                    )
+                if len(batch) < max(1, limit):
+                    break
+                after = (batch[-1].created_at, batch[-1].event_id)
+        return found[:limit]
 
     # cross-channel fallbacks ---------------------------------------------------------------
     supports_fallbacks = True
@@ -793,23 +808,23 @@ class SQLStore(ConversationStore):
                 await self._pending_outbox(conn, room_id, event_id, target)
         return _fallback(row)
 
-    @staticmethod
+    @classmethod
     async def _pending_outbox(
-        conn: AsyncConnection, room_id: str, event_id: str, channel_id: str
+        cls, conn: AsyncConnection, room_id: str, event_id: str, channel_id: str
     ) -> None:
-        key = and_(t.outbox.c.event_id == event_id, t.outbox.c.channel_id == channel_id)
         stamp = utcnow().isoformat()
-        reset = await conn.execute(
-            update(t.outbox).where(key).values(state=OutboxState.PENDING.value, updated_at=stamp)
+        changed = await cls._rewrite_outbox(
+            conn, event_id, lambda document: rows.pending_again(document, channel_id, stamp), stamp
         )
-        if reset.rowcount == 0:
+        if not changed:
             await conn.execute(
-                insert(t.outbox).values(
+                insert(t.event_outbox).values(
                     event_id=event_id,
-                    channel_id=channel_id,
                     room_id=room_id,
-                    state=OutboxState.PENDING.value,
-                    attempts=0,
+                    pending=True,
+                    dead=False,
+                    deliveries=rows.dump(rows.pending_again({}, channel_id, stamp)),
+                    revision=0,
                     created_at=stamp,
                     updated_at=stamp,
                 )
@@ -902,6 +917,56 @@ def _fallback(row: Any) -> PendingFallback:
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
     )
+
+
+def _has_table(conn: Any, name: str) -> bool:
+    return bool(inspect_db(conn).has_table(name))
+
+
+async def _outbox_rows_per_event(conn: AsyncConnection) -> None:
+    """Schema 5: the row-per-target outbox of versions 2-4 becomes a row per event."""
+    legacy = t.legacy_outbox
+    found = (
+        await conn.execute(select(legacy).order_by(legacy.c.event_id, legacy.c.channel_id))
+    ).mappings()
+    events: dict[str, dict[str, Any]] = {}
+    for entry in found:
+        row = events.get(entry["event_id"])
+        if row is None:
+            row = events[entry["event_id"]] = {
+                "event_id": entry["event_id"],
+                "room_id": entry["room_id"],
+                "document": {},
+                "created_at": entry["created_at"],
+                "updated_at": entry["updated_at"],
+            }
+        row["document"][entry["channel_id"]] = [
+            entry["state"],
+            entry["attempts"],
+            entry["last_error"],
+            entry["updated_at"],
+            entry["created_at"],
+        ]
+        row["created_at"] = min(row["created_at"], entry["created_at"])
+        row["updated_at"] = max(row["updated_at"], entry["updated_at"])
+    if events:
+        await conn.execute(
+            insert(t.event_outbox),
+            [
+                {
+                    "event_id": row["event_id"],
+                    "room_id": row["room_id"],
+                    "pending": rows.flags(row["document"])[0],
+                    "dead": rows.flags(row["document"])[1],
+                    "deliveries": rows.dump(row["document"]),
+                    "revision": 0,
+                    "created_at": row["created_at"],
+                    "updated_at": row["updated_at"],
+                }
+                for row in events.values()
+            ],
+        )
+    await conn.execute(text(f"DROP TABLE {legacy.name}"))
 
 
 def _room_columns(conn: Any) -> set[str]:

@@ -352,5 +352,5 @@ async def test_the_store_connections_come_with_the_message_statements_prepared(
         prepared = [row[0] for row in rows]
         assert await conn.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
     assert any("UPDATE rooms SET event_count" in text for text in prepared)  # the append
-    assert any("UPDATE outbox AS o" in text for text in prepared)  # the settlement
+    assert any("UPDATE event_outbox AS o" in text for text in prepared)  # the settlement
     assert any("FROM rooms r WHERE r.id" in text for text in prepared)  # the room's snapshot
