@@ -162,7 +162,13 @@ class PostgresLockManager(RoomLockManager):
     async def _acquire(self, room_id: str, wait: float) -> Any:
         """A lent connection holding the room's advisory lock."""
         pool = await self._get_pool()
-        conn = await pool.acquire()
+        if pool.idle == 0 and pool.size >= pool.max_size:
+            self._give_up_a_kept_lock()
+        try:
+            async with asyncio.timeout(wait):  # every connection may be holding another room
+                conn = await pool.acquire()
+        except TimeoutError as exc:
+            raise LockTimeoutError(room_id, self.timeout) from exc
         acquired = False
         try:
             await conn.execute(
@@ -177,6 +183,15 @@ class PostgresLockManager(RoomLockManager):
             if not acquired:
                 await asyncio.shield(self._release(conn, room_id, False))
         return conn
+
+    def _give_up_a_kept_lock(self) -> None:
+        """Every connection is taken: a lock kept only for this process's next message of its
+        room gives its connection back for a room that is waited for now."""
+        for room_id, gate in list(self._gates.items()):
+            if gate.users == 0 and gate.lingering is not None:
+                gate.lingering.cancel()
+                self._expire(room_id, gate)
+                return
 
     def _key(self, room_id: str) -> str:
         return f"{self.namespace}:{room_id}" if self.namespace else room_id

@@ -255,3 +255,37 @@ async def test_a_kept_room_is_released_once_its_time_is_up(pg_dsn: str) -> None:
     finally:
         await manager.close()
         await peer.close()
+
+
+async def test_a_kept_room_gives_its_connection_to_another_room(pg_dsn: str) -> None:
+    """With every lock connection taken, a room's lock kept for the process's next message is
+    released for a room that is waited for now, instead of that room waiting out ``linger``."""
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    manager = PostgresLockManager(pg_dsn, timeout=10, max_size=1, linger=600, namespace=namespace)
+    peer = PostgresLockManager(pg_dsn, timeout=10, namespace=namespace)
+    try:
+        async with manager.locked("first"):
+            pass
+        async with manager.locked("second"):  # the one connection, taken from "first"
+            async with peer.locked("first"):  # which is free again
+                pass
+    finally:
+        await manager.close()
+        await peer.close()
+
+
+async def test_waiting_for_a_lock_connection_counts_against_the_timeout(pg_dsn: str) -> None:
+    """A room whose lock waits for one of the manager's connections (all holding other rooms)
+    fails with LockTimeoutError after ``timeout`` too, instead of waiting forever."""
+    from roomkit_sql.locks import LockTimeoutError
+
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    manager = PostgresLockManager(pg_dsn, timeout=0.3, max_size=1, linger=0, namespace=namespace)
+    try:
+        async with manager.locked("busy"):
+            with pytest.raises(LockTimeoutError, match="'other' stayed locked"):
+                async with asyncio.timeout(30):
+                    async with manager.locked("other"):
+                        pass
+    finally:
+        await manager.close()
