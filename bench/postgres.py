@@ -9,7 +9,8 @@ Scenarios (each in a fresh database, created here and dropped afterwards):
   inserting the event;
 - ``processes``: ours only, 1 and 3 processes with store and room locks on PostgreSQL (total
   messages per second): each process on one room of its own, or the three on the same room;
-  then the same with four rooms per process.
+  then the same with four rooms per process. Each of the ``--repeat`` rounds runs all six, and
+  each round's ratio to one process is taken within that round.
 Every scenario checks its deliveries and gap-free indexes; a failed check aborts the run.
 """
 
@@ -19,6 +20,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -193,19 +195,27 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         print(name, json.dumps(row), file=sys.stderr)
     if not args.only or "floor" in args.only:
         rows["floor"] = {"ours": await scenario(ours, ["floor", "300"])}
-    procs: dict[str, float] = {}
+    procs: dict[str, dict[str, Any]] = {}
     if not args.only or "processes" in args.only:
-        for label, count, same, rooms in (
-            ("1 on one room", 1, False, 1),
-            ("3 on different rooms, one each", 3, False, 1),
-            ("3 on the same room", 3, True, 1),
-            ("1 on four rooms", 1, False, 4),
-            ("3 on four different rooms each", 3, False, 4),
-            ("3 on the same four rooms", 3, True, 4),
-        ):
-            procs[label] = await processes(ours, count, same, args.mp_messages, rooms)
-            print(label, procs[label], file=sys.stderr)
+        for _ in range(args.repeat):  # each round runs every configuration, one after another
+            for label, count, same, rooms in PROCESS_RUNS:
+                rate = await processes(ours, count, same, args.mp_messages, rooms)
+                procs.setdefault(label, {"runs": []})["runs"].append(rate)
+                print(label, rate, file=sys.stderr)
+        for label, row in procs.items():
+            base = procs["1 on four rooms" if "four" in label else "1 on one room"]["runs"]
+            row["vs_one"] = [r / b for r, b in zip(row["runs"], base, strict=True)]
     return {"scenarios": rows, "processes": procs, "load_average_1min": os.getloadavg()[0]}
+
+
+PROCESS_RUNS = (
+    ("1 on one room", 1, False, 1),
+    ("3 on different rooms, one each", 3, False, 1),
+    ("3 on the same room", 3, True, 1),
+    ("1 on four rooms", 1, False, 4),
+    ("3 on four different rooms each", 3, False, 4),
+    ("3 on the same four rooms", 3, True, 4),
+)
 
 
 def render(data: dict[str, Any]) -> str:
@@ -228,14 +238,18 @@ def render(data: dict[str, Any]) -> str:
         share = rows["sequential"]["ours"]["msgs_per_s"] / rows["floor"]["ours"]["msgs_per_s"]
         lines += ["", f"one room sequential / floor: {share:.2f}"]
     if data["processes"]:
-        lines += ["", "| processes (locks on PostgreSQL) | msgs/s in total | vs 1 process |"]
-        lines.append("|---|---:|---:|")
-        one = None
-        for label, value in data["processes"].items():
-            if label.startswith("1 "):
-                one = value
-            vs = f"{value / one:.2f}" if one else "-"
-            lines.append(f"| {label} | {value:,.0f} | {vs} |")
+        lines += [
+            "",
+            "| processes (locks on PostgreSQL) | msgs/s in total (median) | vs 1 process (median)"
+            " | vs 1 process in each round |",
+            "|---|---:|---:|---|",
+        ]
+        for label, row in data["processes"].items():
+            rounds = ", ".join(f"{r:.2f}" for r in row["vs_one"])
+            lines.append(
+                f"| {label} | {statistics.median(row['runs']):,.0f} |"
+                f" {statistics.median(row['vs_one']):.2f} | {rounds} |"
+            )
     lines += ["", f"load average (1 min) at the end: {data['load_average_1min']:.2f}"]
     return "\n".join(lines) + "\n"
 
