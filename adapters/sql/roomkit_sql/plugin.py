@@ -13,6 +13,7 @@ class PostgresSettings(BaseModel):
 
     dsn: str = Field(min_length=1)
     schema_name: str | None = Field(default=None, alias="schema")
+    settle_window: float = Field(default=0.01, ge=0)
 
 
 class SQLiteSettings(BaseModel):
@@ -24,7 +25,9 @@ class SQLiteSettings(BaseModel):
 def build_postgres(settings: PostgresSettings) -> object:
     from roomkit_sql.postgres import PostgresStore
 
-    return PostgresStore(settings.dsn, schema=settings.schema_name)
+    return PostgresStore(
+        settings.dsn, schema=settings.schema_name, settle_window=settings.settle_window
+    )
 
 
 def build_sqlite(settings: SQLiteSettings) -> object:
@@ -57,6 +60,9 @@ class PostgresLockSettings(BaseModel):
     dsn: str = Field(min_length=1)
     timeout: float = Field(default=30.0, gt=0)
     namespace: str = ""
+    max_size: int = Field(default=20, ge=1)
+    handovers: int = Field(default=16, ge=0)
+    linger: float = Field(default=0.002, ge=0)
 
 
 class PostgresRealtimeSettings(BaseModel):
@@ -69,7 +75,14 @@ class PostgresRealtimeSettings(BaseModel):
 def build_locks(settings: PostgresLockSettings) -> object:
     from roomkit_sql.locks import PostgresLockManager
 
-    return PostgresLockManager(settings.dsn, timeout=settings.timeout, namespace=settings.namespace)
+    return PostgresLockManager(
+        settings.dsn,
+        timeout=settings.timeout,
+        namespace=settings.namespace,
+        max_size=settings.max_size,
+        handovers=settings.handovers,
+        linger=settings.linger,
+    )
 
 
 def build_realtime(settings: PostgresRealtimeSettings) -> object:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -159,3 +160,56 @@ async def test_a_version_2_database_gets_the_rooms_version_column(tmp_path: Path
         versions = [v for (v,) in db.execute("SELECT version FROM roomkit_schema_version")]
     assert max(versions) == schema.SCHEMA_VERSION
     await upgraded.close()
+
+
+def test_the_store_and_lock_settings_reach_the_adapters() -> None:
+    """A deployment tunes the settle window and the room locks from its configuration file."""
+    from roomkit_sql.plugin import (
+        PostgresLockSettings,
+        PostgresSettings,
+        build_locks,
+        build_postgres,
+    )
+
+    dsn = "postgresql://u@127.0.0.1/db"
+    store = build_postgres(PostgresSettings(dsn=dsn, settle_window=0))
+    assert isinstance(store, PostgresStore) and store._settler.window == 0
+    locks = build_locks(
+        PostgresLockSettings(dsn=dsn, max_size=4, handovers=2, linger=0.01, namespace="a")
+    )
+    from roomkit_sql import PostgresLockManager
+
+    assert isinstance(locks, PostgresLockManager)
+    assert (locks.max_size, locks.handovers, locks.linger, locks.namespace) == (4, 2, 0.01, "a")
+    with pytest.raises(ValueError, match="linger"):
+        PostgresLockSettings(dsn=dsn, linger=-1)
+
+
+def storage_page_configuration() -> dict[str, Any]:
+    """The TOML example of docs/storage.md that tunes the store and the locks."""
+    import re
+    import tomllib
+
+    page = Path(__file__).resolve().parents[3] / "docs" / "storage.md"
+    [example] = [
+        block
+        for block in re.findall(r"```toml\n(.*?)```", page.read_text(), re.S)
+        if "linger" in block
+    ]
+    return tomllib.loads(example)
+
+
+async def test_the_storage_page_configuration_file_builds_its_kit(pg_dsn: str) -> None:
+    """The page's configuration file, pointed at the test database, builds what it says."""
+    from roomkit_sql import PostgresLockManager
+
+    config = storage_page_configuration()
+    config["store"]["dsn"] = pg_dsn
+    kit = RoomKit.from_config(config)
+    try:
+        assert isinstance(kit.store, PostgresStore) and kit.store._settler.window == 0.02
+        locks = kit.runtime.locks
+        assert isinstance(locks, PostgresLockManager)
+        assert (locks.max_size, locks.linger, locks.dsn) == (50, 0.005, pg_dsn)
+    finally:
+        await kit.close()
