@@ -161,14 +161,18 @@ async def floor(dsn: str, n: int) -> dict[str, Any]:
     return {"msgs_per_s": n / wall, "p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99)}
 
 
-async def process(dsn: str, rooms: list[str], n: int) -> dict[str, Any]:
-    """One of several processes on one database (store and room locks on PostgreSQL): waits
-    for a line on stdin, then sends ``n`` messages spread over ``rooms``, rooms concurrently."""
+async def process(dsn: str, rooms: list[str], n: int, locks: str) -> dict[str, Any]:
+    """One of several processes on one database (store on PostgreSQL; room locks on it too, or
+    ``locks="local"``: the default in-process locks): waits for a line on stdin, then sends
+    ``n`` messages spread over ``rooms``, rooms concurrently."""
     from roomkit_sql import PostgresLockManager, PostgresStore
 
     store = PostgresStore(dsn)
     await store.init(min_size=1, max_size=len(rooms))  # a connection per room in flight
-    kit = RoomKit(store=store, lock_manager=PostgresLockManager(dsn, max_size=len(rooms)))
+    if locks == "local":
+        kit = RoomKit(store=store)
+    else:
+        kit = RoomKit(store=store, lock_manager=PostgresLockManager(dsn, max_size=len(rooms)))
     kit.register_channel(WebSocketChannel("in"))
     await kit.process_inbound(message("warm-up"), room_id=rooms[0])
     print("READY", flush=True)
@@ -197,7 +201,7 @@ async def main(argv: list[str]) -> dict[str, Any]:
     if name == "floor":
         return await floor(dsn, int(argv[2]))
     if name == "process":
-        return await process(dsn, argv[3].split(","), int(argv[2]))
+        return await process(dsn, argv[3].split(","), int(argv[2]), argv[4])
     raise SystemExit(f"unknown scenario {name!r}")
 
 

@@ -9,8 +9,9 @@ Scenarios (each in a fresh database, created here and dropped afterwards):
   inserting the event;
 - ``processes``: ours only, 1 and 3 processes with store and room locks on PostgreSQL (total
   messages per second): each process on one room of its own, or the three on the same room;
-  then the same with four rooms per process. Each of the ``--repeat`` rounds runs all six, and
-  each round's ratio to one process is taken within that round.
+  then the same with four rooms per process; and one process and three on the same room with
+  the default in-process room locks (what ``RoomKit(store=store)`` uses). Each of the
+  ``--repeat`` rounds runs them all, and each round's ratio to one process is taken within it.
 Every scenario checks its deliveries and gap-free indexes; a failed check aborts the run.
 """
 
@@ -72,10 +73,11 @@ async def scenario(python: str, args: list[str]) -> dict[str, Any]:
 
 
 async def processes(
-    python: str, count: int, same_room: bool, n: int, rooms_per_process: int
+    python: str, count: int, same_room: bool, n: int, rooms_per_process: int, locks: str
 ) -> float:
     """Total messages per second of ``count`` processes started together, each sending ``n``
-    messages spread over its ``rooms_per_process`` rooms (the rooms concurrently)."""
+    messages spread over its ``rooms_per_process`` rooms (the rooms concurrently), with room
+    locks on PostgreSQL (``locks="postgres"``) or in each process (``"local"``)."""
     from roomkit_sql import PostgresStore
 
     from roomkit import RoomKit, WebSocketChannel
@@ -100,6 +102,7 @@ async def processes(
                 dsn,
                 str(n),
                 ",".join(rooms),
+                locks,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
@@ -198,24 +201,34 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     procs: dict[str, dict[str, Any]] = {}
     if not args.only or "processes" in args.only:
         for _ in range(args.repeat):  # each round runs every configuration, one after another
-            for label, count, same, rooms in PROCESS_RUNS:
-                rate = await processes(ours, count, same, args.mp_messages, rooms)
+            for label, count, same, rooms, locks in PROCESS_RUNS:
+                rate = await processes(ours, count, same, args.mp_messages, rooms, locks)
                 procs.setdefault(label, {"runs": []})["runs"].append(rate)
                 print(label, rate, file=sys.stderr)
         for label, row in procs.items():
-            base = procs["1 on four rooms" if "four" in label else "1 on one room"]["runs"]
+            base = procs[
+                next(b for b, *_ in PROCESS_RUNS if b.startswith("1 ") and _same_setup(b, label))
+            ]["runs"]
             row["vs_one"] = [r / b for r, b in zip(row["runs"], base, strict=True)]
     return {"scenarios": rows, "processes": procs, "load_average_1min": os.getloadavg()[0]}
 
 
-PROCESS_RUNS = (
-    ("1 on one room", 1, False, 1),
-    ("3 on different rooms, one each", 3, False, 1),
-    ("3 on the same room", 3, True, 1),
-    ("1 on four rooms", 1, False, 4),
-    ("3 on four different rooms each", 3, False, 4),
-    ("3 on the same four rooms", 3, True, 4),
+PROCESS_RUNS = (  # label, processes, the same rooms, rooms per process, room locks
+    ("1 on one room", 1, False, 1, "postgres"),
+    ("3 on different rooms, one each", 3, False, 1, "postgres"),
+    ("3 on the same room", 3, True, 1, "postgres"),
+    ("1 on four rooms", 1, False, 4, "postgres"),
+    ("3 on four different rooms each", 3, False, 4, "postgres"),
+    ("3 on the same four rooms", 3, True, 4, "postgres"),
+    ("1 on one room, locks in each process", 1, False, 1, "local"),
+    ("3 on the same room, locks in each process", 3, True, 1, "local"),
 )
+
+
+def _same_setup(one: str, label: str) -> bool:
+    """``one`` (a one-process row) is what ``label`` is compared with: the same rooms per
+    process and the same locks."""
+    return ("four" in one) == ("four" in label) and ("locks in" in one) == ("locks in" in label)
 
 
 def render(data: dict[str, Any]) -> str:
@@ -240,8 +253,8 @@ def render(data: dict[str, Any]) -> str:
     if data["processes"]:
         lines += [
             "",
-            "| processes (locks on PostgreSQL) | msgs/s in total (median) | vs 1 process (median)"
-            " | vs 1 process in each round |",
+            "| processes (store on PostgreSQL; room locks on it unless said)"
+            " | msgs/s in total (median) | vs 1 process (median) | vs 1 process in each round |",
             "|---|---:|---:|---|",
         ]
         for label, row in data["processes"].items():
