@@ -188,10 +188,16 @@ class PostgresLockManager(RoomLockManager):
         """Every connection is taken: a lock kept only for this process's next message of its
         room gives its connection back for a room that is waited for now."""
         for room_id, gate in list(self._gates.items()):
-            if gate.users == 0 and gate.lingering is not None:
-                gate.lingering.cancel()
-                self._expire(room_id, gate)
+            if gate.users == 0 and self._let_go(room_id, gate):
                 return
+
+    def _let_go(self, room_id: str, gate: _RoomGate) -> bool:
+        """Release a lock kept for this process's next message now; False if none is kept."""
+        if gate.lingering is None:
+            return False
+        gate.lingering.cancel()
+        self._expire(room_id, gate)
+        return True
 
     def _key(self, room_id: str) -> str:
         return f"{self.namespace}:{room_id}" if self.namespace else room_id
@@ -219,9 +225,7 @@ class PostgresLockManager(RoomLockManager):
 
     async def close(self) -> None:
         for room_id, gate in list(self._gates.items()):
-            if gate.lingering is not None:
-                gate.lingering.cancel()
-                self._expire(room_id, gate)
+            self._let_go(room_id, gate)
         if self._unlocking:
             await asyncio.gather(*self._unlocking, return_exceptions=True)
         if self._pool is not None:

@@ -70,10 +70,11 @@ def pending_again(document: Document, channel_id: str, stamp: str) -> Document:
     return after
 
 
-def flags(document: Document) -> tuple[bool, bool]:
-    """(some entry is pending, some entry is dead)."""
+def columns(document: Document) -> dict[str, Any]:
+    """What a row stores of ``document``: its text, and whether some entry is pending and
+    some entry is dead."""
     states = {entry[0] for entry in document.values()}
-    return _PENDING in states, _DEAD in states
+    return {"deliveries": dump(document), "pending": _PENDING in states, "dead": _DEAD in states}
 
 
 def entries(

@@ -604,19 +604,19 @@ class PostgresStore(SQLStore):
                 revision, document = draft
                 known[event_id] = (revision, outbox_rows.settled(document, theirs, stamp))
         if known:
-            flags = {event_id: outbox_rows.flags(d) for event_id, (_, d) in known.items()}
+            rows = {event_id: outbox_rows.columns(d) for event_id, (_, d) in known.items()}
             written = await lender.fetch(
                 _SETTLE_KNOWN,
                 stamp,
                 list(known),
-                [outbox_rows.dump(d) for _, d in known.values()],
-                ["t" if flags[e][0] else "f" for e in known],
-                ["t" if flags[e][1] else "f" for e in known],
+                [row["deliveries"] for row in rows.values()],
+                ["t" if row["pending"] else "f" for row in rows.values()],
+                ["t" if row["dead"] else "f" for row in rows.values()],
                 [str(revision) for revision, _ in known.values()],
             )
             for (event_id,) in written:
                 revision, document = known.pop(event_id)
-                if flags[event_id][0]:  # more outcomes to come: still known
+                if rows[event_id]["pending"]:  # more outcomes to come: still known
                     self._drafts.keep(event_id, revision + 1, document)
                 del outcomes[event_id]
         merged = [(e, s) for e, theirs in outcomes.items() for s in theirs]

@@ -237,7 +237,7 @@ class SQLiteStore(SQLStore):
         created = stored.created_at
         stamp = now.isoformat()
         targets = list(dict.fromkeys(deliveries))
-        document = outbox_rows.dump(outbox_rows.fresh(targets))
+        document = outbox_rows.dump(outbox_rows.fresh(targets)) if targets else ""
 
         def append(db: sqlite3.Connection) -> tuple[int, str] | None:
             db.execute("BEGIN IMMEDIATE")
@@ -313,11 +313,11 @@ class SQLiteStore(SQLStore):
                 ).fetchone()
                 if row is not None:
                     document = outbox_rows.settled(outbox_rows.load(row[0]), outcomes, stamp)
-                    pending, dead = outbox_rows.flags(document)
                     db.execute(
-                        "UPDATE event_outbox SET deliveries = ?, pending = ?, dead = ?,"
-                        " revision = revision + 1, updated_at = ? WHERE event_id = ?",
-                        (outbox_rows.dump(document), pending, dead, stamp, event_id),
+                        "UPDATE event_outbox SET deliveries = :deliveries, pending = :pending,"
+                        " dead = :dead, revision = revision + 1, updated_at = :stamp"
+                        " WHERE event_id = :event_id",
+                        {**outbox_rows.columns(document), "stamp": stamp, "event_id": event_id},
                     )
                 db.execute("COMMIT")
             except BaseException:

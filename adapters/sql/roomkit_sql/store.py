@@ -295,17 +295,12 @@ class SQLStore(ConversationStore):
                     .values(event_count=index + 1, data=room.model_dump_json())
                 )
                 if deliveries:
-                    stamp = now.isoformat()
                     await conn.execute(
-                        insert(t.event_outbox).values(
-                            event_id=stored.id,
-                            room_id=stored.room_id,
-                            pending=True,
-                            dead=False,
-                            deliveries=rows.dump(rows.fresh(dict.fromkeys(deliveries))),
-                            revision=0,
-                            created_at=stamp,
-                            updated_at=stamp,
+                        _new_outbox_row(
+                            stored.id,
+                            stored.room_id,
+                            rows.fresh(dict.fromkeys(deliveries)),
+                            now.isoformat(),
                         )
                     )
         except IntegrityError as exc:
@@ -699,15 +694,11 @@ class SQLStore(ConversationStore):
         ).scalar()
         if found is None:
             return False
-        document = change(rows.load(found))
-        pending, dead = rows.flags(document)
         await conn.execute(
             update(t.event_outbox)
             .where(key)
             .values(
-                deliveries=rows.dump(document),
-                pending=pending,
-                dead=dead,
+                **rows.columns(change(rows.load(found))),
                 revision=t.event_outbox.c.revision + 1,
                 updated_at=stamp,
             )
@@ -818,16 +809,7 @@ class SQLStore(ConversationStore):
         )
         if not changed:
             await conn.execute(
-                insert(t.event_outbox).values(
-                    event_id=event_id,
-                    room_id=room_id,
-                    pending=True,
-                    dead=False,
-                    deliveries=rows.dump(rows.pending_again({}, channel_id, stamp)),
-                    revision=0,
-                    created_at=stamp,
-                    updated_at=stamp,
-                )
+                _new_outbox_row(event_id, room_id, rows.pending_again({}, channel_id, stamp), stamp)
             )
 
     async def list_due_fallbacks(self, now: datetime, limit: int = 100) -> list[PendingFallback]:
@@ -919,6 +901,18 @@ def _fallback(row: Any) -> PendingFallback:
     )
 
 
+def _new_outbox_row(event_id: str, room_id: str, document: rows.Document, stamp: str) -> Any:
+    """The insert of an event's outbox row, at revision 0."""
+    return insert(t.event_outbox).values(
+        event_id=event_id,
+        room_id=room_id,
+        **rows.columns(document),
+        revision=0,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
 def _has_table(conn: Any, name: str) -> bool:
     return bool(inspect_db(conn).has_table(name))
 
@@ -956,9 +950,7 @@ async def _outbox_rows_per_event(conn: AsyncConnection) -> None:
                 {
                     "event_id": row["event_id"],
                     "room_id": row["room_id"],
-                    "pending": rows.flags(row["document"])[0],
-                    "dead": rows.flags(row["document"])[1],
-                    "deliveries": rows.dump(row["document"]),
+                    **rows.columns(row["document"]),
                     "revision": 0,
                     "created_at": row["created_at"],
                     "updated_at": row["updated_at"],
